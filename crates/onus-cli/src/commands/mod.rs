@@ -1,0 +1,64 @@
+//! One file per subcommand.
+
+mod check;
+mod duties;
+mod explain;
+mod init;
+mod load;
+mod matrix;
+mod schema;
+
+use std::process::ExitCode;
+
+use clap::{Subcommand, ValueEnum};
+
+use crate::error::CliError;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Check models and their upstream chains.
+    Check(check::Args),
+    /// Show the resolved matrix: who holds each area, per offering.
+    Matrix(matrix::Args),
+    /// Show one party's duties (default: the customer).
+    Duties(duties::Args),
+    /// Write a commented starter model.
+    Init(init::Args),
+    /// Print the JSON Schema of the model format, for editors.
+    Schema,
+    /// Explain a diagnostic code (or all of them, as Markdown).
+    Explain(explain::Args),
+}
+
+pub fn run(command: Command) -> Result<ExitCode, CliError> {
+    match command {
+        Command::Check(args) => check::run(args),
+        Command::Matrix(args) => matrix::run(args),
+        Command::Duties(args) => duties::run(args),
+        Command::Init(args) => init::run(args),
+        Command::Schema => schema::run(),
+        Command::Explain(args) => explain::run(args),
+    }
+}
+
+/// Formats of the `matrix` and `duties` views.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ViewFormat {
+    Table,
+    Markdown,
+    Csv,
+    Json,
+}
+
+impl ViewFormat {
+    pub fn to_export(self) -> onus_export::Format {
+        match self {
+            ViewFormat::Table => onus_export::Format::Table {
+                width: crate::output::table_width(),
+            },
+            ViewFormat::Markdown => onus_export::Format::Markdown,
+            ViewFormat::Csv => onus_export::Format::Csv,
+            ViewFormat::Json => onus_export::Format::Json,
+        }
+    }
+}

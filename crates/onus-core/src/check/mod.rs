@@ -1,0 +1,199 @@
+//! Checking: every rule of FORMAT.md over a [`ModelSet`], one rule per file
+//! under `rules/`. Codes and their documentation are in
+//! [`crate::diagnostic::Code`].
+//!
+//! Rules about one model run on every model that decoded. Rules about the
+//! chain (inheritance, coverage) run only when every upstream is free of
+//! errors; otherwise the model gets one `upstream-broken` finding and the
+//! upstream's own findings are shown with the upstream's path.
+
+mod rules;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::{sort_and_dedup, Code, Diagnostic};
+use crate::load::{ModelId, ModelSet};
+use crate::model::Model;
+use crate::resolve::{Matrix, Resolver};
+
+/// What a rule sees: one model and its healthy, resolved upstreams.
+pub struct Context<'a> {
+    pub set: &'a ModelSet,
+    pub id: ModelId,
+    pub model: &'a Model,
+    /// Upstream id -> the upstream, for upstreams that loaded without errors.
+    pub upstreams: IndexMap<&'a str, UpstreamView<'a>>,
+    /// Whether every upstream loaded without errors (chain rules need it).
+    pub chain_ok: bool,
+}
+
+pub struct UpstreamView<'a> {
+    pub model: &'a Model,
+    pub matrix: Rc<Matrix>,
+}
+
+type Rule = fn(&Context, &mut Vec<Diagnostic>);
+
+/// Rules on a model by itself.
+const MODEL_RULES: &[Rule] = &[
+    rules::parties::check,
+    rules::duplicate_id::check,
+    rules::unknown_reference::check,
+    rules::duplicate_holder::check,
+    rules::missing_holder::check,
+    rules::unused_default::check,
+    rules::shared_without_split::check,
+    rules::unused::check,
+];
+
+/// Rules that read the upstreams.
+const CHAIN_RULES: &[Rule] = &[
+    rules::upstream_reference::check,
+    rules::inheritance::check,
+    rules::coverage::check,
+];
+
+/// Checks every model of the set (roots and upstreams). Findings are
+/// sorted by file and position.
+pub fn check(set: &ModelSet) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        set,
+        resolver: Resolver::new(set),
+        done: HashMap::new(),
+        diagnostics: Vec::new(),
+    };
+    for i in 0..set.models.len() {
+        checker.healthy(ModelId(i));
+    }
+    let mut diagnostics = checker.diagnostics;
+    sort_and_dedup(&mut diagnostics, &set.sources);
+    diagnostics
+}
+
+struct Checker<'a> {
+    set: &'a ModelSet,
+    resolver: Resolver<'a>,
+    /// Model -> whether it has no errors (itself and its chain).
+    done: HashMap<ModelId, bool>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    /// Checks a model (after its upstreams) once; true when it has no errors.
+    fn healthy(&mut self, id: ModelId) -> bool {
+        if let Some(&ok) = self.done.get(&id) {
+            return ok;
+        }
+        self.done.insert(id, false);
+        let loaded = self.set.get(id);
+        let mut found = loaded.diagnostics.clone();
+        if let Some(model) = &loaded.model {
+            let mut upstreams = IndexMap::new();
+            let mut chain_ok = true;
+            for (name, target) in &loaded.upstreams {
+                let Some(target) = *target else {
+                    chain_ok = false;
+                    continue;
+                };
+                if !self.healthy(target) {
+                    chain_ok = false;
+                    let up = &model.upstreams[name];
+                    found.push(
+                        Diagnostic::new(
+                            Code::UpstreamBroken,
+                            up.model.span,
+                            format!(
+                                "upstream `{name}` ({}) has errors",
+                                self.set.get(target).path.display()
+                            ),
+                        )
+                        .with_help("fix the upstream's errors, shown with its own path, first"),
+                    );
+                    continue;
+                }
+                if let (Some(up_model), Some(matrix)) =
+                    (self.set.model(target), self.resolver.resolve(target))
+                {
+                    upstreams.insert(
+                        name.as_str(),
+                        UpstreamView {
+                            model: up_model,
+                            matrix,
+                        },
+                    );
+                }
+            }
+            let cx = Context {
+                set: self.set,
+                id,
+                model,
+                upstreams,
+                chain_ok,
+            };
+            for rule in MODEL_RULES {
+                rule(&cx, &mut found);
+            }
+            if cx.chain_ok {
+                for rule in CHAIN_RULES {
+                    rule(&cx, &mut found);
+                }
+            }
+        }
+        let ok = !found.iter().any(Diagnostic::is_error) && loaded.model.is_some();
+        self.diagnostics.extend(found);
+        self.done.insert(id, ok);
+        ok
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+
+    use crate::diagnostic::Diagnostic;
+    use crate::load::ModelSet;
+
+    /// Loads and checks in-memory files; the first is the root.
+    pub fn check_files(files: &[(&str, &str)]) -> Vec<Diagnostic> {
+        let map: HashMap<PathBuf, String> = files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect();
+        let set = ModelSet::load(&[PathBuf::from(files[0].0)], &map).unwrap();
+        super::check(&set)
+    }
+
+    /// The codes found for a single model file.
+    pub fn codes(text: &str) -> Vec<&'static str> {
+        check_files(&[("m.onus.yaml", text)])
+            .iter()
+            .map(|d| d.code.name())
+            .collect()
+    }
+
+    /// A valid model to start tests from: `{extra}` is spliced into the
+    /// top level, `{cells}` under `responsibilities:`.
+    pub fn model(extra: &str, cells: &str) -> String {
+        format!(
+            "onus: 1
+model: {{ id: acme, name: Acme, publisher: acme }}
+parties:
+  acme: {{ name: Acme, role: provider }}
+  customer: {{ name: Customer, role: customer }}
+offerings:
+  saas: {{ name: SaaS }}
+  paas: {{ name: PaaS }}
+areas:
+  data: {{ name: Data }}
+  hosts: {{ name: Hosts }}
+{extra}
+responsibilities:
+{cells}
+"
+        )
+    }
+}

@@ -1,0 +1,67 @@
+//! `unclaimed-upstream-part`: for each offering that runs on an upstream,
+//! every upstream area whose cell gives a part to the upstream's customer
+//! is stood for by some area of this model.
+
+use indexmap::IndexMap;
+
+use crate::check::Context;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::source::Span;
+
+pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let m = cx.model;
+    // (upstream, upstream area) -> (first runs-on span, offerings, duties)
+    let mut unclaimed: IndexMap<(&str, &str), (Span, Vec<&str>, Vec<String>)> = IndexMap::new();
+    for (oid, offering) in &m.offerings {
+        for (upstream, runs_on) in &offering.runs_on {
+            let Some(up) = cx.upstreams.get(upstream.as_str()) else {
+                continue;
+            };
+            let Some(up_offering) = up.matrix.offering(&runs_on.offering.value) else {
+                continue;
+            };
+            for up_area in &up_offering.areas {
+                if up_area.customer_part().next().is_none() {
+                    continue;
+                }
+                let claimed = m
+                    .areas
+                    .keys()
+                    .any(|a| m.stands_for(a, upstream).contains(&up_area.id.as_str()));
+                if !claimed {
+                    let entry = unclaimed
+                        .entry((upstream.as_str(), up_area.id.as_str()))
+                        .or_insert((runs_on.offering.span, Vec::new(), Vec::new()));
+                    entry.1.push(oid);
+                    for h in up_area.customer_part() {
+                        for d in &h.duties {
+                            if !entry.2.contains(d) {
+                                entry.2.push(d.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for ((upstream, area), (span, offerings, duties)) in unclaimed {
+        let offerings = offerings
+            .iter()
+            .map(|o| format!("`{o}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let left = if duties.is_empty() {
+            String::new()
+        } else {
+            format!("; duties left over: {}", duties.join("; "))
+        };
+        out.push(
+            Diagnostic::new(
+                Code::UnclaimedUpstreamPart,
+                span,
+                format!("`{upstream}` leaves its customer a part of `{area}` that no area of this model claims (in {offerings}){left}"),
+            )
+            .with_help(format!("add an area `{area}`, or list it in an area's `upstream: {{ {upstream}: [{area}] }}`")),
+        );
+    }
+}

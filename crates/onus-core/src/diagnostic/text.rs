@@ -1,0 +1,139 @@
+//! rustc-style text: `error[code]: message`, `--> file:line:col`, the
+//! source line with a caret, `= help:`.
+
+use std::fmt::Write;
+
+use super::{Diagnostic, Severity};
+use crate::source::{SourceMap, Span};
+
+/// Renders findings for a terminal; `color` adds ANSI colours.
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        render_one(&mut out, d, sources, color);
+        out.push('\n');
+    }
+    out
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool) {
+    let style = Style { on: color };
+    let (level, level_color) = match d.severity {
+        Severity::Error => ("error", "1;31"),
+        Severity::Warning => ("warning", "1;33"),
+    };
+    let _ = writeln!(
+        out,
+        "{}{} {}",
+        style.paint(level_color, &format!("{level}[{}]", d.code.name())),
+        style.paint("1", ":"),
+        style.paint("1", &d.message)
+    );
+    let spans: Vec<(Span, Option<&str>)> = d
+        .span
+        .iter()
+        .map(|s| (*s, None))
+        .chain(d.related.iter().map(|(s, note)| (*s, Some(note.as_str()))))
+        .collect();
+    let width = spans
+        .iter()
+        .map(|(s, _)| sources.line_col(*s).0.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let pad = " ".repeat(width);
+    let gutter = |s: &str| style.paint("1;34", s);
+    for (i, (span, note)) in spans.iter().enumerate() {
+        let file = sources.get(span.file);
+        let (line, col) = file.line_col(span.start as usize);
+        let arrow = if i == 0 { "-->" } else { ":::" };
+        let _ = writeln!(
+            out,
+            "{pad}{} {}:{line}:{col}",
+            gutter(arrow),
+            file.path.display()
+        );
+        let text = file.line(line);
+        let _ = writeln!(out, "{pad} {}", gutter("|"));
+        let _ = writeln!(
+            out,
+            "{} {}",
+            gutter(&format!("{line:>width$} |")),
+            text.replace('\t', " ")
+        );
+        let start = col - 1;
+        let len = caret_len(text, start, span);
+        let marker = style.paint(
+            if note.is_some() { "1;34" } else { level_color },
+            &"^".repeat(len),
+        );
+        let label = note.map(|n| format!(" {n}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{pad} {} {}{marker}{label}",
+            gutter("|"),
+            " ".repeat(start)
+        );
+    }
+    if let Some(help) = &d.help {
+        if !spans.is_empty() {
+            let _ = writeln!(out, "{pad} {}", gutter("|"));
+        }
+        let _ = writeln!(
+            out,
+            "{pad} {} {} {help}",
+            gutter("="),
+            style.paint("1", "help:")
+        );
+    }
+}
+
+/// Carets under the span, at least one, never past the end of the line.
+fn caret_len(line: &str, start: usize, span: &Span) -> usize {
+    let rest = line.chars().count().saturating_sub(start);
+    let len = line.char_indices().nth(start).map_or(0, |(byte, _)| {
+        let end = (byte + (span.end - span.start) as usize).min(line.len());
+        line.get(byte..end).map_or(1, |s| s.chars().count())
+    });
+    len.clamp(1, rest.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Code;
+    use crate::source::SourceMap;
+
+    #[test]
+    fn renders_like_rustc() {
+        let mut sources = SourceMap::new();
+        let text = "responsibilities:\n  data: custmer\n";
+        let file = sources.add("m.onus.yaml", text);
+        let start = text.find("custmer").unwrap();
+        let d = Diagnostic::new(
+            Code::UnknownParty,
+            Span::new(file, start, start + 7),
+            "unknown party `custmer`",
+        )
+        .with_help("did you mean `customer`?");
+        let out = render(&[d], &sources, false);
+        assert_eq!(
+            out,
+            "error[unknown-party]: unknown party `custmer`\n --> m.onus.yaml:2:9\n  |\n2 |   data: custmer\n  |         ^^^^^^^\n  |\n  = help: did you mean `customer`?\n\n"
+        );
+        assert!(render(&[], &sources, true).is_empty());
+    }
+}

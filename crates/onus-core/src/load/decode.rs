@@ -1,0 +1,670 @@
+//! The document tree to a [`Model`]. Keeps going after a problem: a bad
+//! entry is reported and skipped, so one run shows everything wrong.
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::{suggest, Code, Diagnostic};
+use crate::model::*;
+use crate::source::{FileId, Span, Spanned};
+use crate::syntax::{Node, Value};
+
+const TOP: &[&str] = &[
+    "onus",
+    "model",
+    "parties",
+    "upstreams",
+    "offerings",
+    "areas",
+    "practices",
+    "evidence",
+    "frameworks",
+    "responsibilities",
+];
+const META: &[&str] = &[
+    "id",
+    "name",
+    "title",
+    "version",
+    "publisher",
+    "description",
+    "url",
+];
+const PARTY: &[&str] = &["name", "role", "description", "url"];
+const UPSTREAM: &[&str] = &["model", "as"];
+const OFFERING: &[&str] = &["name", "description", "url", "runs-on"];
+const AREA: &[&str] = &["name", "group", "description", "upstream", "controls"];
+const PRACTICE: &[&str] = &["name", "kind", "url", "access", "description"];
+const FRAMEWORK: &[&str] = &["name", "catalog", "url"];
+const HOLDING: &[&str] = &["scope", "duties", "how", "evidence", "note"];
+
+/// Decodes a model document. Returns `None` when too little is readable to
+/// make a model (the root is not a map, or `model:` is unusable).
+pub fn decode(file: FileId, root: &Node) -> (Option<Model>, Vec<Diagnostic>) {
+    let mut d = Decoder {
+        diagnostics: Vec::new(),
+    };
+    let model = d.model(file, root);
+    (model, d.diagnostics)
+}
+
+struct Decoder {
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The entries of a map node whose keys were checked against a list.
+struct Fields<'n> {
+    span: Span,
+    entries: Vec<(&'n str, &'n Node, &'n Node)>,
+}
+
+impl<'n> Fields<'n> {
+    /// The value of `key`, treating an explicit null as absent.
+    fn get(&self, key: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _, _)| *k == key)
+            .map(|(_, _, v)| *v)
+            .filter(|v| v.value != Value::Null)
+    }
+}
+
+impl Decoder {
+    fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    fn type_error(&mut self, node: &Node, what: &str, expected: &str) {
+        self.push(Diagnostic::new(
+            Code::InvalidType,
+            node.span,
+            format!("{what} must be {expected}, found {}", node.kind_name()),
+        ));
+    }
+
+    /// Reads a map, reporting keys outside `allowed`.
+    fn fields<'n>(&mut self, node: &'n Node, what: &str, allowed: &[&str]) -> Option<Fields<'n>> {
+        let Value::Map(entries) = &node.value else {
+            self.type_error(node, what, "a map");
+            return None;
+        };
+        let mut fields = Fields {
+            span: node.span,
+            entries: Vec::new(),
+        };
+        for (key, value) in entries {
+            let Some(name) = key.as_text() else {
+                self.type_error(key, "a key", "text");
+                continue;
+            };
+            if allowed.contains(&name) {
+                fields.entries.push((name, key, value));
+            } else {
+                let help = suggest(name, allowed.iter().copied())
+                    .unwrap_or_else(|| format!("the keys of {what} are: {}", allowed.join(", ")));
+                self.push(
+                    Diagnostic::new(
+                        Code::UnknownKey,
+                        key.span,
+                        format!("unknown key `{name}` in {what}"),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        Some(fields)
+    }
+
+    fn required<'n>(&mut self, fields: &Fields<'n>, key: &str, what: &str) -> Option<&'n Node> {
+        let node = fields.get(key);
+        if node.is_none() {
+            self.push(
+                Diagnostic::new(
+                    Code::MissingKey,
+                    Span::new(
+                        fields.span.file,
+                        fields.span.start as usize,
+                        fields.span.start as usize + 1,
+                    ),
+                    format!("{what} has no `{key}`"),
+                )
+                .with_help(format!("add `{key}:` to {what}")),
+            );
+        }
+        node
+    }
+
+    fn text(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+        match node.as_text() {
+            Some(t) => Some(Spanned::new(t.to_string(), node.span)),
+            None => {
+                self.type_error(node, what, "text");
+                None
+            }
+        }
+    }
+
+    fn opt_text(&mut self, fields: &Fields, key: &str, what: &str) -> Option<String> {
+        let node = fields.get(key)?;
+        self.text(node, &format!("`{key}` of {what}"))
+            .map(|s| s.value)
+    }
+
+    fn id(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+        let text = self.text(node, what)?;
+        if is_valid_id(&text) {
+            Some(text)
+        } else {
+            let fixed = kebab(&text);
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidId,
+                    node.span,
+                    format!("{what} `{}` is not a lowercase kebab-case id", text.value),
+                )
+                .with_help(if is_valid_id(&fixed) {
+                    format!("write it as `{fixed}`")
+                } else {
+                    "ids use lowercase letters, digits and dashes, and start with a letter or digit"
+                        .to_string()
+                }),
+            );
+            None
+        }
+    }
+
+    fn list<'n>(&mut self, node: &'n Node, what: &str) -> &'n [Node] {
+        match &node.value {
+            Value::Seq(items) => items,
+            Value::Null => &[],
+            _ => {
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidType,
+                        node.span,
+                        format!("{what} must be a list, found {}", node.kind_name()),
+                    )
+                    .with_help(match node.as_text() {
+                        Some(t) => format!("write it as a list: [{t}]"),
+                        None => "write it as a list: [a, b]".to_string(),
+                    }),
+                );
+                &[]
+            }
+        }
+    }
+
+    fn id_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
+        let items = self.list(node, what);
+        items.iter().filter_map(|n| self.id(n, what)).collect()
+    }
+
+    fn text_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
+        let items = self.list(node, what);
+        items.iter().filter_map(|n| self.text(n, what)).collect()
+    }
+
+    fn enumerated(&mut self, node: &Node, what: &str, names: &[&str]) -> Option<String> {
+        let text = self.text(node, what)?;
+        if names.contains(&text.as_str()) {
+            return Some(text.value);
+        }
+        let help = suggest(&text, names.iter().copied())
+            .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
+        self.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                node.span,
+                format!("`{}` is not a valid {what}", text.value),
+            )
+            .with_help(help),
+        );
+        None
+    }
+
+    /// A section of id-keyed entries (`parties:`, `areas:` ...).
+    fn section<T>(
+        &mut self,
+        node: Option<&Node>,
+        what: &str,
+        mut entry: impl FnMut(&mut Self, &Spanned<String>, &Node) -> Option<T>,
+    ) -> IndexMap<String, T> {
+        let mut out = IndexMap::new();
+        let Some(node) = node else { return out };
+        let Value::Map(entries) = &node.value else {
+            self.type_error(node, &format!("`{what}`"), "a map of ids");
+            return out;
+        };
+        for (key, value) in entries {
+            let Some(id) = self.id(key, &format!("the {what} id")) else {
+                continue;
+            };
+            if let Some(item) = entry(self, &id, value) {
+                out.insert(id.value, item);
+            }
+        }
+        out
+    }
+
+    fn model(&mut self, file: FileId, root: &Node) -> Option<Model> {
+        let top = self.fields(root, "the model file", TOP)?;
+        if let Some(version) = self.required(&top, "onus", "the model file") {
+            if version.as_text() != Some("1") {
+                self.push(
+                    Diagnostic::new(
+                        Code::UnsupportedVersion,
+                        version.span,
+                        format!(
+                            "format version `{}` is not supported",
+                            version.as_text().unwrap_or(version.kind_name())
+                        ),
+                    )
+                    .with_help("this onus reads format version 1: write `onus: 1`"),
+                );
+            }
+        }
+        let meta = self
+            .required(&top, "model", "the model file")
+            .and_then(|n| self.meta(n));
+        let parties = self.required_section(&top, "parties");
+        let parties = self.section(parties, "parties", Self::party);
+        let upstreams = self.section(top.get("upstreams"), "upstreams", Self::upstream);
+        let offerings = self.required_section(&top, "offerings");
+        let offerings = self.section(offerings, "offerings", Self::offering);
+        let areas = self.required_section(&top, "areas");
+        let areas = self.section(areas, "areas", Self::area);
+        let practices = self.section(top.get("practices"), "practices", |d, id, n| {
+            let f = d.fields(n, &format!("practice `{}`", id.value), PRACTICE)?;
+            let (name, kind, url, access, description) =
+                d.documented(&f, &format!("practice `{}`", id.value), Practice::KINDS);
+            Some(Practice {
+                span: id.span,
+                name: name?,
+                kind,
+                url,
+                access,
+                description,
+            })
+        });
+        let evidence = self.section(top.get("evidence"), "evidence", |d, id, n| {
+            let f = d.fields(n, &format!("evidence `{}`", id.value), PRACTICE)?;
+            let (name, kind, url, access, description) =
+                d.documented(&f, &format!("evidence `{}`", id.value), Evidence::KINDS);
+            Some(Evidence {
+                span: id.span,
+                name: name?,
+                kind,
+                url,
+                access,
+                description,
+            })
+        });
+        let frameworks = self.section(top.get("frameworks"), "frameworks", |d, id, n| {
+            let what = format!("framework `{}`", id.value);
+            let f = d.fields(n, &what, FRAMEWORK)?;
+            let name = d
+                .required(&f, "name", &what)
+                .and_then(|n| d.text(n, "a name"));
+            let catalog = f.get("catalog").and_then(|n| d.text(n, "`catalog`"));
+            let url = d.opt_text(&f, "url", &what);
+            Some(Framework {
+                span: id.span,
+                name: name?.value,
+                catalog,
+                url,
+            })
+        });
+        let mut model = Model {
+            file,
+            meta: meta?,
+            parties,
+            upstreams,
+            offerings,
+            areas,
+            practices,
+            evidence,
+            frameworks,
+            responsibilities: IndexMap::new(),
+        };
+        let cells = self.required_section(&top, "responsibilities");
+        model.responsibilities =
+            self.section(cells, "responsibilities", |d, id, n| d.cell(&model, id, n));
+        Some(model)
+    }
+
+    fn required_section<'n>(&mut self, top: &Fields<'n>, key: &str) -> Option<&'n Node> {
+        // A present but empty section (`areas: {}` or `areas:`) is not a missing key;
+        // the rules that need entries report that.
+        if top.entries.iter().any(|(k, _, _)| *k == key) {
+            return top.get(key);
+        }
+        self.required(top, key, "the model file")
+    }
+
+    fn meta(&mut self, node: &Node) -> Option<Meta> {
+        let f = self.fields(node, "`model`", META)?;
+        let id = self
+            .required(&f, "id", "`model`")
+            .and_then(|n| self.id(n, "the model id"));
+        let name = self
+            .required(&f, "name", "`model`")
+            .and_then(|n| self.text(n, "the model name"));
+        let publisher = self
+            .required(&f, "publisher", "`model`")
+            .and_then(|n| self.id(n, "the publisher"));
+        Some(Meta {
+            title: self.opt_text(&f, "title", "`model`"),
+            version: self.opt_text(&f, "version", "`model`"),
+            description: self.opt_text(&f, "description", "`model`"),
+            url: self.opt_text(&f, "url", "`model`"),
+            id: id?,
+            name: name?.value,
+            publisher: publisher?,
+        })
+    }
+
+    fn party(&mut self, id: &Spanned<String>, node: &Node) -> Option<Party> {
+        let what = format!("party `{}`", id.value);
+        let f = self.fields(node, &what, PARTY)?;
+        let name = self
+            .required(&f, "name", &what)
+            .and_then(|n| self.text(n, "a name"));
+        let role = self
+            .required(&f, "role", &what)
+            .and_then(|n| self.enumerated(n, "role", Role::NAMES))
+            .and_then(|r| Role::parse(&r));
+        Some(Party {
+            span: id.span,
+            description: self.opt_text(&f, "description", &what),
+            url: self.opt_text(&f, "url", &what),
+            name: name?.value,
+            role: role?,
+        })
+    }
+
+    fn upstream(&mut self, id: &Spanned<String>, node: &Node) -> Option<Upstream> {
+        let what = format!("upstream `{}`", id.value);
+        let f = self.fields(node, &what, UPSTREAM)?;
+        let model = self
+            .required(&f, "model", &what)
+            .and_then(|n| self.text(n, "the upstream model path"));
+        let as_party = f.get("as").and_then(|n| self.id(n, "`as`"));
+        Some(Upstream {
+            span: id.span,
+            model: model?,
+            as_party,
+        })
+    }
+
+    fn offering(&mut self, id: &Spanned<String>, node: &Node) -> Option<Offering> {
+        let what = format!("offering `{}`", id.value);
+        let f = self.fields(node, &what, OFFERING)?;
+        let name = self
+            .required(&f, "name", &what)
+            .and_then(|n| self.text(n, "a name"));
+        let runs_on = self.section(f.get("runs-on"), "runs-on", |d, upstream, n| {
+            Some(RunsOn {
+                span: upstream.span,
+                offering: d.id(n, "the upstream offering")?,
+            })
+        });
+        Some(Offering {
+            span: id.span,
+            description: self.opt_text(&f, "description", &what),
+            url: self.opt_text(&f, "url", &what),
+            name: name?.value,
+            runs_on,
+        })
+    }
+
+    fn area(&mut self, id: &Spanned<String>, node: &Node) -> Option<Area> {
+        let what = format!("area `{}`", id.value);
+        let f = self.fields(node, &what, AREA)?;
+        let name = self
+            .required(&f, "name", &what)
+            .and_then(|n| self.text(n, "a name"));
+        let upstream = self.section(f.get("upstream"), "upstream", |d, _, n| {
+            Some(d.id_list(n, "an upstream area"))
+        });
+        let controls = match f.get("controls") {
+            Some(n) => self
+                .text_list(n, "`controls`")
+                .into_iter()
+                .filter_map(|c| self.control(c))
+                .collect(),
+            None => Vec::new(),
+        };
+        Some(Area {
+            span: id.span,
+            group: self.opt_text(&f, "group", &what),
+            description: self.opt_text(&f, "description", &what),
+            name: name?.value,
+            upstream,
+            controls,
+        })
+    }
+
+    fn control(&mut self, text: Spanned<String>) -> Option<Spanned<ControlRef>> {
+        match text.split_once(':') {
+            Some((framework, control))
+                if is_valid_id(framework)
+                    && !control.is_empty()
+                    && !control.contains(char::is_whitespace) =>
+            {
+                Some(Spanned::new(
+                    ControlRef {
+                        framework: framework.to_string(),
+                        control: control.to_string(),
+                    },
+                    text.span,
+                ))
+            }
+            _ => {
+                self.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        text.span,
+                        format!("`{}` is not a control reference", text.value),
+                    )
+                    .with_help(
+                        "write controls as FRAMEWORK:CONTROL-ID, e.g. `nist-800-53-rev5:ac-2`",
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The fields practices and evidence share.
+    #[allow(clippy::type_complexity)]
+    fn documented(
+        &mut self,
+        f: &Fields,
+        what: &str,
+        kinds: &[&str],
+    ) -> (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Access,
+        Option<String>,
+    ) {
+        let name = self
+            .required(f, "name", what)
+            .and_then(|n| self.text(n, "a name"))
+            .map(|s| s.value);
+        let kind = f
+            .get("kind")
+            .and_then(|n| self.enumerated(n, "kind", kinds));
+        let access = f
+            .get("access")
+            .and_then(|n| self.enumerated(n, "access level", Access::NAMES))
+            .and_then(|a| Access::parse(&a))
+            .unwrap_or_default();
+        (
+            name,
+            kind,
+            self.opt_text(f, "url", what),
+            access,
+            self.opt_text(f, "description", what),
+        )
+    }
+
+    fn cell(&mut self, model: &Model, area: &Spanned<String>, node: &Node) -> Option<Cell> {
+        let body = match &node.value {
+            Value::Map(entries) if self.is_per_offering(model, entries) => {
+                let mut cells = Vec::new();
+                for (key, value) in entries {
+                    let Some(offering) = self.id(key, "the offering id") else {
+                        continue;
+                    };
+                    if model.is_holder(&offering) {
+                        self.mixed(key, &offering, "a holder", "offerings");
+                        continue;
+                    }
+                    if let Some(holders) = self.holders(model, value, true) {
+                        cells.push(OfferingCell { offering, holders });
+                    }
+                }
+                CellBody::PerOffering(cells)
+            }
+            _ => CellBody::Holders(self.holders(model, node, false)?),
+        };
+        Some(Cell {
+            span: area.span,
+            body,
+        })
+    }
+
+    /// A map cell is per offering when its first known key is an offering
+    /// (or `default`); with no known key, when its values don't look like holdings.
+    fn is_per_offering(&self, model: &Model, entries: &[(Node, Node)]) -> bool {
+        let is_offering = |k: &str| k == DEFAULT_OFFERING || model.offerings.contains_key(k);
+        for (key, _) in entries {
+            match key.as_text() {
+                Some(k) if is_offering(k) => return true,
+                Some(k) if model.is_holder(k) => return false,
+                _ => {}
+            }
+        }
+        !entries.iter().all(|(_, v)| match &v.value {
+            Value::Null => true,
+            Value::Map(fields) => fields
+                .iter()
+                .all(|(k, _)| k.as_text().is_some_and(|k| HOLDING.contains(&k))),
+            _ => false,
+        })
+    }
+
+    fn mixed(&mut self, key: &Node, id: &str, kind: &str, cell: &str) {
+        self.push(
+            Diagnostic::new(
+                Code::MixedCellKeys,
+                key.span,
+                format!("`{id}` is {kind}, but this cell's keys are {cell}"),
+            )
+            .with_help("a cell's keys are either all holders (parties, upstreams) or all offerings (and `default`); put holders inside each offering's value"),
+        );
+    }
+
+    /// Forms 1, 2, 3 and 5.
+    fn holders(&mut self, model: &Model, node: &Node, in_offering: bool) -> Option<Holders> {
+        let mut list = Vec::new();
+        match &node.value {
+            Value::Null => {}
+            Value::String(_) | Value::Number(_) | Value::Bool(_) => {
+                list.push(Holder {
+                    id: self.id(node, "a holder")?,
+                    holding: None,
+                });
+            }
+            Value::Seq(items) => {
+                for item in items {
+                    if let Some(id) = self.id(item, "a holder") {
+                        list.push(Holder { id, holding: None });
+                    }
+                }
+            }
+            Value::Map(entries) => {
+                for (key, value) in entries {
+                    let Some(id) = self.id(key, "a holder") else {
+                        continue;
+                    };
+                    let is_offering =
+                        id.value == DEFAULT_OFFERING || model.offerings.contains_key(&id.value);
+                    if is_offering && !model.is_holder(&id) {
+                        if in_offering {
+                            self.push(Diagnostic::new(
+                                Code::MixedCellKeys,
+                                key.span,
+                                format!("`{}` is an offering, inside a cell that is already per offering", id.value),
+                            ).with_help("inside an offering's value, keys are holders (parties and upstreams)"));
+                        } else {
+                            self.mixed(key, &id, "an offering", "holders");
+                        }
+                        continue;
+                    }
+                    let holding = match &value.value {
+                        Value::Null => None,
+                        Value::Map(_) => self.holding(value, &id),
+                        _ => {
+                            self.push(
+                                Diagnostic::new(
+                                    Code::InvalidType,
+                                    value.span,
+                                    format!(
+                                        "the holding of `{}` must be a map or null, found {}",
+                                        id.value,
+                                        value.kind_name()
+                                    ),
+                                )
+                                .with_help(
+                                    "write `HOLDER: ~` or `HOLDER: { scope: ..., duties: [...] }`",
+                                ),
+                            );
+                            None
+                        }
+                    };
+                    list.push(Holder { id, holding });
+                }
+            }
+        }
+        Some(Holders {
+            span: node.span,
+            list,
+        })
+    }
+
+    fn holding(&mut self, node: &Node, holder: &Spanned<String>) -> Option<Holding> {
+        let what = format!("the holding of `{}`", holder.value);
+        let f = self.fields(node, &what, HOLDING)?;
+        Some(Holding {
+            scope: f.get("scope").and_then(|n| self.text(n, "`scope`")),
+            duties: f
+                .get("duties")
+                .map(|n| self.text_list(n, "`duties`"))
+                .unwrap_or_default(),
+            how: f
+                .get("how")
+                .map(|n| self.id_list(n, "a practice id in `how`"))
+                .unwrap_or_default(),
+            evidence: f
+                .get("evidence")
+                .map(|n| self.id_list(n, "an evidence id"))
+                .unwrap_or_default(),
+            note: self.opt_text(&f, "note", &what),
+        })
+    }
+}
+
+/// A best-effort kebab-case spelling of an invalid id, for the help line.
+fn kebab(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}

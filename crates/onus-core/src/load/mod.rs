@@ -1,0 +1,235 @@
+//! Loading models and their upstream chains into a [`ModelSet`].
+//!
+//! Reading files is the caller's business, through the [`Files`] trait, so
+//! this module does no I/O of its own: the CLI passes the disk, tests pass
+//! a map of in-memory files.
+
+mod decode;
+
+use std::path::{Component, Path, PathBuf};
+
+use indexmap::IndexMap;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Model;
+use crate::source::{FileId, SourceMap};
+use crate::syntax::{self, Syntax};
+
+pub use decode::decode;
+
+/// Where model files come from.
+pub trait Files {
+    /// The text of the file at `path`, or why it cannot be read.
+    fn read(&self, path: &Path) -> Result<String, std::io::Error>;
+}
+
+/// In-memory files, for tests and for models that do not live on disk.
+impl Files for std::collections::HashMap<PathBuf, String> {
+    fn read(&self, path: &Path) -> Result<String, std::io::Error> {
+        self.get(path)
+            .cloned()
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"))
+    }
+}
+
+/// Index of a model in a [`ModelSet`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ModelId(pub usize);
+
+/// One model file, as loaded.
+#[derive(Debug, Clone)]
+pub struct LoadedModel {
+    pub path: PathBuf,
+    pub file: FileId,
+    /// `None` when the file could not be read as a model at all.
+    pub model: Option<Model>,
+    /// Upstream id -> the loaded upstream, `None` when it could not be loaded.
+    pub upstreams: IndexMap<String, Option<ModelId>>,
+    /// Findings of parsing and decoding this file, and of following its upstreams.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Every model read in one run: the ones asked for and their upstreams,
+/// each file once, with all their sources for diagnostics.
+#[derive(Debug, Default, Clone)]
+pub struct ModelSet {
+    pub sources: SourceMap,
+    pub models: Vec<LoadedModel>,
+    /// The models asked for, in the order given.
+    pub roots: Vec<ModelId>,
+}
+
+/// Why a model asked for by the user could not be loaded (upstreams that
+/// cannot be read are diagnostics instead).
+#[derive(Debug)]
+pub struct ReadError {
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read {}: {}", self.path.display(), self.error)
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+impl ModelSet {
+    /// Loads the model files at `paths` and their upstream chains.
+    pub fn load(paths: &[PathBuf], files: &dyn Files) -> Result<ModelSet, ReadError> {
+        let mut set = ModelSet::default();
+        for path in paths {
+            let path = normalize(path);
+            let text = files.read(&path).map_err(|error| ReadError {
+                path: path.clone(),
+                error,
+            })?;
+            let id = set.add(&path, text, files, &mut Vec::new());
+            set.roots.push(id);
+        }
+        Ok(set)
+    }
+
+    /// Loads one model from text already in hand (upstreams still come from `files`).
+    pub fn load_text(path: &Path, text: String, files: &dyn Files) -> ModelSet {
+        let mut set = ModelSet::default();
+        let id = set.add(&normalize(path), text, files, &mut Vec::new());
+        set.roots.push(id);
+        set
+    }
+
+    pub fn get(&self, id: ModelId) -> &LoadedModel {
+        &self.models[id.0]
+    }
+
+    /// The loaded model, if it decoded.
+    pub fn model(&self, id: ModelId) -> Option<&Model> {
+        self.models[id.0].model.as_ref()
+    }
+
+    fn find(&self, path: &Path) -> Option<ModelId> {
+        self.models.iter().position(|m| m.path == path).map(ModelId)
+    }
+
+    /// Adds a file and, depth first, its upstreams. `chain` is the list of
+    /// files being loaded above this one, to find cycles.
+    fn add(
+        &mut self,
+        path: &Path,
+        text: String,
+        files: &dyn Files,
+        chain: &mut Vec<PathBuf>,
+    ) -> ModelId {
+        let file = self.sources.add(path, text);
+        let (root, mut diagnostics) =
+            syntax::parse(file, &self.sources.get(file).text, Syntax::from_path(path));
+        let model = root.and_then(|root| {
+            let (model, found) = decode(file, &root);
+            diagnostics.extend(found);
+            model
+        });
+        let id = ModelId(self.models.len());
+        self.models.push(LoadedModel {
+            path: path.to_path_buf(),
+            file,
+            model: model.clone(),
+            upstreams: IndexMap::new(),
+            diagnostics,
+        });
+        let Some(model) = model else { return id };
+
+        chain.push(path.to_path_buf());
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let mut upstreams = IndexMap::new();
+        let mut found = Vec::new();
+        for (name, upstream) in &model.upstreams {
+            let target = normalize(&dir.join(&upstream.model.value));
+            let loaded = if chain.contains(&target) {
+                let mut cycle: Vec<String> = chain
+                    .iter()
+                    .skip_while(|p| **p != target)
+                    .map(|p| p.display().to_string())
+                    .collect();
+                cycle.push(target.display().to_string());
+                found.push(
+                    Diagnostic::new(
+                        Code::UpstreamCycle,
+                        upstream.model.span,
+                        format!(
+                            "upstream `{name}` leads back into its own chain: {}",
+                            cycle.join(" -> ")
+                        ),
+                    )
+                    .with_help(
+                        "a model cannot run on itself; remove one of the upstream references",
+                    ),
+                );
+                None
+            } else if let Some(existing) = self.find(&target) {
+                Some(existing)
+            } else {
+                match files.read(&target) {
+                    Ok(text) => Some(self.add(&target, text, files, chain)),
+                    Err(e) => {
+                        found.push(
+                            Diagnostic::new(
+                                Code::UpstreamMissing,
+                                upstream.model.span,
+                                format!(
+                                    "cannot read upstream `{name}` at {}: {e}",
+                                    target.display()
+                                ),
+                            )
+                            .with_help("the path is relative to the file that names it"),
+                        );
+                        None
+                    }
+                }
+            };
+            upstreams.insert(name.clone(), loaded);
+        }
+        chain.pop();
+        let loaded = &mut self.models[id.0];
+        loaded.upstreams = upstreams;
+        loaded.diagnostics.extend(found);
+        id
+    }
+}
+
+/// Removes `.` and resolves `..` lexically, so one file has one path.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_lexically() {
+        assert_eq!(
+            normalize(Path::new("./a/../b/./c.yaml")),
+            PathBuf::from("b/c.yaml")
+        );
+        assert_eq!(
+            normalize(Path::new("../x/../../y")),
+            PathBuf::from("../../y")
+        );
+        assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
+    }
+}

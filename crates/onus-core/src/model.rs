@@ -1,0 +1,331 @@
+//! The loaded model: what a `.onus.yaml` file says, with the span of every
+//! key and value, in the order it was written. See `FORMAT.md`.
+//!
+//! These types hold what was *written*; [`crate::resolve`] turns them into
+//! who *effectively* holds what. A `Model` may still break rules (unknown
+//! references, missing holders): [`crate::check`] finds those.
+
+use indexmap::IndexMap;
+
+use crate::source::{FileId, Span, Spanned};
+
+/// The id an offering cell uses for "every other offering".
+pub const DEFAULT_OFFERING: &str = "default";
+
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub file: FileId,
+    pub meta: Meta,
+    pub parties: IndexMap<String, Party>,
+    pub upstreams: IndexMap<String, Upstream>,
+    pub offerings: IndexMap<String, Offering>,
+    pub areas: IndexMap<String, Area>,
+    pub practices: IndexMap<String, Practice>,
+    pub evidence: IndexMap<String, Evidence>,
+    pub frameworks: IndexMap<String, Framework>,
+    /// One cell per area, keyed by area id.
+    pub responsibilities: IndexMap<String, Cell>,
+}
+
+impl Model {
+    /// The one party with the role `customer`, if the model has exactly one.
+    pub fn customer_party(&self) -> Option<&str> {
+        let mut customers = self
+            .parties
+            .iter()
+            .filter(|(_, p)| p.role == Role::Customer);
+        match (customers.next(), customers.next()) {
+            (Some((id, _)), None) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The party that stands for upstream `id`'s customer: its `as`, or the publisher.
+    pub fn as_party(&self, upstream: &str) -> &str {
+        self.upstreams
+            .get(upstream)
+            .and_then(|u| u.as_party.as_ref())
+            .map_or(&self.meta.publisher.value, |s| &s.value)
+    }
+
+    /// Whether `id` names a holder (a party or an upstream).
+    pub fn is_holder(&self, id: &str) -> bool {
+        self.parties.contains_key(id) || self.upstreams.contains_key(id)
+    }
+
+    /// The upstream areas that `area` stands for in upstream `upstream`:
+    /// its explicit `upstream:` list, or else the upstream area of the same
+    /// id (the caller checks that the upstream has it).
+    pub fn stands_for<'a>(&'a self, area: &'a str, upstream: &str) -> Vec<&'a str> {
+        match self.areas.get(area).and_then(|a| a.upstream.get(upstream)) {
+            Some(list) => list.iter().map(|s| s.value.as_str()).collect(),
+            None => vec![area],
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Meta {
+    pub id: Spanned<String>,
+    pub name: String,
+    pub title: Option<String>,
+    pub version: Option<String>,
+    pub publisher: Spanned<String>,
+    pub description: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    Provider,
+    Customer,
+    ThirdParty,
+}
+
+impl Role {
+    pub const NAMES: &'static [&'static str] = &["provider", "customer", "third-party"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Provider => "provider",
+            Role::Customer => "customer",
+            Role::ThirdParty => "third-party",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "provider" => Some(Role::Provider),
+            "customer" => Some(Role::Customer),
+            "third-party" => Some(Role::ThirdParty),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Party {
+    /// Span of the party's id (its key).
+    pub span: Span,
+    pub name: String,
+    pub role: Role,
+    pub description: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Upstream {
+    pub span: Span,
+    /// Path of the upstream model, relative to this file.
+    pub model: Spanned<String>,
+    /// Which of our parties is the upstream's customer (default: the publisher).
+    pub as_party: Option<Spanned<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Offering {
+    pub span: Span,
+    pub name: String,
+    pub description: Option<String>,
+    pub url: Option<String>,
+    /// Upstream id -> the upstream's offering id this offering consumes.
+    pub runs_on: IndexMap<String, RunsOn>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RunsOn {
+    /// Span of the upstream id (the key).
+    pub span: Span,
+    pub offering: Spanned<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Area {
+    pub span: Span,
+    pub name: String,
+    pub group: Option<String>,
+    pub description: Option<String>,
+    /// Upstream id -> the upstream's areas this area stands for.
+    pub upstream: IndexMap<String, Vec<Spanned<String>>>,
+    pub controls: Vec<Spanned<ControlRef>>,
+}
+
+/// `FRAMEWORK:CONTROL-ID`, e.g. `nist-800-53-rev5:ac-2`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ControlRef {
+    pub framework: String,
+    pub control: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Access {
+    #[default]
+    Public,
+    OnRequest,
+    Nda,
+}
+
+impl Access {
+    pub const NAMES: &'static [&'static str] = &["public", "on-request", "nda"];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Access::Public => "public",
+            Access::OnRequest => "on-request",
+            Access::Nda => "nda",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Access> {
+        match s {
+            "public" => Some(Access::Public),
+            "on-request" => Some(Access::OnRequest),
+            "nda" => Some(Access::Nda),
+            _ => None,
+        }
+    }
+}
+
+/// How a party does its part.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Practice {
+    pub span: Span,
+    pub name: String,
+    /// One of [`Practice::KINDS`].
+    pub kind: Option<String>,
+    pub url: Option<String>,
+    pub access: Access,
+    pub description: Option<String>,
+}
+
+impl Practice {
+    pub const KINDS: &'static [&'static str] =
+        &["policy", "control", "process", "tool", "document"];
+}
+
+/// What proves a party does its part.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    pub span: Span,
+    pub name: String,
+    /// One of [`Evidence::KINDS`].
+    pub kind: Option<String>,
+    pub url: Option<String>,
+    pub access: Access,
+    pub description: Option<String>,
+}
+
+impl Evidence {
+    pub const KINDS: &'static [&'static str] =
+        &["attestation", "certification", "report", "document"];
+}
+
+#[derive(Clone, Debug)]
+pub struct Framework {
+    pub span: Span,
+    pub name: String,
+    /// Path of an OSCAL catalog, relative to this file.
+    pub catalog: Option<Spanned<String>>,
+    pub url: Option<String>,
+}
+
+/// Who holds one area: the value under `responsibilities: AREA:`.
+#[derive(Clone, Debug)]
+pub struct Cell {
+    /// Span of the area id (the key).
+    pub span: Span,
+    pub body: CellBody,
+}
+
+#[derive(Clone, Debug)]
+pub enum CellBody {
+    /// Forms 1, 2, 3 and 5: the same holders in every offering.
+    Holders(Holders),
+    /// Form 4: per offering, with `default` for the rest.
+    PerOffering(Vec<OfferingCell>),
+}
+
+impl CellBody {
+    /// The holders this cell gives `offering`, and whether they came from `default`.
+    pub fn for_offering(&self, offering: &str) -> Option<&Holders> {
+        match self {
+            CellBody::Holders(h) => Some(h),
+            CellBody::PerOffering(cells) => cells
+                .iter()
+                .find(|c| c.offering.value == offering)
+                .or_else(|| cells.iter().find(|c| c.offering.value == DEFAULT_OFFERING))
+                .map(|c| &c.holders),
+        }
+    }
+
+    /// Every holder list written in the cell.
+    pub fn all_holders(&self) -> Vec<&Holders> {
+        match self {
+            CellBody::Holders(h) => vec![h],
+            CellBody::PerOffering(cells) => cells.iter().map(|c| &c.holders).collect(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct OfferingCell {
+    /// An offering id or `default`.
+    pub offering: Spanned<String>,
+    pub holders: Holders,
+}
+
+/// The holders of one cell (for one offering), in written order.
+#[derive(Clone, Debug)]
+pub struct Holders {
+    /// Span of the whole value.
+    pub span: Span,
+    pub list: Vec<Holder>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Holder {
+    /// A party id or an upstream id.
+    pub id: Spanned<String>,
+    pub holding: Option<Holding>,
+}
+
+/// What one holder does in one area.
+#[derive(Clone, Debug, Default)]
+pub struct Holding {
+    pub scope: Option<Spanned<String>>,
+    pub duties: Vec<Spanned<String>>,
+    /// Practice ids.
+    pub how: Vec<Spanned<String>>,
+    /// Evidence ids.
+    pub evidence: Vec<Spanned<String>>,
+    pub note: Option<String>,
+}
+
+impl Holding {
+    /// A holding that says who does what: it has a scope or duties.
+    pub fn is_split(&self) -> bool {
+        self.scope.is_some() || !self.duties.is_empty()
+    }
+}
+
+/// Whether `id` is lowercase kebab case: `[a-z0-9][a-z0-9-]*`.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z' | b'0'..=b'9'))
+        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_lowercase_kebab_case() {
+        for ok in ["a", "codat", "o11-cloud", "9", "a--b", "x-"] {
+            assert!(is_valid_id(ok), "{ok}");
+        }
+        for bad in ["", "-a", "A", "a_b", "a b", "é", "a/b"] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! YAML 1.2 (core schema) to [`Node`]s, driven by yaml-rust2's event parser
+//! so every node keeps its position.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+use super::{syntax_error, Node, Value, MAX_DEPTH, MAX_NODES};
+use crate::diagnostic::Diagnostic;
+use crate::source::{FileId, SourceFile, Span};
+
+pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>) {
+    let lines = SourceFile::new("", text);
+    let mut builder = Builder {
+        file,
+        lines: &lines,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        documents: 0,
+        nodes: 0,
+        error: None,
+    };
+    let mut parser = Parser::new_from_str(text);
+    if let Err(e) = parser.load(&mut builder, true) {
+        let at = builder.offset(*e.marker());
+        builder.fail(syntax_error(
+            file,
+            at,
+            format!("invalid YAML: {}", e.info()),
+        ));
+    }
+    if let Some(error) = builder.error {
+        return (None, vec![error]);
+    }
+    match builder.root {
+        Some(root) if builder.documents > 0 => (Some(root), Vec::new()),
+        _ => (
+            None,
+            vec![syntax_error(file, 0, "the file is empty: expected a model")],
+        ),
+    }
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Node>,
+        start: usize,
+        anchor: usize,
+    },
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        start: usize,
+        anchor: usize,
+    },
+}
+
+struct Builder<'a> {
+    file: FileId,
+    lines: &'a SourceFile,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    root: Option<Node>,
+    documents: usize,
+    nodes: usize,
+    error: Option<Diagnostic>,
+}
+
+impl Builder<'_> {
+    fn offset(&self, mark: Marker) -> usize {
+        self.lines.offset_of(mark.line(), mark.col())
+    }
+
+    fn fail(&mut self, diagnostic: Diagnostic) {
+        if self.error.is_none() {
+            self.error = Some(diagnostic);
+        }
+    }
+
+    fn add(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => entries.push((k, node)),
+            },
+        }
+    }
+
+    fn open(&mut self, frame: Frame, at: usize) {
+        if self.stack.len() >= MAX_DEPTH {
+            self.fail(syntax_error(
+                self.file,
+                at,
+                format!("nesting deeper than {MAX_DEPTH} levels"),
+            ));
+        }
+        self.stack.push(frame);
+    }
+
+    /// End of a scalar that starts at `start`: the value as written if it
+    /// is there verbatim, else the rest of the line.
+    fn scalar_end(&self, start: usize, value: &str, style: TScalarStyle) -> usize {
+        let text = &self.lines.text[start..];
+        let quoted = matches!(
+            style,
+            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted
+        );
+        let inner = if quoted {
+            &text[1.min(text.len())..]
+        } else {
+            text
+        };
+        if !value.is_empty() && inner.starts_with(value) {
+            return start + value.len() + if quoted { 2 } else { 0 };
+        }
+        start + text.find('\n').unwrap_or(text.len())
+    }
+}
+
+impl MarkedEventReceiver for Builder<'_> {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        let at = self.offset(mark);
+        self.nodes += 1;
+        if self.nodes > MAX_NODES {
+            self.fail(syntax_error(self.file, at, "the document is too large"));
+            return;
+        }
+        match event {
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.fail(
+                        syntax_error(self.file, at, "a model file holds one YAML document")
+                            .with_help("split the documents into files of their own"),
+                    );
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let end = self.scalar_end(at, &text, style);
+                let as_string =
+                    style != TScalarStyle::Plain || tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let value = if as_string {
+                    Value::String(text)
+                } else {
+                    plain_scalar(text)
+                };
+                let span = Span::new(self.file, at, end);
+                self.add(Node { value, span }, anchor);
+            }
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some(node) => {
+                    let mut node = node.clone();
+                    self.nodes += count(&node);
+                    if self.nodes > MAX_NODES {
+                        self.fail(syntax_error(
+                            self.file,
+                            at,
+                            "aliases expand to too large a document",
+                        ));
+                        return;
+                    }
+                    node.span = Span::new(self.file, at, at + 1);
+                    self.add(node, 0);
+                }
+                None => self.fail(syntax_error(self.file, at, "alias to an unknown anchor")),
+            },
+            Event::SequenceStart(anchor, _) => self.open(
+                Frame::Seq {
+                    items: Vec::new(),
+                    start: at,
+                    anchor,
+                },
+                at,
+            ),
+            Event::MappingStart(anchor, _) => self.open(
+                Frame::Map {
+                    entries: Vec::new(),
+                    key: None,
+                    start: at,
+                    anchor,
+                },
+                at,
+            ),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, start, anchor) = match self.stack.pop() {
+                    Some(Frame::Seq {
+                        items,
+                        start,
+                        anchor,
+                    }) => (Value::Seq(items), start, anchor),
+                    Some(Frame::Map {
+                        entries,
+                        start,
+                        anchor,
+                        ..
+                    }) => (Value::Map(entries), start, anchor),
+                    None => return,
+                };
+                let span = Span::new(self.file, start, at.max(start + 1));
+                self.add(Node { value, span }, anchor);
+            }
+            Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
+        }
+    }
+}
+
+fn count(node: &Node) -> usize {
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count).sum(),
+        Value::Map(entries) => entries.iter().map(|(k, v)| count(k) + count(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema.
+fn plain_scalar(text: String) -> Value {
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        t if is_number(t) => Value::Number(text),
+        _ => Value::String(text),
+    }
+}
+
+fn is_number(t: &str) -> bool {
+    let digits = |s: &str, radix: u32| !s.is_empty() && s.chars().all(|c| c.is_digit(radix));
+    if let Some(hex) = t.strip_prefix("0x") {
+        return digits(hex, 16);
+    }
+    if let Some(oct) = t.strip_prefix("0o") {
+        return digits(oct, 8);
+    }
+    let unsigned = t.strip_prefix(['-', '+']).unwrap_or(t);
+    if matches!(unsigned, ".inf" | ".Inf" | ".INF") || matches!(t, ".nan" | ".NaN" | ".NAN") {
+        return true;
+    }
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(i) => (&unsigned[..i], Some(&unsigned[i + 1..])),
+        None => (unsigned, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (int.is_empty() || digits(int, 10))
+                && (frac.is_empty() || digits(frac, 10))
+                && !(int.is_empty() && frac.is_empty())
+        }
+        None => digits(mantissa, 10),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e), 10));
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(text: &str) -> Node {
+        let (root, d) = parse(FileId(0), text);
+        assert!(d.is_empty(), "{d:?}");
+        root.unwrap()
+    }
+
+    #[test]
+    fn keeps_positions_of_keys_and_values() {
+        let text = "a: 1\nb:\n  - x\n  - 'y z'\nc: {d: ~}\n";
+        let root = root(text);
+        let Value::Map(entries) = &root.value else {
+            panic!()
+        };
+        let (b, list) = &entries[1];
+        assert_eq!(&text[b.span.start as usize..b.span.end as usize], "b");
+        let Value::Seq(items) = &list.value else {
+            panic!()
+        };
+        assert_eq!(
+            &text[items[1].span.start as usize..items[1].span.end as usize],
+            "'y z'"
+        );
+        assert_eq!(items[1].value, Value::String("y z".into()));
+        assert_eq!(entries[0].1.value, Value::Number("1".into()));
+        let Value::Map(inner) = &entries[2].1.value else {
+            panic!()
+        };
+        assert_eq!(inner[0].1.value, Value::Null);
+    }
+
+    #[test]
+    fn positions_count_multibyte_characters() {
+        let text = "é: ü\nkey: v\n";
+        let root = root(text);
+        let Value::Map(entries) = &root.value else {
+            panic!()
+        };
+        assert_eq!(entries[1].0.span.start as usize, text.find("key").unwrap());
+        assert_eq!(entries[0].1.span.start as usize, text.find('ü').unwrap());
+    }
+
+    #[test]
+    fn core_schema_scalars() {
+        assert_eq!(plain_scalar("~".into()), Value::Null);
+        assert_eq!(plain_scalar("TRUE".into()), Value::Bool(true));
+        assert_eq!(plain_scalar("1.5e3".into()), Value::Number("1.5e3".into()));
+        assert_eq!(
+            plain_scalar("2024-06".into()),
+            Value::String("2024-06".into())
+        );
+        assert_eq!(plain_scalar("yes".into()), Value::String("yes".into()));
+        assert_eq!(plain_scalar(".".into()), Value::String(".".into()));
+    }
+
+    #[test]
+    fn refuses_bad_documents() {
+        for (text, message) in [
+            ("", "the file is empty"),
+            ("a: 1\n---\nb: 2\n", "one YAML document"),
+            ("a: [1, 2\n", "invalid YAML"),
+            ("a: *nope\n", "invalid YAML"),
+        ] {
+            let (root, d) = parse(FileId(0), text);
+            assert!(root.is_none(), "{text}");
+            assert!(d[0].message.contains(message), "{text}: {:?}", d[0].message);
+        }
+    }
+
+    #[test]
+    fn aliases_expand_but_not_exponentially() {
+        let (root, _) = parse(FileId(0), "a: &x [1, 2]\nb: *x\n");
+        let Value::Map(entries) = root.unwrap().value else {
+            panic!()
+        };
+        assert_eq!(entries[1].1.value, entries[0].1.value);
+
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        let (root, d) = parse(FileId(0), &bomb);
+        assert!(root.is_none());
+        assert!(d[0].message.contains("too large"));
+    }
+}

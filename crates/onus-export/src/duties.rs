@@ -1,0 +1,192 @@
+//! `onus duties`: one party's obligations, per offering.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell, ContentArrangement, Table};
+use serde_json::{json, Value};
+
+use crate::matrix::md_escape;
+use crate::{csv, reference_label, Format};
+use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
+
+/// One area a party holds in one offering.
+pub struct Duty<'m> {
+    pub offering: &'m ResolvedOffering,
+    pub area: &'m ResolvedArea,
+    pub holder: &'m ResolvedHolder,
+}
+
+/// What `party` holds, offering by offering, in area order.
+pub fn of<'m>(offerings: &[&'m ResolvedOffering], party: &str) -> Vec<Duty<'m>> {
+    offerings
+        .iter()
+        .flat_map(|o| {
+            o.areas.iter().filter_map(move |a| {
+                a.holders
+                    .iter()
+                    .find(|h| h.party == party)
+                    .map(|holder| Duty {
+                        offering: o,
+                        area: a,
+                        holder,
+                    })
+            })
+        })
+        .collect()
+}
+
+pub fn render(
+    matrix: &Matrix,
+    offerings: &[&ResolvedOffering],
+    party: &str,
+    format: Format,
+) -> String {
+    let duties = of(offerings, party);
+    match format {
+        Format::Json => {
+            serde_json::to_string_pretty(&to_json(matrix, party, offerings, &duties))
+                .unwrap_or_default()
+                + "\n"
+        }
+        Format::Csv => csv::render(&csv_rows(matrix, &duties)),
+        Format::Markdown => markdown(matrix, party, offerings, &duties),
+        Format::Table { width } => table(matrix, &duties, width),
+    }
+}
+
+fn labels(matrix: &Matrix, ids: &[String]) -> Vec<String> {
+    ids.iter().map(|id| reference_label(matrix, id)).collect()
+}
+
+fn to_json(
+    matrix: &Matrix,
+    party: &str,
+    offerings: &[&ResolvedOffering],
+    duties: &[Duty],
+) -> Value {
+    let reference = |id: &String| {
+        let (name, url, access) = match (matrix.practices.get(id), matrix.evidence.get(id)) {
+            (Some(p), _) => (p.name.clone(), p.url.clone(), p.access),
+            (None, Some(e)) => (e.name.clone(), e.url.clone(), e.access),
+            _ => (id.clone(), None, Default::default()),
+        };
+        json!({ "id": id, "name": name, "url": url, "access": access.as_str() })
+    };
+    let info = matrix.parties.get(party);
+    json!({
+        "model": matrix.model,
+        "party": party,
+        "name": info.map(|p| p.name.clone()),
+        "offerings": offerings.iter().map(|o| json!({
+            "id": o.id,
+            "name": o.name,
+            "areas": duties.iter().filter(|d| d.offering.id == o.id).map(|d| json!({
+                "id": d.area.id,
+                "name": d.area.name,
+                "scope": d.holder.scope,
+                "duties": d.holder.duties,
+                "how": d.holder.how.iter().map(reference).collect::<Vec<_>>(),
+                "evidence": d.holder.evidence.iter().map(reference).collect::<Vec<_>>(),
+                "note": d.holder.note,
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// One row per duty (an area with no listed duty still gets a row).
+fn csv_rows(matrix: &Matrix, duties: &[Duty]) -> Vec<Vec<String>> {
+    let mut rows = vec![[
+        "offering",
+        "area",
+        "area_name",
+        "scope",
+        "duty",
+        "how",
+        "evidence",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for d in duties {
+        let list: Vec<&str> = if d.holder.duties.is_empty() {
+            vec![""]
+        } else {
+            d.holder.duties.iter().map(String::as_str).collect()
+        };
+        for duty in list {
+            rows.push(vec![
+                d.offering.id.clone(),
+                d.area.id.clone(),
+                d.area.name.clone(),
+                d.holder.scope.clone().unwrap_or_default(),
+                duty.to_string(),
+                labels(matrix, &d.holder.how).join("; "),
+                labels(matrix, &d.holder.evidence).join("; "),
+            ]);
+        }
+    }
+    rows
+}
+
+fn table(matrix: &Matrix, duties: &[Duty], width: Option<u16>) -> String {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
+    t.set_header(
+        ["Offering", "Area", "Scope", "Duties", "How", "Evidence"]
+            .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
+    );
+    for d in duties {
+        t.add_row(vec![
+            d.offering.name.clone(),
+            d.area.name.clone(),
+            d.holder.scope.clone().unwrap_or_default(),
+            d.holder
+                .duties
+                .iter()
+                .map(|x| format!("• {x}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            labels(matrix, &d.holder.how).join("\n"),
+            labels(matrix, &d.holder.evidence).join("\n"),
+        ]);
+    }
+    format!("{t}\n")
+}
+
+fn markdown(
+    matrix: &Matrix,
+    party: &str,
+    offerings: &[&ResolvedOffering],
+    duties: &[Duty],
+) -> String {
+    let name = matrix.parties.get(party).map_or(party, |p| p.name.as_str());
+    let mut out = format!("# Duties of {}\n", md_escape(name));
+    for o in offerings {
+        out.push_str(&format!("\n## {}\n\n", md_escape(&o.name)));
+        let mine: Vec<&Duty> = duties.iter().filter(|d| d.offering.id == o.id).collect();
+        if mine.is_empty() {
+            out.push_str("Nothing.\n");
+            continue;
+        }
+        out.push_str("| Area | Scope | Duties | How is it done? | Evidence |\n| --- | --- | --- | --- | --- |\n");
+        for d in mine {
+            let list = |items: Vec<String>| {
+                items
+                    .iter()
+                    .map(|i| format!("• {}", md_escape(i)))
+                    .collect::<Vec<_>>()
+                    .join("<br>")
+            };
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                md_escape(&d.area.name),
+                md_escape(d.holder.scope.as_deref().unwrap_or("")),
+                list(d.holder.duties.clone()),
+                list(labels(matrix, &d.holder.how)),
+                list(labels(matrix, &d.holder.evidence)),
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,48 @@
+//! onus-export: what people and tools read, built from the resolved model
+//! ([`onus_core::resolve::Matrix`]) only. No renderer re-derives who holds
+//! what. Functions return the output as a string; writing it is the
+//! caller's business.
+
+pub mod csv;
+pub mod duties;
+pub mod matrix;
+mod select;
+
+pub use select::{select_offerings, select_party, SelectError};
+
+use onus_core::resolve::{Matrix, ResolvedHolder};
+
+/// Formats of the `matrix` and `duties` views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// A terminal table, wrapped to `width` columns.
+    Table {
+        width: Option<u16>,
+    },
+    Markdown,
+    Csv,
+    Json,
+}
+
+/// How a holder is shown to people: its name, and where it is inherited from.
+pub fn holder_label(h: &ResolvedHolder) -> String {
+    match h.via.as_slice() {
+        [] => h.name.clone(),
+        via => format!("{} (via {})", h.name, via.join("/")),
+    }
+}
+
+/// A practice or evidence reference shown to people: its name (and access level when not public).
+pub fn reference_label(matrix: &Matrix, id: &str) -> String {
+    let (name, access) = if let Some(p) = matrix.practices.get(id) {
+        (p.name.as_str(), p.access)
+    } else if let Some(e) = matrix.evidence.get(id) {
+        (e.name.as_str(), e.access)
+    } else {
+        return id.to_string();
+    };
+    match access {
+        onus_core::model::Access::Public => name.to_string(),
+        other => format!("{name} ({})", other.as_str()),
+    }
+}
