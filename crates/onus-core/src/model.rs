@@ -25,6 +25,9 @@ pub struct Model {
     pub frameworks: IndexMap<String, Framework>,
     /// One cell per area, keyed by area id.
     pub responsibilities: IndexMap<String, Cell>,
+    /// Ids of entries (of any section) that are declared but could not be
+    /// read; already reported, so references to them are not reported again.
+    pub broken: Vec<String>,
 }
 
 impl Model {

@@ -42,6 +42,7 @@ const HOLDING: &[&str] = &["scope", "duties", "how", "evidence", "note"];
 pub fn decode(file: FileId, root: &Node) -> (Option<Model>, Vec<Diagnostic>) {
     let mut d = Decoder {
         diagnostics: Vec::new(),
+        broken: Vec::new(),
     };
     let model = d.model(file, root);
     (model, d.diagnostics)
@@ -49,6 +50,8 @@ pub fn decode(file: FileId, root: &Node) -> (Option<Model>, Vec<Diagnostic>) {
 
 struct Decoder {
     diagnostics: Vec<Diagnostic>,
+    /// Ids of entries that were declared but could not be read.
+    broken: Vec<String>,
 }
 
 /// The entries of a map node whose keys were checked against a list.
@@ -238,8 +241,11 @@ impl Decoder {
             let Some(id) = self.id(key, &format!("the {what} id")) else {
                 continue;
             };
-            if let Some(item) = entry(self, &id, value) {
-                out.insert(id.value, item);
+            match entry(self, &id, value) {
+                Some(item) => {
+                    out.insert(id.value, item);
+                }
+                None => self.broken.push(id.value),
             }
         }
         out
@@ -262,9 +268,8 @@ impl Decoder {
                 );
             }
         }
-        let meta = self
-            .required(&top, "model", "the model file")
-            .and_then(|n| self.meta(n));
+        let meta_node = self.required(&top, "model", "the model file");
+        let meta = self.meta(meta_node, Span::new(file, 0, 1));
         let parties = self.required_section(&top, "parties");
         let parties = self.section(parties, "parties", Self::party);
         let upstreams = self.section(top.get("upstreams"), "upstreams", Self::upstream);
@@ -315,7 +320,7 @@ impl Decoder {
         });
         let mut model = Model {
             file,
-            meta: meta?,
+            meta,
             parties,
             upstreams,
             offerings,
@@ -324,10 +329,12 @@ impl Decoder {
             evidence,
             frameworks,
             responsibilities: IndexMap::new(),
+            broken: Vec::new(),
         };
         let cells = self.required_section(&top, "responsibilities");
         model.responsibilities =
             self.section(cells, "responsibilities", |d, id, n| d.cell(&model, id, n));
+        model.broken = std::mem::take(&mut self.broken);
         Some(model)
     }
 
@@ -340,8 +347,22 @@ impl Decoder {
         self.required(top, key, "the model file")
     }
 
-    fn meta(&mut self, node: &Node) -> Option<Meta> {
-        let f = self.fields(node, "`model`", META)?;
+    /// The `model:` block. Always gives a `Meta`, so the rest of the file
+    /// is still checked: what is missing or invalid is reported and left
+    /// empty (an empty publisher is not checked again).
+    fn meta(&mut self, node: Option<&Node>, file_span: Span) -> Meta {
+        let empty = |span| Spanned::new(String::new(), span);
+        let Some(f) = node.and_then(|n| self.fields(n, "`model`", META)) else {
+            return Meta {
+                id: empty(file_span),
+                name: String::new(),
+                title: None,
+                version: None,
+                publisher: empty(file_span),
+                description: None,
+                url: None,
+            };
+        };
         let id = self
             .required(&f, "id", "`model`")
             .and_then(|n| self.id(n, "the model id"));
@@ -351,15 +372,15 @@ impl Decoder {
         let publisher = self
             .required(&f, "publisher", "`model`")
             .and_then(|n| self.id(n, "the publisher"));
-        Some(Meta {
+        Meta {
             title: self.opt_text(&f, "title", "`model`"),
             version: self.opt_text(&f, "version", "`model`"),
             description: self.opt_text(&f, "description", "`model`"),
             url: self.opt_text(&f, "url", "`model`"),
-            id: id?,
-            name: name?.value,
-            publisher: publisher?,
-        })
+            id: id.unwrap_or_else(|| empty(f.span)),
+            name: name.map(|n| n.value).unwrap_or_default(),
+            publisher: publisher.unwrap_or_else(|| empty(f.span)),
+        }
     }
 
     fn party(&mut self, id: &Spanned<String>, node: &Node) -> Option<Party> {

@@ -42,6 +42,35 @@ impl Node {
         }
     }
 
+    /// The same document as JSON (numbers as JSON numbers where they fit),
+    /// e.g. to validate a YAML model against the JSON Schema.
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value as J;
+        match &self.value {
+            Value::Null => J::Null,
+            Value::Bool(b) => J::Bool(*b),
+            Value::Number(n) => n
+                .parse::<i64>()
+                .map(J::from)
+                .ok()
+                .or_else(|| {
+                    n.parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(J::Number)
+                })
+                .unwrap_or_else(|| J::String(n.clone())),
+            Value::String(s) => J::String(s.clone()),
+            Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => J::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.as_text().unwrap_or_default().to_string(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+
     /// What kind of value this is, for messages ("expected a list, found text").
     pub fn kind_name(&self) -> &'static str {
         match self.value {

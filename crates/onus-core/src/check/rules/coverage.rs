@@ -8,10 +8,17 @@ use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
 
+/// An upstream area nobody claims, gathered over the offerings.
+struct Unclaimed<'a> {
+    /// The first `runs-on` that consumes it.
+    span: Span,
+    offerings: Vec<&'a str>,
+    duties: Vec<String>,
+}
+
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    // (upstream, upstream area) -> (first runs-on span, offerings, duties)
-    let mut unclaimed: IndexMap<(&str, &str), (Span, Vec<&str>, Vec<String>)> = IndexMap::new();
+    let mut unclaimed: IndexMap<(&str, &str), Unclaimed> = IndexMap::new();
     for (oid, offering) in &m.offerings {
         for (upstream, runs_on) in &offering.runs_on {
             let Some(up) = cx.upstreams.get(upstream.as_str()) else {
@@ -31,12 +38,16 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if !claimed {
                     let entry = unclaimed
                         .entry((upstream.as_str(), up_area.id.as_str()))
-                        .or_insert((runs_on.offering.span, Vec::new(), Vec::new()));
-                    entry.1.push(oid);
+                        .or_insert(Unclaimed {
+                            span: runs_on.offering.span,
+                            offerings: Vec::new(),
+                            duties: Vec::new(),
+                        });
+                    entry.offerings.push(oid);
                     for h in up_area.customer_part() {
                         for d in &h.duties {
-                            if !entry.2.contains(d) {
-                                entry.2.push(d.clone());
+                            if !entry.duties.contains(d) {
+                                entry.duties.push(d.clone());
                             }
                         }
                     }
@@ -44,7 +55,15 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    for ((upstream, area), (span, offerings, duties)) in unclaimed {
+    for (
+        (upstream, area),
+        Unclaimed {
+            span,
+            offerings,
+            duties,
+        },
+    ) in unclaimed
+    {
         let offerings = offerings
             .iter()
             .map(|o| format!("`{o}`"))

@@ -18,6 +18,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .collect();
     match customers.as_slice() {
         [_] => {}
+        // A party that could not be read may be the customer: already reported.
+        [] if !m.broken.is_empty() => {}
         [] => out.push(
             Diagnostic::new(
                 Code::CustomerPartyCount,
@@ -40,7 +42,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if !m.parties.values().any(|p| p.role == Role::Provider) && !m.parties.is_empty() {
+    if !m.parties.values().any(|p| p.role == Role::Provider)
+        && !m.parties.is_empty()
+        && m.broken.is_empty()
+    {
         out.push(
             Diagnostic::new(
                 Code::MissingProvider,
@@ -52,6 +57,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     let publisher = &m.meta.publisher;
     match m.parties.get(&publisher.value) {
+        // An empty publisher was missing or invalid, and is reported as such.
+        None if publisher.value.is_empty() || m.broken.contains(&publisher.value) => {}
         None => out.push(
             Diagnostic::new(
                 Code::UnknownParty,
@@ -102,9 +109,7 @@ mod tests {
         let typo = ok.replace("publisher: acme", "publisher: acmee");
         assert_eq!(codes(&typo), ["unknown-party"]);
 
-        let no_provider = ok
-            .replace("role: provider", "role: third-party")
-            .replace("publisher: acme", "publisher: acme");
+        let no_provider = ok.replace("role: provider", "role: third-party");
         assert_eq!(
             codes(&no_provider),
             ["invalid-publisher", "missing-provider"]

@@ -13,7 +13,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .filter(|h| cx.model.parties.contains_key(&h.id.value))
                 .collect();
             // Inheriting alongside a party counts as shared too: the upstream's part is split by the upstream.
-            if holders.list.len() < 2 || parties.is_empty() {
+            let mut distinct: Vec<&str> =
+                holders.list.iter().map(|h| h.id.value.as_str()).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            if distinct.len() < 2 || parties.is_empty() {
                 continue;
             }
             let split = parties

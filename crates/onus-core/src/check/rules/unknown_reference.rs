@@ -10,6 +10,16 @@ use crate::source::Spanned;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
+    let unknown = |out: &mut Vec<Diagnostic>,
+                   id: &Spanned<String>,
+                   known: &[&str],
+                   code,
+                   context: &str,
+                   kind| {
+        if !m.broken.contains(&id.value) {
+            unknown(out, id, known, code, context, kind);
+        }
+    };
     let holders: Vec<&str> = m
         .parties
         .keys()
