@@ -1,0 +1,49 @@
+//! NIST OSCAL for onus: read catalogs and profiles, resolve a profile into
+//! the baseline it describes.
+//!
+//! ```no_run
+//! use std::path::Path;
+//!
+//! // The NIST HIGH baseline imports the catalog by an `.xml` href; the
+//! // `.json` file beside it is used instead.
+//! let high = onus_oscal::load::resolve_file(
+//!     Path::new("NIST_SP-800-53_rev5_HIGH-baseline_profile.json"),
+//!     None,
+//! )?;
+//! for control in high.controls() {
+//!     let family = control.group.map_or("", |g| g.title.as_str());
+//!     println!("{} {} ({family})", control.id(), control.title());
+//! }
+//! # Ok::<(), onus_oscal::Error>(())
+//! ```
+//!
+//! # Map
+//!
+//! - [`catalog`]: the catalog model ([`Catalog`], [`Control`], [`Param`] ...).
+//!   Members onus uses are typed; all others are kept as JSON in each
+//!   object's `extra`, so nothing is lost when a document is written back.
+//! - [`profile`]: the profile model ([`Profile`], [`Import`], [`Modify`] ...).
+//! - [`mod@resolve`]: profile resolution, [`ResolvedCatalog`]. No I/O: the
+//!   caller passes a closure that loads an import's href.
+//! - [`load`]: the only I/O: reading files, mapping hrefs to paths.
+//! - [`Error`]: every failure, with what to do about it.
+//!
+//! Invariants: parsing never panics on bad input; resolution does no I/O and
+//! keeps catalog order; a catalog read and written back is the same JSON.
+
+pub mod catalog;
+mod document;
+mod error;
+pub mod load;
+mod object;
+pub mod profile;
+pub mod resolve;
+
+pub use catalog::{Catalog, Control, Group, Param, Part};
+pub use document::Document;
+pub use error::{Error, UnknownId};
+pub use profile::{Import, Modify, Profile};
+pub use resolve::{
+    resolve, resolve_against, resolve_owned, ControlGroup, Imported, ResolvedCatalog,
+    ResolvedControl, Warning,
+};
