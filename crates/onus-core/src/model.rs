@@ -148,8 +148,8 @@ pub struct Area {
     pub name: String,
     pub group: Option<String>,
     pub description: Option<String>,
-    /// Upstream id -> the upstream's areas this area stands for.
-    pub upstream: IndexMap<String, Vec<Spanned<String>>>,
+    /// Upstream id -> the upstream's areas this area stands for (spanned at the upstream id).
+    pub upstream: IndexMap<String, Spanned<Vec<Spanned<String>>>>,
     pub controls: Vec<Spanned<ControlRef>>,
 }
 

@@ -362,8 +362,15 @@ fn merge(holders: &mut Vec<ResolvedHolder>, new: ResolvedHolder, own: bool) {
         holders.push(new);
         return;
     };
-    if new.scope.is_some() && (own || existing.scope.is_none()) {
-        existing.scope = new.scope;
+    match (&existing.scope, new.scope) {
+        (_, Some(scope)) if own => existing.scope = Some(scope),
+        (None, scope) => existing.scope = scope,
+        // Two inherited parts with different scopes (the area stands for
+        // several upstream areas): keep both.
+        (Some(old), Some(scope)) if !old.split("; ").any(|s| s == scope) => {
+            existing.scope = Some(format!("{old}; {scope}"));
+        }
+        _ => {}
     }
     extend_unique(&mut existing.duties, new.duties);
     extend_unique(&mut existing.how, new.how);

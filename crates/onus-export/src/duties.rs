@@ -101,6 +101,7 @@ fn csv_rows(matrix: &Matrix, duties: &[Duty]) -> Vec<Vec<String>> {
         "duty",
         "how",
         "evidence",
+        "note",
     ]
     .map(String::from)
     .to_vec()];
@@ -117,8 +118,9 @@ fn csv_rows(matrix: &Matrix, duties: &[Duty]) -> Vec<Vec<String>> {
                 d.area.name.clone(),
                 d.holder.scope.clone().unwrap_or_default(),
                 duty.to_string(),
-                labels(matrix, &d.holder.how).join("; "),
-                labels(matrix, &d.holder.evidence).join("; "),
+                labels(matrix, &d.holder.how).join("\n"),
+                labels(matrix, &d.holder.evidence).join("\n"),
+                d.holder.note.clone().unwrap_or_default(),
             ]);
         }
     }
@@ -145,6 +147,7 @@ fn table(matrix: &Matrix, duties: &[Duty], width: Option<u16>) -> String {
                 .duties
                 .iter()
                 .map(|x| format!("• {x}"))
+                .chain(d.holder.note.iter().map(|n| format!("Note: {n}")))
                 .collect::<Vec<_>>()
                 .join("\n"),
             labels(matrix, &d.holder.how).join("\n"),
@@ -182,7 +185,12 @@ fn markdown(
                 "| {} | {} | {} | {} | {} |\n",
                 md_escape(&d.area.name),
                 md_escape(d.holder.scope.as_deref().unwrap_or("")),
-                list(d.holder.duties.clone()),
+                list(d.holder.duties.clone())
+                    + &d.holder
+                        .note
+                        .as_ref()
+                        .map(|n| format!("<br>*Note: {}*", md_escape(n)))
+                        .unwrap_or_default(),
                 list(labels(matrix, &d.holder.how)),
                 list(labels(matrix, &d.holder.evidence)),
             ));

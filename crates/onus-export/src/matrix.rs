@@ -73,9 +73,10 @@ fn csv_rows(offerings: &[&ResolvedOffering]) -> Vec<Vec<String>> {
                     h.name.clone(),
                     h.role.as_str().to_string(),
                     h.scope.clone().unwrap_or_default(),
-                    h.duties.join("; "),
-                    h.how.join("; "),
-                    h.evidence.join("; "),
+                    // One item per line: a duty may itself contain "; ".
+                    h.duties.join("\n"),
+                    h.how.join("\n"),
+                    h.evidence.join("\n"),
                     h.via.join("/"),
                 ]);
             }

@@ -40,9 +40,10 @@ pub fn is_model_file(path: &Path) -> bool {
 /// and `target` skipped).
 pub fn find_models(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
     let mut out = Vec::new();
+    let mut seen = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut out)?;
+            walk(path, &mut out, &mut seen)?;
         } else {
             out.push(path.clone());
         }
@@ -50,7 +51,14 @@ pub fn find_models(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
+/// `seen` holds the canonical folders already searched, so symbolic links
+/// that loop (or lead to a folder twice) are searched once.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
+    let canonical = std::fs::canonicalize(dir)?;
+    if seen.contains(&canonical) {
+        return Ok(());
+    }
+    seen.push(canonical);
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| {
             std::io::Error::new(
@@ -65,7 +73,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if path.is_dir() {
             if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                walk(&path, out)?;
+                walk(&path, out, seen)?;
             }
         } else if is_model_file(&path) {
             out.push(path);
@@ -81,11 +89,37 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    // The temporary file's own name means nothing to the user: report the folder.
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+        let why = match e.kind() {
+            std::io::ErrorKind::NotFound => "the folder does not exist".to_string(),
+            kind => kind.to_string(),
+        };
+        std::io::Error::new(e.kind(), why)
+    })?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
+    set_permissions(tmp.as_file(), path)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// A replaced file keeps its permissions; a new one is readable by all
+/// (0644), like a file written by an editor, not the temp file's 0600.
+fn set_permissions(file: &std::fs::File, path: &Path) -> Result<(), std::io::Error> {
+    let permissions = match std::fs::metadata(path) {
+        Ok(existing) => existing.permissions(),
+        Err(_) => {
+            let mut p = file.metadata()?.permissions();
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                p.set_mode(0o644);
+            }
+            p
+        }
+    };
+    file.set_permissions(permissions)
 }
 
 #[cfg(test)]
@@ -105,6 +139,12 @@ mod tests {
             "c.onus.yml",
         ] {
             std::fs::write(root.join(f), "").unwrap();
+        }
+        #[cfg(unix)]
+        {
+            // Loops through symbolic links are searched once.
+            std::os::unix::fs::symlink(root, root.join("b/loop")).unwrap();
+            std::os::unix::fs::symlink(root.join("b"), root.join("b/self")).unwrap();
         }
         let found = find_models(&[root.to_path_buf()]).unwrap();
         let names: Vec<_> = found
@@ -129,7 +169,14 @@ mod tests {
         write_atomic(&path, b"two").unwrap();
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "two");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
-        assert!(write_atomic(&dir.path().join("missing/out.txt"), b"x").is_err());
+        let err = write_atomic(&dir.path().join("missing/out.txt"), b"x").unwrap_err();
+        assert_eq!(err.to_string(), "the folder does not exist");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644);
+        }
     }
 
     #[test]

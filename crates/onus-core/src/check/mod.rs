@@ -197,3 +197,86 @@ responsibilities:
         )
     }
 }
+
+/// Defects a new user found by following FORMAT.md to the letter.
+#[cfg(test)]
+mod regressions {
+    use super::test_support::{check_files, codes, model};
+
+    #[test]
+    fn required_sections_declare_something() {
+        let text = model("", "  data: customer\n  hosts: acme")
+            .replace("  saas: { name: SaaS }\n  paas: { name: PaaS }", "");
+        let found = check_files(&[("m.onus.yaml", &text)]);
+        assert!(
+            found
+                .iter()
+                .any(|d| d.message == "`offerings` declares nothing"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn one_mistake_one_finding() {
+        // An offering used as a holder says so, and nothing else.
+        let found = check_files(&[(
+            "m.onus.yaml",
+            &model("", "  data: [saas, customer]\n  hosts: acme"),
+        )]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            found[0].message,
+            "`saas` is an offering, not a party or upstream"
+        );
+
+        // A misspelt role is reported once, not again at each use of the party.
+        let text = model("", "  data: { acme: ~, auditor: { duties: [Audit] } }\n  hosts: acme")
+            .replace("  customer: { name: Customer, role: customer }", "  customer: { name: Customer, role: customer }\n  auditor: { name: Auditor, role: thirdparty }");
+        assert_eq!(codes(&text), ["invalid-value"]);
+
+        // An invalid holder id suggests the declared one and reports no missing cell.
+        let found = check_files(&[("m.onus.yaml", &model("", "  data: custömer\n  hosts: acme"))]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].help.as_deref(), Some("did you mean `customer`?"));
+    }
+
+    #[test]
+    fn a_file_named_twice_is_checked_once() {
+        use std::collections::HashMap;
+        use std::path::PathBuf;
+        let text = model("", "  data: [acme, custmer]\n  hosts: acme");
+        let files: HashMap<PathBuf, String> = [(PathBuf::from("m.onus.yaml"), text)].into();
+        let set = crate::load::ModelSet::load(
+            &[PathBuf::from("m.onus.yaml"), PathBuf::from("./m.onus.yaml")],
+            &files,
+        )
+        .unwrap();
+        assert_eq!(set.models.len(), 1);
+        assert_eq!(super::check(&set).len(), 1);
+    }
+
+    #[test]
+    fn an_area_upstream_typo_points_at_the_upstream_id() {
+        let text = model(
+            "upstreams:\n  base: { model: base.onus.yaml }",
+            "  data: customer\n  hosts: acme",
+        )
+        .replace(
+            "  hosts: { name: Hosts }",
+            "  hosts: { name: Hosts, upstream: { bsae: [hosts] } }",
+        );
+        let found = check_files(&[
+            ("m.onus.yaml", &text),
+            (
+                "base.onus.yaml",
+                &model("", "  data: customer\n  hosts: acme"),
+            ),
+        ]);
+        let d = found
+            .iter()
+            .find(|d| d.code.name() == "unknown-upstream")
+            .unwrap();
+        let start = text.find("bsae").unwrap() as u32;
+        assert_eq!(d.span.unwrap().start, start);
+    }
+}

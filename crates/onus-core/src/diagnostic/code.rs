@@ -68,7 +68,7 @@ codes! {
         fix: "Use the key suggested by the help line, or remove it.",
     }
     MissingKey = "missing-key", Error, {
-        summary: "A required key is absent.",
+        summary: "A required key is absent, or a required section (parties, offerings, areas) declares nothing.",
         why: "The format requires it: for example every party needs a `role`, every model a `publisher`.",
         example: "parties:\n  codat: { name: Codat }",
         fix: "Add the key named in the message.",

@@ -66,7 +66,7 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
             gutter(arrow),
             file.path.display()
         );
-        let text = file.line(line);
+        let (text, start) = window(file.line(line), col - 1);
         let _ = writeln!(out, "{pad} {}", gutter("|"));
         let _ = writeln!(
             out,
@@ -74,8 +74,7 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
             gutter(&format!("{line:>width$} |")),
             text.replace('\t', " ")
         );
-        let start = col - 1;
-        let len = caret_len(text, start, span);
+        let len = caret_len(&text, start, span);
         let marker = style.paint(
             if note.is_some() { "1;34" } else { level_color },
             &"^".repeat(len),
@@ -101,6 +100,32 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
     }
 }
 
+/// Lines longer than this are shown as a window around the caret.
+const MAX_LINE: usize = 120;
+
+/// The part of a source line to show, and the caret's column in it: a
+/// minified one-line JSON file shows the neighbourhood, not the whole file.
+fn window(line: &str, caret: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_LINE {
+        return (line.to_string(), caret);
+    }
+    let from = caret
+        .saturating_sub(MAX_LINE / 3)
+        .min(chars.len().saturating_sub(MAX_LINE));
+    let to = (from + MAX_LINE).min(chars.len());
+    let mut shown: String = chars[from..to].iter().collect();
+    let mut caret = caret - from;
+    if from > 0 {
+        shown.insert(0, '…');
+        caret += 1;
+    }
+    if to < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret)
+}
+
 /// Carets under the span, at least one, never past the end of the line.
 fn caret_len(line: &str, start: usize, span: &Span) -> usize {
     let rest = line.chars().count().saturating_sub(start);
@@ -116,6 +141,19 @@ mod tests {
     use super::*;
     use crate::diagnostic::Code;
     use crate::source::SourceMap;
+
+    #[test]
+    fn long_lines_show_a_window_around_the_caret() {
+        let line = format!("{}HERE{}", "a".repeat(300), "b".repeat(300));
+        let (shown, caret) = window(&line, 300);
+        assert_eq!(shown.chars().count(), MAX_LINE + 2);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(
+            shown.chars().skip(caret).take(4).collect::<String>(),
+            "HERE"
+        );
+        assert_eq!(window("short", 2), ("short".to_string(), 2));
+    }
 
     #[test]
     fn renders_like_rustc() {

@@ -239,6 +239,8 @@ impl Decoder {
         };
         for (key, value) in entries {
             let Some(id) = self.id(key, &format!("the {what} id")) else {
+                self.broken
+                    .push(key.as_text().unwrap_or_default().to_string());
                 continue;
             };
             match entry(self, &id, value) {
@@ -277,6 +279,13 @@ impl Decoder {
         let offerings = self.section(offerings, "offerings", Self::offering);
         let areas = self.required_section(&top, "areas");
         let areas = self.section(areas, "areas", Self::area);
+        for (key, count) in [
+            ("parties", parties.len()),
+            ("offerings", offerings.len()),
+            ("areas", areas.len()),
+        ] {
+            self.not_empty(&top, key, count);
+        }
         let practices = self.section(top.get("practices"), "practices", |d, id, n| {
             let f = d.fields(n, &format!("practice `{}`", id.value), PRACTICE)?;
             let (name, kind, url, access, description) =
@@ -336,6 +345,26 @@ impl Decoder {
             self.section(cells, "responsibilities", |d, id, n| d.cell(&model, id, n));
         model.broken = std::mem::take(&mut self.broken);
         Some(model)
+    }
+
+    /// Reports a required section that is present but declares nothing
+    /// (entries that could not be read are reported already).
+    fn not_empty(&mut self, top: &Fields, key: &str, count: usize) {
+        let Some((_, key_node, _)) = top.entries.iter().find(|(k, _, _)| *k == key) else {
+            return;
+        };
+        if count == 0 && self.broken.is_empty() {
+            self.push(
+                Diagnostic::new(
+                    Code::MissingKey,
+                    key_node.span,
+                    format!("`{key}` declares nothing"),
+                )
+                .with_help(format!(
+                    "a model declares at least one entry under `{key}:`"
+                )),
+            );
+        }
     }
 
     fn required_section<'n>(&mut self, top: &Fields<'n>, key: &str) -> Option<&'n Node> {
@@ -443,8 +472,8 @@ impl Decoder {
         let name = self
             .required(&f, "name", &what)
             .and_then(|n| self.text(n, "a name"));
-        let upstream = self.section(f.get("upstream"), "upstream", |d, _, n| {
-            Some(d.id_list(n, "an upstream area"))
+        let upstream = self.section(f.get("upstream"), "upstream", |d, key, n| {
+            Some(Spanned::new(d.id_list(n, "an upstream area"), key.span))
         });
         let controls = match f.get("controls") {
             Some(n) => self
@@ -594,20 +623,20 @@ impl Decoder {
             Value::Null => {}
             Value::String(_) | Value::Number(_) | Value::Bool(_) => {
                 list.push(Holder {
-                    id: self.id(node, "a holder")?,
+                    id: self.holder_id(model, node)?,
                     holding: None,
                 });
             }
             Value::Seq(items) => {
                 for item in items {
-                    if let Some(id) = self.id(item, "a holder") {
+                    if let Some(id) = self.holder_id(model, item) {
                         list.push(Holder { id, holding: None });
                     }
                 }
             }
             Value::Map(entries) => {
                 for (key, value) in entries {
-                    let Some(id) = self.id(key, "a holder") else {
+                    let Some(id) = self.holder_id(model, key) else {
                         continue;
                     };
                     let is_offering =
@@ -653,6 +682,24 @@ impl Decoder {
             span: node.span,
             list,
         })
+    }
+
+    /// A holder id; an invalid one gets the closest declared holder as suggestion.
+    fn holder_id(&mut self, model: &Model, node: &Node) -> Option<Spanned<String>> {
+        let text = node.as_text().unwrap_or_default();
+        let before = self.diagnostics.len();
+        let id = self.id(node, "a holder");
+        if id.is_none() {
+            let holders = model
+                .parties
+                .keys()
+                .chain(model.upstreams.keys())
+                .map(String::as_str);
+            if let (Some(d), Some(s)) = (self.diagnostics.get_mut(before), suggest(text, holders)) {
+                d.help = Some(s);
+            }
+        }
+        id
     }
 
     fn holding(&mut self, node: &Node, holder: &Spanned<String>) -> Option<Holding> {

@@ -81,6 +81,13 @@ impl ModelSet {
         let mut set = ModelSet::default();
         for path in paths {
             let path = normalize(path);
+            // A file named twice, or already read as an upstream, is loaded once.
+            if let Some(id) = set.find(&path) {
+                if !set.roots.contains(&id) {
+                    set.roots.push(id);
+                }
+                continue;
+            }
             let text = files.read(&path).map_err(|error| ReadError {
                 path: path.clone(),
                 error,

@@ -5,11 +5,17 @@ use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
 
 pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>) {
+    // RFC 8259 lets a parser ignore a byte order mark.
+    let start = if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    };
     let mut p = Parser {
         file,
         text,
         bytes: text.as_bytes(),
-        pos: 0,
+        pos: start,
     };
     let result = p.skip_ws().and_then(|_| {
         if p.pos >= p.bytes.len() {
@@ -70,6 +76,18 @@ impl Parser<'_> {
             None => "the end of the file".to_string(),
             Some(c) => format!("`{c}`"),
         }
+    }
+
+    /// Consumes a `,`, refusing a trailing one before `close`.
+    fn comma(&mut self, close: u8) -> Result<()> {
+        let at = self.pos;
+        self.pos += 1;
+        self.skip_ws()?;
+        if self.bytes.get(self.pos) == Some(&close) {
+            return Err(syntax_error(self.file, at, "trailing comma")
+                .with_help("JSON allows no comma after the last entry: remove it"));
+        }
+        Ok(())
     }
 
     fn value(&mut self, depth: usize) -> Result<Node> {
@@ -222,7 +240,7 @@ impl Parser<'_> {
             items.push(self.value(depth + 1)?);
             self.skip_ws()?;
             match self.bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
+                Some(b',') => self.comma(b']')?,
                 Some(b']') => {
                     self.pos += 1;
                     return Ok(Value::Seq(items));
@@ -258,7 +276,7 @@ impl Parser<'_> {
             entries.push((key, value));
             self.skip_ws()?;
             match self.bytes.get(self.pos) {
-                Some(b',') => self.pos += 1,
+                Some(b',') => self.comma(b'}')?,
                 Some(b'}') => {
                     self.pos += 1;
                     return Ok(Value::Map(entries));
@@ -303,8 +321,18 @@ mod tests {
     }
 
     #[test]
+    fn ignores_a_byte_order_mark() {
+        let root = ok("\u{feff}{\"a\": 1}");
+        let Value::Map(entries) = &root.value else {
+            panic!()
+        };
+        assert_eq!(entries[0].0.span.start, 4);
+    }
+
+    #[test]
     fn reports_where_it_stops() {
-        assert_eq!(err("{\"a\": 1,}").0, 8);
+        assert_eq!(err("{\"a\": 1,}"), (7, "trailing comma".to_string()));
+        assert_eq!(err("[1 ,\n ]").0, 3);
         assert_eq!(err("[1 2]").1, "expected `,` or `]`, found `2`");
         assert!(err("\"abc").1.starts_with("unterminated string"));
         assert_eq!(err("").1, "the file is empty: expected a JSON object");

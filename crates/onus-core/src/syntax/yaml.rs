@@ -12,8 +12,13 @@ use crate::source::{FileId, SourceFile, Span};
 
 pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>) {
     let lines = SourceFile::new("", text);
+    // YAML allows a byte order mark at the start of a stream; the parser
+    // sees the text after it, and positions on line 1 shift by one character.
+    let bom = usize::from(text.starts_with('\u{feff}'));
+    let text = &text[bom * '\u{feff}'.len_utf8()..];
     let mut builder = Builder {
         file,
+        bom,
         lines: &lines,
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -25,11 +30,8 @@ pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>)
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, true) {
         let at = builder.offset(*e.marker());
-        builder.fail(syntax_error(
-            file,
-            at,
-            format!("invalid YAML: {}", e.info()),
-        ));
+        let d = syntax_error(file, at, format!("invalid YAML: {}", e.info()));
+        builder.fail(d.with_help_opt(help_for(e.info())));
     }
     if let Some(error) = builder.error {
         return (None, vec![error]);
@@ -59,6 +61,8 @@ enum Frame {
 
 struct Builder<'a> {
     file: FileId,
+    /// 1 when the text starts with a byte order mark the parser did not see.
+    bom: usize,
     lines: &'a SourceFile,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
@@ -70,7 +74,8 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn offset(&self, mark: Marker) -> usize {
-        self.lines.offset_of(mark.line(), mark.col())
+        let shift = if mark.line() == 1 { self.bom } else { 0 };
+        self.lines.offset_of(mark.line(), mark.col() + shift)
     }
 
     fn fail(&mut self, diagnostic: Diagnostic) {
@@ -203,7 +208,13 @@ impl MarkedEventReceiver for Builder<'_> {
                         start,
                         anchor,
                         ..
-                    }) => (Value::Map(entries), start, anchor),
+                    }) => {
+                        // A block map's start event comes after its first key: start at the key.
+                        let start = entries
+                            .first()
+                            .map_or(start, |(k, _)| start.min(k.span.start as usize));
+                        (Value::Map(entries), start, anchor)
+                    }
                     None => return,
                 };
                 let span = Span::new(self.file, start, at.max(start + 1));
@@ -212,6 +223,26 @@ impl MarkedEventReceiver for Builder<'_> {
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}
         }
     }
+}
+
+/// A hint for the parser's messages that say what went wrong but not what to do.
+fn help_for(info: &str) -> Option<String> {
+    let help = if info.contains("tab") {
+        "YAML indents with spaces only: replace the tabs"
+    } else if info.contains("quoted scalar") {
+        "a quoted string is not closed on this line or above: add the closing quote"
+    } else if info.contains("flow mapping") || info.contains("flow sequence") {
+        "a `{` or `[` above is not closed, or two entries lack a comma between them"
+    } else if info.contains("mapping values are not allowed") {
+        "a `key: value` where a plain value was expected: check the indentation, or quote a value that contains `: `"
+    } else if info.contains("block") || info.contains("indentation") {
+        "check the indentation: entries of one map or list start in the same column"
+    } else if info.contains("anchor") || info.contains("alias") {
+        "an alias `*name` needs an anchor `&name` defined before it"
+    } else {
+        return None;
+    };
+    Some(help.to_string())
 }
 
 fn count(node: &Node) -> usize {
@@ -304,6 +335,24 @@ mod tests {
         };
         assert_eq!(entries[1].0.span.start as usize, text.find("key").unwrap());
         assert_eq!(entries[0].1.span.start as usize, text.find('ü').unwrap());
+    }
+
+    #[test]
+    fn ignores_a_byte_order_mark() {
+        let text = "\u{feff}onus: 1\nb: 2\n";
+        let root = root(text);
+        let Value::Map(entries) = &root.value else {
+            panic!()
+        };
+        assert_eq!(entries[0].0.value, Value::String("onus".into()));
+        assert_eq!(entries[0].0.span.start as usize, 3);
+        assert_eq!(entries[1].0.span.start as usize, text.find('b').unwrap());
+    }
+
+    #[test]
+    fn a_block_map_starts_at_its_first_key() {
+        let root = root("\n\nfirst: 1\n");
+        assert_eq!(root.span.start, 2);
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 Diagnostic::new(
                     Code::DuplicateId,
                     span,
-                    format!("`{id}` names both a {first_kind} and a {kind}"),
+                    format!(
+                        "`{id}` names both {} and {}",
+                        article(first_kind),
+                        article(kind)
+                    ),
                 )
                 .with_related(*first, format!("the {first_kind} `{id}`"))
                 .with_help(
@@ -40,6 +44,13 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             )
             .with_help("give the offering another id"),
         );
+    }
+}
+
+fn article(kind: &str) -> String {
+    match kind.chars().next() {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => format!("an {kind}"),
+        _ => format!("a {kind}"),
     }
 }
 

@@ -43,8 +43,11 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(up) = cx.upstreams.get(upstream) else {
                     continue;
                 };
-                let explicit = m.areas[area].upstream.contains_key(upstream);
-                if !explicit && !up.model.areas.contains_key(area) {
+                let backed = match m.areas[area].upstream.get(upstream) {
+                    Some(list) => !list.is_empty(),
+                    None => up.model.areas.contains_key(area),
+                };
+                if !backed {
                     unbacked.insert(holder.id.span, (area, upstream));
                     continue;
                 }
@@ -105,7 +108,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::UnbackedInheritance,
                 span,
-                format!("area `{area}` inherits from `{upstream}`, which has no area `{area}`"),
+                format!("area `{area}` inherits from `{upstream}`, but stands for none of its areas"),
             )
             .with_help(format!("say which of its areas this stands for: `upstream: {{ {upstream}: [AREA] }}` on area `{area}`")),
         );

@@ -6,7 +6,8 @@ use crate::model::{CellBody, DEFAULT_OFFERING};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    for (id, area) in &m.areas {
+    // A cell that could not be read is reported already.
+    for (id, area) in m.areas.iter().filter(|(id, _)| !m.broken.contains(id)) {
         let Some(cell) = m.responsibilities.get(id) else {
             out.push(
                 Diagnostic::new(

@@ -7,6 +7,10 @@ use crate::diagnostic::{Code, Diagnostic};
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     for (area, cell) in &cx.model.responsibilities {
         for holders in cell.body.all_holders() {
+            // A holder that is unknown (or could not be read) is reported already.
+            if !holders.list.iter().all(|h| cx.model.is_holder(&h.id.value)) {
+                continue;
+            }
             let parties: Vec<_> = holders
                 .list
                 .iter()

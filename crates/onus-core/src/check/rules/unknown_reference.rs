@@ -35,6 +35,17 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     offerings.push(DEFAULT_OFFERING);
 
     for (name, upstream) in &m.upstreams {
+        if let Some(party) = upstream
+            .as_party
+            .as_ref()
+            .filter(|p| m.upstreams.contains_key(&p.value))
+        {
+            out.push(
+                Diagnostic::new(Code::UnknownParty, party.span, format!("`as` of upstream `{name}` names the upstream `{}`, not a party", party.value))
+                    .with_help("`as` names the party of this model that is the upstream's customer (default: the publisher)"),
+            );
+            continue;
+        }
         if let Some(party) = &upstream.as_party {
             unknown(
                 out,
@@ -60,12 +71,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
     for area in m.areas.values() {
-        for upstream in area.upstream.keys() {
-            // The key's span is that of the area; the list's first entry is closer.
-            let span = area.upstream[upstream]
-                .first()
-                .map_or(area.span, |s| s.span);
-            let id = Spanned::new(upstream.clone(), span);
+        for (upstream, list) in &area.upstream {
+            let id = Spanned::new(upstream.clone(), list.span);
             unknown(
                 out,
                 &id,
@@ -116,6 +123,10 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         for list in cell.body.all_holders() {
             for holder in &list.list {
+                if let Some(d) = misplaced_holder(m, &holder.id) {
+                    out.push(d);
+                    continue;
+                }
                 unknown(
                     out,
                     &holder.id,
@@ -149,6 +160,27 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// A holder that is not a holder but something recognisable: an offering,
+/// or a holding key that lost its indentation.
+fn misplaced_holder(m: &crate::model::Model, id: &Spanned<String>) -> Option<Diagnostic> {
+    if m.is_holder(&id.value) {
+        return None;
+    }
+    if m.offerings.contains_key(&id.value) {
+        return Some(
+            Diagnostic::new(Code::UnknownParty, id.span, format!("`{}` is an offering, not a party or upstream", id.value))
+                .with_help(format!("holders are parties or upstreams; to give `{}` its own holders, write the cell per offering: `{{ {}: HOLDER, default: HOLDER }}`", id.value, id.value)),
+        );
+    }
+    if ["scope", "duties", "how", "evidence", "note"].contains(&id.value.as_str()) {
+        return Some(
+            Diagnostic::new(Code::UnknownParty, id.span, format!("`{}` is a holding key, not a party or upstream", id.value))
+                .with_help("indent it under the holder it describes: `HOLDER:` then, one level deeper, `scope: ...`"),
+        );
+    }
+    None
 }
 
 fn unknown(

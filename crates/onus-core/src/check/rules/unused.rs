@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::check::Context;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{closest, Code, Diagnostic};
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
@@ -18,6 +18,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    // A misspelt reference is reported as unknown, with the declared id it
+    // was probably meant for: that one is not "unused" too.
+    let meant = |refs: &HashSet<&str>, declared: Vec<&str>| -> Vec<String> {
+        refs.iter()
+            .filter(|r| !declared.contains(r))
+            .filter_map(|r| closest(r, declared.iter().copied()).map(str::to_string))
+            .collect()
+    };
+    let meant_how = meant(&how, m.practices.keys().map(String::as_str).collect());
+    let meant_evidence = meant(&evidence, m.evidence.keys().map(String::as_str).collect());
+    how.extend(meant_how.iter().map(String::as_str));
+    evidence.extend(meant_evidence.iter().map(String::as_str));
     let frameworks: HashSet<&str> = m
         .areas
         .values()
