@@ -4,6 +4,7 @@
 //! caller's business.
 
 pub mod csv;
+pub mod diff;
 pub mod duties;
 pub mod matrix;
 mod select;

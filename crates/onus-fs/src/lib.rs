@@ -3,6 +3,8 @@
 //! in the same folder, then a rename), so a failure never leaves a
 //! half-written file behind.
 
+pub mod git;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

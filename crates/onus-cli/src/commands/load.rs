@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use onus_core::check::check;
 use onus_core::diagnostic::{self, text};
-use onus_core::load::ModelSet;
+use onus_core::load::{Files, ModelSet};
 use onus_core::resolve::{resolve, Matrix};
 use onus_fs::OsFiles;
 
@@ -15,7 +15,15 @@ use crate::output;
 
 /// The resolved matrix of the model at `path`, if it has no errors.
 pub fn resolved(path: &Path) -> Result<Rc<Matrix>, CliError> {
-    let set = ModelSet::load(&[path.to_path_buf()], &OsFiles)?;
+    resolved_from(path, &OsFiles, &path.display().to_string())
+}
+
+/// The resolved matrix of the model at `path` read through `files` (the
+/// disk, or a git revision), if it has no errors; `label` names it in
+/// messages (`HEAD~1:models/x.onus.yaml`).
+pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Rc<Matrix>, CliError> {
+    let set = ModelSet::load(&[path.to_path_buf()], files)
+        .map_err(|e| CliError::io("read", label, e.error))?;
     let found = check(&set);
     let (errors, _) = diagnostic::counts(&found);
     if errors > 0 {
@@ -28,13 +36,17 @@ pub fn resolved(path: &Path) -> Result<Rc<Matrix>, CliError> {
                 output::color(output::stderr_is_terminal())
             )
         );
+        // `onus check` reads files on disk only: no hint for a git revision.
+        let hint = if *label == *path.display().to_string() {
+            format!("; run `onus check {label}` for details")
+        } else {
+            String::new()
+        };
         return Err(CliError::Findings(format!(
-            "{} has {errors} error{}; run `onus check {}` for details",
-            path.display(),
+            "{label} has {errors} error{}{hint}",
             if errors == 1 { "" } else { "s" },
-            path.display()
         )));
     }
     resolve(&set, set.roots[0])
-        .ok_or_else(|| CliError::Findings(format!("{} could not be resolved", path.display())))
+        .ok_or_else(|| CliError::Findings(format!("{label} could not be resolved")))
 }

@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 mod check;
+mod diff;
 mod duties;
 mod explain;
 mod init;
@@ -22,6 +23,8 @@ pub enum Command {
     Matrix(matrix::Args),
     /// Show one party's duties (default: the customer).
     Duties(duties::Args),
+    /// What changed between two versions of a model, classified for the customer.
+    Diff(diff::Args),
     /// Write a commented starter model.
     Init(init::Args),
     /// Print the JSON Schema of the model format, for editors.
@@ -35,6 +38,7 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Check(args) => check::run(args),
         Command::Matrix(args) => matrix::run(args),
         Command::Duties(args) => duties::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Init(args) => init::run(args),
         Command::Schema => schema::run(),
         Command::Explain(args) => explain::run(args),

@@ -1,0 +1,176 @@
+//! Pairing the duties of one holder across two versions, so that a
+//! reworded duty is one finding rather than a removal and an addition.
+//!
+//! Duties that are identical on both sides are kept. The rest are paired,
+//! most similar first, when their [`similarity`] reaches [`PAIR_THRESHOLD`];
+//! what stays unpaired was removed or added.
+
+/// Two duties at least this similar are one duty, reworded.
+pub const PAIR_THRESHOLD: f64 = 0.5;
+
+/// Words that say little about what a duty is: left out of the word overlap.
+const STOPWORDS: &[&str] = &[
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "is", "it", "its", "of", "on",
+    "or", "such", "that", "the", "their", "them", "to", "with",
+];
+
+/// How the duties of one holder correspond across versions, by index.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Pairing {
+    /// Identical on both sides: (old, new).
+    pub kept: Vec<(usize, usize)>,
+    /// Reworded: (old, new), in the new order.
+    pub reworded: Vec<(usize, usize)>,
+    /// Only in the old version, in the old order.
+    pub removed: Vec<usize>,
+    /// Only in the new version, in the new order.
+    pub added: Vec<usize>,
+}
+
+impl Pairing {
+    /// Whether the duties found on both sides are listed in another order.
+    pub fn reordered(&self) -> bool {
+        let mut pairs: Vec<(usize, usize)> =
+            self.kept.iter().chain(&self.reworded).copied().collect();
+        pairs.sort_unstable();
+        pairs.windows(2).any(|w| w[0].1 > w[1].1)
+    }
+}
+
+/// Pairs `old` and `new` duties: identical ones first, then the most
+/// similar remaining pairs, greedily (ties go to the earlier duties, so the
+/// result is deterministic).
+pub fn pair(old: &[String], new: &[String]) -> Pairing {
+    let mut out = Pairing::default();
+    let mut old_used = vec![false; old.len()];
+    let mut new_used = vec![false; new.len()];
+    for (j, n) in new.iter().enumerate() {
+        if let Some(i) = (0..old.len()).find(|&i| !old_used[i] && old[i] == *n) {
+            old_used[i] = true;
+            new_used[j] = true;
+            out.kept.push((i, j));
+        }
+    }
+    let mut candidates = Vec::new();
+    for (i, o) in old.iter().enumerate().filter(|(i, _)| !old_used[*i]) {
+        for (j, n) in new.iter().enumerate().filter(|(j, _)| !new_used[*j]) {
+            let score = similarity(o, n);
+            if score >= PAIR_THRESHOLD {
+                candidates.push((score, i, j));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    for (_, i, j) in candidates {
+        if !old_used[i] && !new_used[j] {
+            old_used[i] = true;
+            new_used[j] = true;
+            out.reworded.push((i, j));
+        }
+    }
+    out.reworded.sort_by_key(|&(_, j)| j);
+    out.removed = (0..old.len()).filter(|&i| !old_used[i]).collect();
+    out.added = (0..new.len()).filter(|&j| !new_used[j]).collect();
+    out
+}
+
+/// How alike two texts are, from 0 to 1: the better of the character edit
+/// similarity and the overlap of their significant words (Sørensen–Dice),
+/// both on the [`normalize`]d texts.
+pub fn similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (normalize(a), normalize(b));
+    let chars = strsim::normalized_levenshtein(&a, &b);
+    let words = |s: &str| -> std::collections::BTreeSet<String> {
+        s.split(' ')
+            .filter(|w| !w.is_empty() && !STOPWORDS.contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let (wa, wb) = (words(&a), words(&b));
+    let overlap = if wa.is_empty() && wb.is_empty() {
+        1.0
+    } else {
+        2.0 * wa.intersection(&wb).count() as f64 / (wa.len() + wb.len()) as f64
+    };
+    chars.max(overlap)
+}
+
+/// Whether a change of wording is trivial: the texts differ only in case,
+/// punctuation and spacing, or by at most two character edits (a typo).
+pub fn is_trivial(a: &str, b: &str) -> bool {
+    let (a, b) = (normalize(a), normalize(b));
+    a == b || strsim::damerau_levenshtein(&a, &b) <= 2
+}
+
+/// Lowercase, every run of non-alphanumeric characters one space, trimmed.
+fn normalize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn identical_duties_are_kept_whatever_their_order() {
+        let p = pair(&strings(&["a b c", "d e f"]), &strings(&["d e f", "a b c"]));
+        assert_eq!(p.kept, [(1, 0), (0, 1)]);
+        assert!(p.reworded.is_empty() && p.removed.is_empty() && p.added.is_empty());
+        assert!(p.reordered());
+    }
+
+    #[test]
+    fn a_reworded_duty_is_paired_with_its_closest_new_wording() {
+        let old = strings(&[
+            "Patches the operating system of the hosts",
+            "Reviews access logs weekly",
+        ]);
+        let new = strings(&[
+            "Reviews the access logs every day",
+            "Trains its staff",
+            "Patches the operating systems of all hosts",
+        ]);
+        let p = pair(&old, &new);
+        assert_eq!(p.reworded, [(1, 0), (0, 2)]);
+        assert_eq!(p.added, [1]);
+        assert!(p.removed.is_empty());
+        assert!(p.reordered());
+    }
+
+    #[test]
+    fn unrelated_duties_are_not_paired() {
+        let p = pair(
+            &strings(&["Encrypts data at rest"]),
+            &strings(&["Runs annual disaster recovery tests"]),
+        );
+        assert_eq!((p.removed, p.added), (vec![0], vec![0]));
+    }
+
+    #[test]
+    fn trivial_means_case_punctuation_spacing_or_a_typo() {
+        assert!(is_trivial("Patches the OS.", "patches  the os"));
+        assert!(is_trivial(
+            "Identity and Access ManagementAM tools",
+            "Identity and Access Management tools"
+        ));
+        assert!(!is_trivial(
+            "Does encrypt backups",
+            "Does not encrypt backups"
+        ));
+        assert!(!is_trivial("Patches monthly", "Patches weekly"));
+    }
+}
