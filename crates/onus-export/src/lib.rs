@@ -7,6 +7,7 @@ pub mod csv;
 pub mod diff;
 pub mod duties;
 pub mod matrix;
+pub mod render;
 mod select;
 
 pub use select::{select_offerings, select_party, SelectError};

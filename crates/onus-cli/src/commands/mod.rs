@@ -7,6 +7,7 @@ mod explain;
 mod init;
 mod load;
 mod matrix;
+mod render;
 mod schema;
 
 use std::process::ExitCode;
@@ -23,6 +24,8 @@ pub enum Command {
     Matrix(matrix::Args),
     /// Show one party's duties (default: the customer).
     Duties(duties::Args),
+    /// Render the documents people read: a Markdown page, an HTML trust page, the stack diagram (SVG), an XLSX workbook.
+    Render(render::Args),
     /// What changed between two versions of a model, classified for the customer.
     Diff(diff::Args),
     /// Write a commented starter model.
@@ -38,6 +41,7 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Check(args) => check::run(args),
         Command::Matrix(args) => matrix::run(args),
         Command::Duties(args) => duties::run(args),
+        Command::Render(args) => render::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Init(args) => init::run(args),
         Command::Schema => schema::run(),

@@ -1,0 +1,859 @@
+//! `onus_export::render` on every example model: snapshots of the Markdown
+//! page and the SVG diagram, the SVG and HTML read back with real parsers,
+//! the XLSX workbook read back with a real reader, and the seed pages'
+//! rows found in the rendered Markdown.
+
+use std::collections::HashSet;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use calamine::{Data, Reader, Xlsx};
+use onus_core::check::check;
+use onus_core::diagnostic;
+use onus_core::load::ModelSet;
+use onus_core::resolve::{resolve, Matrix};
+use onus_export::render::{self, text_width, xlsx, Target};
+
+fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+/// Every example, by name (`codat` for `codat.onus.yaml`), sorted.
+fn examples() -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(examples_dir())
+        .expect("the examples folder")
+        .filter_map(|e| {
+            let path = e.ok()?.path();
+            let name = path.file_name()?.to_str()?.strip_suffix(".onus.yaml")?;
+            Some((name.to_string(), path))
+        })
+        .collect();
+    out.sort();
+    assert!(out.len() >= 5, "expected the five examples, found {out:?}");
+    out
+}
+
+fn load(path: &Path) -> Rc<Matrix> {
+    let set = ModelSet::load(&[path.to_path_buf()], &onus_fs::OsFiles).expect("readable model");
+    let (errors, _) = diagnostic::counts(&check(&set));
+    assert_eq!(errors, 0, "{} has errors", path.display());
+    resolve(&set, set.roots[0]).expect("resolved model")
+}
+
+fn example(name: &str) -> Rc<Matrix> {
+    load(&examples_dir().join(format!("{name}.onus.yaml")))
+}
+
+#[test]
+fn markdown_snapshots() {
+    for (name, path) in examples() {
+        let md = render::markdown::render(&load(&path));
+        insta::assert_snapshot!(format!("markdown-{name}"), md);
+    }
+}
+
+#[test]
+fn svg_snapshots() {
+    for (name, path) in examples() {
+        let svg = render::svg::render(&load(&path));
+        insta::assert_snapshot!(format!("svg-{name}"), svg);
+    }
+}
+
+#[test]
+fn every_target_is_deterministic() {
+    for (_, path) in examples() {
+        let m = load(&path);
+        for target in [Target::Markdown, Target::Html, Target::Svg, Target::Xlsx] {
+            let a = render::render(&m, target).unwrap();
+            let b = render::render(&load(&path), target).unwrap();
+            assert!(
+                a == b,
+                "{target:?} of {} differs between runs",
+                path.display()
+            );
+        }
+    }
+}
+
+fn attr(node: roxmltree::Node, name: &str) -> f64 {
+    node.attribute(name)
+        .unwrap_or_else(|| panic!("<{}> has no {name}", node.tag_name().name()))
+        .parse()
+        .unwrap()
+}
+
+/// Every line of every box's text fits inside its box, and every text inside the picture.
+#[test]
+fn svg_parses_and_no_text_overflows_its_box() {
+    for (name, path) in examples() {
+        let m = load(&path);
+        let text = render::svg::render(&m);
+        let doc = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{name}: the SVG is not well-formed XML: {e}"));
+        let root = doc.root_element();
+        assert_eq!(root.tag_name().name(), "svg");
+        assert_eq!(
+            root.tag_name().namespace(),
+            Some("http://www.w3.org/2000/svg")
+        );
+        let width = attr(root, "width");
+        let height = attr(root, "height");
+        assert_eq!(
+            root.attribute("viewBox"),
+            Some(
+                format!(
+                    "0 0 {} {}",
+                    root.attribute("width").unwrap(),
+                    root.attribute("height").unwrap()
+                )
+                .as_str()
+            )
+        );
+        let title = root
+            .children()
+            .find(|n| n.has_tag_name("title"))
+            .and_then(|t| t.text())
+            .unwrap_or_default();
+        assert_eq!(title, render::page_title(&m), "{name}: the diagram's title");
+
+        let mut boxes = 0;
+        for g in root.descendants().filter(|n| {
+            n.has_tag_name("g")
+                && n.attribute("class")
+                    .is_some_and(|c| c.split(' ').any(|w| w == "box"))
+        }) {
+            boxes += 1;
+            let rect = g
+                .children()
+                .find(|n| n.has_tag_name("rect"))
+                .expect("a box has a rect");
+            let (x, y, w, h) = (
+                attr(rect, "x"),
+                attr(rect, "y"),
+                attr(rect, "width"),
+                attr(rect, "height"),
+            );
+            for t in g.children().filter(|n| n.has_tag_name("text")) {
+                let size = attr(t, "font-size");
+                let bold = t.attribute("font-weight") == Some("bold");
+                let centred = t.attribute("text-anchor") == Some("middle");
+                for span in t.children().filter(|n| n.has_tag_name("tspan")) {
+                    let line = span.text().unwrap_or_default();
+                    let lw = text_width::width(line, size, bold);
+                    let tx = attr(span, "x");
+                    let (left, right) = if centred {
+                        (tx - lw / 2.0, tx + lw / 2.0)
+                    } else {
+                        (tx, tx + lw)
+                    };
+                    assert!(
+                        left >= x - 0.05 && right <= x + w + 0.05,
+                        "{name}: {line:?} ({left:.1}..{right:.1}) overflows its box ({x}..{})",
+                        x + w
+                    );
+                    let baseline = attr(span, "y");
+                    assert!(
+                        baseline - 0.8 * size >= y - 0.05 && baseline + 0.25 * size <= y + h + 0.05,
+                        "{name}: {line:?} sticks out of its box vertically"
+                    );
+                }
+            }
+        }
+        let offerings = m.offerings.len();
+        let areas = m.offerings[0].areas.len();
+        let cells: Vec<_> = root
+            .descendants()
+            .filter(|n| {
+                n.has_tag_name("g") && n.attribute("class").is_some_and(|c| c.starts_with("cell "))
+            })
+            .collect();
+        assert_eq!(
+            cells.len(),
+            offerings * areas,
+            "{name}: one cell per area and offering"
+        );
+        assert!(cells
+            .iter()
+            .all(|c| c.children().any(|n| n.has_tag_name("title"))));
+        assert!(boxes > cells.len());
+        // Every line, boxed or not (title, legend), stays inside the picture.
+        for t in root.descendants().filter(|n| n.has_tag_name("text")) {
+            let size = attr(t, "font-size");
+            let bold = t.attribute("font-weight") == Some("bold");
+            let centred = t.attribute("text-anchor") == Some("middle");
+            for span in t.children().filter(|n| n.has_tag_name("tspan")) {
+                let line = span.text().unwrap_or_default();
+                let lw = text_width::width(line, size, bold);
+                let x = attr(span, "x");
+                let (left, right) = if centred {
+                    (x - lw / 2.0, x + lw / 2.0)
+                } else {
+                    (x, x + lw)
+                };
+                assert!(
+                    left >= 0.0 && right <= width,
+                    "{name}: {line:?} runs off the picture"
+                );
+                let y = attr(span, "y");
+                assert!(
+                    y - size >= 0.0 && y <= height,
+                    "{name}: {line:?} runs off the picture"
+                );
+            }
+        }
+    }
+}
+
+/// Each holder is named in its band, and bands take their side's colour or pattern.
+#[test]
+fn svg_cells_name_their_holders() {
+    let m = example("azure");
+    let svg = render::svg::render(&m);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let cell = doc
+        .descendants()
+        .find(|n| {
+            n.attribute("data-offering") == Some("paas")
+                && n.attribute("data-area") == Some("applications")
+        })
+        .expect("the PaaS applications cell");
+    assert_eq!(cell.attribute("class"), Some("cell shared"));
+    let bands: Vec<(String, String)> = cell
+        .children()
+        .filter(|n| n.has_tag_name("g"))
+        .map(|g| {
+            let fill = g
+                .children()
+                .find(|n| n.has_tag_name("rect"))
+                .unwrap()
+                .attribute("fill")
+                .unwrap()
+                .to_string();
+            let text: String = g
+                .descendants()
+                .filter(|n| n.is_text())
+                .filter_map(|n| n.text())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (text, fill)
+        })
+        .collect();
+    assert_eq!(
+        bands,
+        vec![
+            (
+                "Microsoft".to_string(),
+                render::swatch("provider").fill.to_string()
+            ),
+            (
+                "Customer".to_string(),
+                render::swatch("customer").fill.to_string()
+            ),
+        ]
+    );
+    // Inherited bands are hatched, and the legend says where from.
+    let codat = render::svg::render(&example("codat"));
+    assert!(codat.contains(r#"fill="url(#onus-fill-upstream-0)""#));
+    assert!(codat.contains("Microsoft (via azure), inherited"));
+}
+
+#[test]
+fn html_is_self_contained_and_accessible() {
+    use scraper::{Html, Selector};
+    let sel = |s: &str| Selector::parse(s).unwrap();
+    for (name, path) in examples() {
+        let m = load(&path);
+        let text = render::html::render(&m);
+        let page = Html::parse_document(&text);
+        assert!(
+            page.errors.is_empty(),
+            "{name}: HTML parse errors: {:?}",
+            page.errors
+        );
+        assert_eq!(
+            page.select(&sel("html[lang=en]")).count(),
+            1,
+            "{name}: lang"
+        );
+        assert_eq!(page.select(&sel("h1")).count(), 1, "{name}: one h1");
+        assert_eq!(page.select(&sel("main#main")).count(), 1);
+        assert_eq!(page.select(&sel("head > title")).count(), 1);
+        // Nothing is fetched: no scripts, stylesheets, images, frames or objects.
+        for banned in [
+            "script", "link", "img", "iframe", "object", "embed", "[src]", "[srcset]",
+        ] {
+            assert_eq!(
+                page.select(&sel(banned)).count(),
+                0,
+                "{name}: found {banned}"
+            );
+        }
+        assert_eq!(page.select(&sel("style")).count(), 1);
+        assert!(!text.contains("url(http"), "{name}: a URL in CSS");
+        // The diagram, inline.
+        assert_eq!(
+            page.select(&sel("figure > svg[role=img]")).count(),
+            1,
+            "{name}: inline SVG"
+        );
+        // The matrix: one table per offering, with a caption and header cells.
+        let matrix_tables = page.select(&sel("#matrix table")).count();
+        assert_eq!(
+            matrix_tables,
+            m.offerings.len(),
+            "{name}: a matrix per offering"
+        );
+        for table in page.select(&sel("table")) {
+            assert!(
+                table.select(&sel("caption")).next().is_some(),
+                "{name}: table without caption"
+            );
+            assert!(
+                table.select(&sel("thead th[scope=col]")).next().is_some(),
+                "{name}: table without column headers"
+            );
+        }
+        let rows_per_table = m.offerings[0].areas.len();
+        for table in page.select(&sel("#matrix table")) {
+            assert_eq!(
+                table.select(&sel("tbody th[scope=row]")).count(),
+                rows_per_table
+            );
+        }
+        // Each holding party has its section.
+        assert_eq!(
+            page.select(&sel("#parties h3[id^=party-]")).count(),
+            render::holding_parties(&m).len(),
+            "{name}: a duties table per party"
+        );
+        // The checklist: one box per customer duty (or per area without listed duties), each labelled.
+        let customer = m.customer().unwrap();
+        let expected: usize = m
+            .offerings
+            .iter()
+            .flat_map(|o| &o.areas)
+            .filter_map(|a| a.holders.iter().find(|h| h.party == customer))
+            .map(|h| h.duties.len().max(1))
+            .sum();
+        let boxes: Vec<_> = page
+            .select(&sel("#checklist input[type=checkbox]"))
+            .collect();
+        assert_eq!(boxes.len(), expected, "{name}: checklist boxes");
+        for b in &boxes {
+            let id = b.value().id().expect("a checkbox has an id");
+            let label = format!("label[for=\"{id}\"]");
+            assert_eq!(
+                page.select(&sel(&label)).count(),
+                1,
+                "{name}: {id} has no label"
+            );
+        }
+        // Ids are unique (the inline SVG's included).
+        let mut ids = HashSet::new();
+        for el in page.select(&sel("[id]")) {
+            let id = el.value().id().unwrap();
+            assert!(ids.insert(id.to_string()), "{name}: duplicate id {id}");
+        }
+        // In-page links point at something.
+        for a in page.select(&sel("a[href^='#']")) {
+            let target = &a.value().attr("href").unwrap()[1..];
+            assert!(ids.contains(target), "{name}: link to missing #{target}");
+        }
+        // Links leave the page only to http(s) or mailto.
+        for a in page.select(&sel("a[href]")) {
+            let href = a.value().attr("href").unwrap();
+            assert!(
+                href.starts_with('#')
+                    || href.starts_with("https://")
+                    || href.starts_with("http://")
+                    || href.starts_with("mailto:"),
+                "{name}: unexpected link {href}"
+            );
+        }
+        assert!(text.contains("@media print"), "{name}: print stylesheet");
+    }
+}
+
+fn cell(range: &calamine::Range<Data>, row: usize, col: usize) -> String {
+    range
+        .get((row, col))
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+#[test]
+fn xlsx_reads_back() {
+    for (name, path) in examples() {
+        let m = load(&path);
+        let bytes = xlsx::render(&m).unwrap();
+        let mut book: Xlsx<_> =
+            Xlsx::new(Cursor::new(bytes)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let names = book.sheet_names();
+        assert_eq!(
+            names.len(),
+            m.offerings.len() + 3,
+            "{name}: sheets {names:?}"
+        );
+        assert_eq!(
+            &names[m.offerings.len()..],
+            [xlsx::CUSTOMER_DUTIES, xlsx::PRACTICES, xlsx::EVIDENCE]
+        );
+
+        for (o, sheet) in m.offerings.iter().zip(&names) {
+            let range = book.worksheet_range(sheet).unwrap();
+            let header: Vec<String> = (0..xlsx::MATRIX_HEADERS.len())
+                .map(|c| cell(&range, 0, c))
+                .collect();
+            assert_eq!(header, xlsx::MATRIX_HEADERS);
+            let holders: usize = o.areas.iter().map(|a| a.holders.len().max(1)).sum();
+            assert_eq!(
+                range.height(),
+                holders + 1,
+                "{name}/{sheet}: one row per area and holder"
+            );
+            // Row by row, the same holders as the resolved model, in order.
+            let mut r = 1;
+            for a in &o.areas {
+                for h in &a.holders {
+                    assert_eq!(cell(&range, r, 1), a.name);
+                    assert_eq!(cell(&range, r, 2), a.split());
+                    assert_eq!(cell(&range, r, 3), onus_export::holder_label(h));
+                    assert_eq!(cell(&range, r, 6), h.scope.clone().unwrap_or_default());
+                    r += 1;
+                }
+            }
+        }
+
+        let duties = book.worksheet_range(xlsx::CUSTOMER_DUTIES).unwrap();
+        let header: Vec<String> = (0..xlsx::DUTY_HEADERS.len())
+            .map(|c| cell(&duties, 0, c))
+            .collect();
+        assert_eq!(header, xlsx::DUTY_HEADERS);
+        let customer = m.customer().unwrap();
+        let expected: Vec<(String, String, String)> = m
+            .offerings
+            .iter()
+            .flat_map(|o| o.areas.iter().map(move |a| (o, a)))
+            .filter_map(|(o, a)| {
+                a.holders
+                    .iter()
+                    .find(|h| h.party == customer)
+                    .map(|h| (o, a, h))
+            })
+            .flat_map(|(o, a, h)| {
+                let list = if h.duties.is_empty() {
+                    vec![String::new()]
+                } else {
+                    h.duties.clone()
+                };
+                list.into_iter()
+                    .map(move |d| (o.name.clone(), a.name.clone(), d))
+            })
+            .collect();
+        let found: Vec<(String, String, String)> = (1..duties.height())
+            .map(|r| {
+                (
+                    cell(&duties, r, 0),
+                    cell(&duties, r, 1),
+                    cell(&duties, r, 3),
+                )
+            })
+            .collect();
+        assert_eq!(found, expected, "{name}: customer duties");
+
+        let practices = book.worksheet_range(xlsx::PRACTICES).unwrap();
+        assert_eq!(practices.height().saturating_sub(1), m.practices.len());
+        let evidence = book.worksheet_range(xlsx::EVIDENCE).unwrap();
+        assert_eq!(evidence.height().saturating_sub(1), m.evidence.len());
+        for (r, (id, e)) in m.evidence.iter().enumerate() {
+            assert_eq!(cell(&evidence, r + 1, 0), *id);
+            assert_eq!(cell(&evidence, r + 1, 1), e.name);
+            assert_eq!(cell(&evidence, r + 1, 3), e.access.as_str());
+        }
+    }
+}
+
+// ---- The seeds' tables, in the rendered Markdown ----
+
+/// The cells of a Markdown table row (`\|` is a pipe inside a cell).
+fn cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|');
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut escaped = false;
+    for c in inner.chars() {
+        match (c, escaped) {
+            ('\\', false) => escaped = true,
+            ('|', false) => out.push(std::mem::take(&mut cur).trim().to_string()),
+            (c, _) => {
+                if escaped && c != '|' {
+                    cur.push('\\');
+                }
+                cur.push(c);
+                escaped = false;
+            }
+        }
+    }
+    out
+}
+
+/// The lines of the section under `heading` (up to the next heading of the same or a higher level).
+fn section<'a>(md: &'a str, heading: &str) -> Vec<&'a str> {
+    let level = heading.chars().take_while(|c| *c == '#').count();
+    let mut lines = md.lines().skip_while(|l| *l != heading);
+    assert!(lines.next().is_some(), "no section {heading:?} in:\n{md}");
+    lines
+        .take_while(|l| {
+            let hashes = l.chars().take_while(|c| *c == '#').count();
+            hashes == 0 || hashes > level || !l[hashes..].starts_with(' ')
+        })
+        .collect()
+}
+
+/// The table rows of a section, by their first cell.
+fn rows(lines: &[&str]) -> Vec<Vec<String>> {
+    lines
+        .iter()
+        .filter(|l| l.starts_with('|') && !l.starts_with("| ---"))
+        .map(|l| cells(l))
+        .collect()
+}
+
+fn column(header: &[String], name: &str) -> usize {
+    header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name:?} in {header:?}"))
+}
+
+/// A "How is it done?" item of the seed: its text, and its link if it has one.
+type How = (&'static str, Option<&'static str>);
+
+/// The seed's "Codat's scope" table (000, docs.codat.io shared responsibility
+/// model), row by row. "Security Operations & Network Security Policy
+/// (workplace tech)" is the practice with a note on the row.
+const CODAT_SCOPE: &[(&str, &[How])] = &[
+    (
+        "Information and data",
+        &[
+            ("Codat Control Framework", None),
+            ("Data Retention Policy", None),
+            ("Encryption Policy", None),
+            ("Access Control Policy", None),
+            ("Security & Data Protection", None),
+            (
+                "Information Security Policy",
+                Some("https://trust.codat.io/"),
+            ),
+            ("Acceptable Use Policy", Some("https://trust.codat.io/")),
+            (
+                "Data Security",
+                Some("/enterprise/tech-overview/security/data-security"),
+            ),
+        ],
+    ),
+    (
+        "Devices (mobile and PCs)",
+        &[
+            ("People Operations Security Policy", None),
+            ("Security Operations & Network Security Policy", None),
+            ("Security & Data Protection", None),
+            ("Acceptable Use Policy", Some("https://trust.codat.io/")),
+        ],
+    ),
+    (
+        "Accounts and identities",
+        &[
+            ("Password Policy", None),
+            ("Access Control Policy", None),
+            (
+                "Information Security Policy",
+                Some("https://trust.codat.io/"),
+            ),
+            ("People Operations Security Policy", None),
+            ("Security & Data Protection", None),
+            ("Acceptable Use Policy", Some("https://trust.codat.io/")),
+        ],
+    ),
+    (
+        "Identity and directory infrastructure",
+        &[
+            ("Access Control Policy", None),
+            (
+                "Information Security Policy",
+                Some("https://trust.codat.io/"),
+            ),
+        ],
+    ),
+    (
+        "Applications",
+        &[
+            ("Codat Control Framework", None),
+            ("Change Management Policy", Some("https://trust.codat.io/")),
+            ("Secure SDLC Policy", Some("https://trust.codat.io/")),
+        ],
+    ),
+    (
+        "Network controls",
+        &[
+            ("Security Operations & Network Security Policy", None),
+            ("Codat Control Framework", None),
+            (
+                "Information Security Policy",
+                Some("https://trust.codat.io/"),
+            ),
+            (
+                "Network Security",
+                Some("/enterprise/tech-overview/security/network-security"),
+            ),
+        ],
+    ),
+];
+
+/// The seed's "Azure's scope" table.
+const AZURE_SCOPE: &[(&str, &[How])] = &[
+    ("Operating System", &[
+        ("Firmware security", Some("https://learn.microsoft.com/en-us/azure/security/fundamentals/firmware")),
+        ("Security in Azure App Services", Some("https://learn.microsoft.com/en-us/azure/app-service/overview-security")),
+        ("Securing PaaS deployments", Some("https://learn.microsoft.com/en-us/azure/security/fundamentals/paas-deployments")),
+    ]),
+    ("Physical hosts", &[(
+        "Azure information system components and boundaries",
+        Some("https://learn.microsoft.com/en-us/azure/security/fundamentals/infrastructure-components"),
+    )]),
+    ("Physical network", &[(
+        "Azure information system components and boundaries",
+        Some("https://learn.microsoft.com/en-us/azure/security/fundamentals/infrastructure-components"),
+    )]),
+    ("Physical data centre", &[(
+        "Datacenter security overview",
+        Some("https://learn.microsoft.com/en-us/compliance/assurance/assurance-datacenter-security"),
+    )]),
+];
+
+fn assert_seed_rows(md: &str, heading: &str, seed: &[(&str, &[How])]) {
+    let table = rows(&section(md, heading));
+    let header = &table[0];
+    let how = column(header, "How is it done?");
+    for (area, items) in seed {
+        let row = table
+            .iter()
+            .find(|r| r[0] == *area)
+            .unwrap_or_else(|| panic!("{heading}: no row {area:?}"));
+        let bullets: Vec<&str> = row[how].split("<br>").collect();
+        assert_eq!(
+            bullets.len(),
+            items.len(),
+            "{heading} / {area}: {bullets:?}"
+        );
+        for ((text, link), bullet) in items.iter().zip(&bullets) {
+            let bullet = bullet.strip_prefix("• ").expect("a bullet");
+            match link {
+                Some(url) => {
+                    assert!(
+                        bullet.starts_with(&format!("[{text}")),
+                        "{area}: {bullet:?} is not a link to {text:?}"
+                    );
+                    let href = bullet
+                        .rsplit_once("](")
+                        .map(|(_, h)| h.trim_end_matches(')'))
+                        .unwrap();
+                    assert!(
+                        href.ends_with(url),
+                        "{area}: {text} links to {href}, not {url}"
+                    );
+                }
+                None => assert_eq!(bullet, *text, "{area}"),
+            }
+            // Access marks: the seed's trust.codat.io documents are on request.
+            if link == &Some("https://trust.codat.io/") {
+                assert!(
+                    bullet.contains("(on-request)"),
+                    "{area}: {text} is not marked on request"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn codat_page_holds_the_seed_rows_with_their_holders() {
+    let md = render::markdown::render(&example("codat"));
+    assert!(md.starts_with("# Codat: Shared responsibility model\n"));
+    assert!(md.contains("Operations at Codat are performed entirely on cloud hosted platforms."));
+    // Codat's scope is Codat's; Azure's scope is Microsoft's, reached through Azure.
+    assert_seed_rows(&md, "### Codat", CODAT_SCOPE);
+    assert_seed_rows(&md, "### Microsoft (via azure)", AZURE_SCOPE);
+    // And the matrix says so too, under the seed's group headings.
+    let matrix = rows(&section(&md, "## Who holds what"));
+    let holder = |area: &str| {
+        matrix
+            .iter()
+            .find(|r| r[0] == area)
+            .unwrap_or_else(|| panic!("matrix row {area}"))[1]
+            .clone()
+    };
+    for (area, _) in CODAT_SCOPE {
+        assert!(
+            holder(area).split("<br>").any(|h| h.starts_with("Codat")),
+            "{area}: {}",
+            holder(area)
+        );
+    }
+    for (area, _) in AZURE_SCOPE {
+        assert_eq!(holder(area), "Microsoft (via azure)");
+    }
+    assert!(matrix.iter().any(|r| r[0] == "**Codat's scope**"));
+    assert!(matrix.iter().any(|r| r[0] == "**Azure's scope**"));
+    // The evidence the seed points to for Azure's scope.
+    let evidence = rows(&section(&md, "## Evidence"));
+    for (name, url) in [
+        (
+            "Microsoft Trust Center",
+            "https://www.microsoft.com/en-us/trustcenter/",
+        ),
+        (
+            "Shared responsibility in the cloud",
+            "https://learn.microsoft.com/en-us/azure/security/fundamentals/shared-responsibility",
+        ),
+    ] {
+        assert!(
+            evidence.iter().any(|r| r[0] == format!("[{name}]({url})")),
+            "evidence {name}"
+        );
+    }
+}
+
+/// The seed's first table (002, docs.coherent.global shared responsibility
+/// model): area, Coherent's cell, the customer's cell ("" for none).
+const COHERENT_TABLE: &[(&str, &str, &str)] = &[
+    ("Infrastructure and cloud security", "Responsible", ""),
+    ("Platform encryption", "Responsible", ""),
+    (
+        "Privileged Access Management (PAM)",
+        "Responsible for platform",
+        "Responsible for tenant",
+    ),
+    (
+        "Logging and monitoring",
+        "Responsible for platform logging and monitoring",
+        "Responsible for tenant monitoring and log review",
+    ),
+    (
+        "Incident response",
+        "Responsible for platform-level incidents",
+        "Responsible for customer tenant incidents",
+    ),
+    (
+        "Compliance",
+        "Responsible for platform-level compliance",
+        "Responsible for customer-specific compliance",
+    ),
+];
+
+/// The bullets of the seed's two duty tables, by party.
+const COHERENT_DUTIES: &[&str] = &[
+    "Secure hosting and platform availability.",
+    "Patch management and vulnerability remediation.",
+    "Encryption, tenant isolation, and network security.",
+    "Centralized logging and monitoring.",
+    "Platform-level IAM governance and JIT privileged access.",
+    "Investigates and responds to platform security incidents.",
+    "Manages incidents involving privileged platform access.",
+    "Remediate vulnerabilities affecting the SaaS infrastructure.",
+    "Maintains compliance controls applicable to the platform.",
+];
+const CUSTOMER_DUTIES: &[&str] = &[
+    "Authentication and MFA configuration.",
+    "User and role management.",
+    "Identity federation and integration security.",
+    "Tenant monitoring and compliance obligations.",
+    "Respond to user access misuse or configuration-related incidents.",
+    "Review and manage privileged access within their tenant.",
+    "Ensure tenant configurations meet their legal, regulatory, and organizational requirements.",
+    "Maintain compliance obligations specific to their industry and jurisdiction.",
+];
+
+#[test]
+fn coherent_page_holds_the_seed_rows_with_their_scopes() {
+    let md = render::markdown::render(&example("coherent"));
+    let table = rows(&section(&md, "## Scope and duties"));
+    assert_eq!(table[0], ["Responsibility area", "Coherent", "Customer"]);
+    assert_eq!(
+        table.len(),
+        1 + COHERENT_TABLE.len(),
+        "the six rows of the seed"
+    );
+    for (area, coherent, customer) in COHERENT_TABLE {
+        let row = table
+            .iter()
+            .find(|r| r[0] == *area)
+            .unwrap_or_else(|| panic!("no row {area}"));
+        let lines = |c: &str| c.split("<br>").map(str::to_string).collect::<Vec<_>>();
+        let first_lines = |c: &str| {
+            lines(c)
+                .into_iter()
+                .take_while(|l| !l.starts_with("• "))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert!(row[1].starts_with("✅"), "{area}: Coherent holds it");
+        assert!(
+            first_lines(&row[1]).contains(coherent),
+            "{area}: {:?}",
+            row[1]
+        );
+        if customer.is_empty() {
+            assert_eq!(row[2], "", "{area}: the customer holds nothing");
+        } else {
+            assert!(row[2].starts_with("✅"), "{area}: the customer holds part");
+            assert!(
+                first_lines(&row[2]).contains(customer),
+                "{area}: {:?}",
+                row[2]
+            );
+        }
+        // The scopes: platform and tenant for the shared rows.
+        if !customer.is_empty() {
+            assert!(
+                row[1].starts_with("✅ **platform**") && row[2].starts_with("✅ **tenant**"),
+                "{area}"
+            );
+        }
+    }
+    let bullets = |col: usize| -> Vec<String> {
+        table[1..]
+            .iter()
+            .flat_map(|r| {
+                r[col]
+                    .split("<br>")
+                    .filter_map(|l| l.strip_prefix("• "))
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let (coherent, customer) = (bullets(1), bullets(2));
+    for d in COHERENT_DUTIES {
+        assert!(coherent.iter().any(|b| b == d), "Coherent's duty {d:?}");
+    }
+    for d in CUSTOMER_DUTIES {
+        assert!(customer.iter().any(|b| b == d), "the customer's duty {d:?}");
+    }
+    assert_eq!(coherent.len(), COHERENT_DUTIES.len());
+    assert_eq!(customer.len(), CUSTOMER_DUTIES.len());
+}
+
+/// The diagram the README shows is the current rendering of its example.
+#[test]
+fn docs_diagram_is_current() {
+    let committed = std::fs::read_to_string(examples_dir().join("../docs/outsystems-stack.svg"))
+        .expect("docs/outsystems-stack.svg");
+    let current = render::svg::render(&example("outsystems"));
+    assert!(
+        committed == current,
+        "docs/outsystems-stack.svg is stale: run `onus render examples/outsystems.onus.yaml --to svg -o docs/outsystems-stack.svg`"
+    );
+}
