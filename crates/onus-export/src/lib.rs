@@ -3,6 +3,7 @@
 //! what. Functions return the output as a string; writing it is the
 //! caller's business.
 
+pub mod crm;
 pub mod csv;
 pub mod diff;
 pub mod duties;

@@ -90,6 +90,37 @@ pub enum Error {
         chain: Vec<String>,
     },
 
+    /// A model cannot be exported as the OSCAL document asked for.
+    #[error("cannot export model `{model}`: {what}")]
+    NothingToExport {
+        /// The model id.
+        model: String,
+        /// Why, and what to do about it.
+        what: String,
+    },
+
+    /// A document given to `onus oscal import` is not one it reads.
+    #[error(
+        "{} holds `{found}`; `onus oscal import` reads an OSCAL component-definition \
+         or system-security-plan (JSON)",
+        Input(path.as_deref())
+    )]
+    NotImportable {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// The root member found instead.
+        found: String,
+    },
+
+    /// A component definition or SSP has nothing an onus model can hold.
+    #[error("{} has nothing to import: {what}", Input(path.as_deref()))]
+    NothingToImport {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// What is missing.
+        what: String,
+    },
+
     /// The profile uses a feature this resolver does not implement.
     #[error("{feature} is not supported; {help}")]
     Unsupported {
@@ -129,7 +160,11 @@ impl fmt::Display for UnknownId {
 impl Error {
     /// Records the file a parse error came from.
     pub(crate) fn in_file(mut self, file: &Path) -> Self {
-        if let Error::Json { path, .. } | Error::WrongDocument { path, .. } = &mut self {
+        if let Error::Json { path, .. }
+        | Error::WrongDocument { path, .. }
+        | Error::NotImportable { path, .. }
+        | Error::NothingToImport { path, .. } = &mut self
+        {
             *path = Some(file.to_owned());
         }
         self

@@ -25,6 +25,11 @@
 //! - [`profile`]: the profile model ([`Profile`], [`Import`], [`Modify`] ...).
 //! - [`mod@resolve`]: profile resolution, [`ResolvedCatalog`]. No I/O: the
 //!   caller passes a closure that loads an import's href.
+//! - [`crm`]: the Customer Responsibility Matrix of a resolved onus model
+//!   against a resolved baseline.
+//! - [`export`]: a resolved onus model as an OSCAL component definition or
+//!   SSP fragment (deterministic, v5 UUIDs).
+//! - [`import`]: an OSCAL component definition or SSP back to onus model YAML.
 //! - [`load`]: the only I/O: reading files, mapping hrefs to paths.
 //! - [`Error`]: every failure, with what to do about it.
 //!
@@ -32,8 +37,11 @@
 //! keeps catalog order; a catalog read and written back is the same JSON.
 
 pub mod catalog;
+pub mod crm;
 mod document;
 mod error;
+pub mod export;
+pub mod import;
 pub mod load;
 mod object;
 pub mod profile;

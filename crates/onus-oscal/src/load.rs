@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::import::{import, Imported as ImportedModel};
 use crate::resolve::{resolve, resolve_owned, Imported, ResolvedCatalog};
 use crate::{Catalog, Document, Error, Profile};
 
@@ -98,6 +99,20 @@ pub fn resolve_file(profile: &Path, catalog: Option<&Path>) -> Result<ResolvedCa
             Document::Profile(profile) => Imported::from(profile),
         })
     })
+}
+
+/// Imports the OSCAL component definition or SSP at `path` as onus model
+/// YAML (see [`crate::import`]).
+pub fn import_file(path: &Path) -> Result<ImportedModel, Error> {
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    import(&text, &name).map_err(|e| e.in_file(path))
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! One file per subcommand.
 
 mod check;
+mod crm;
 mod diff;
 mod duties;
 mod explain;
 mod init;
 mod load;
 mod matrix;
+mod oscal;
 mod render;
 mod schema;
 
@@ -28,6 +30,10 @@ pub enum Command {
     Render(render::Args),
     /// What changed between two versions of a model, classified for the customer.
     Diff(diff::Args),
+    /// The Customer Responsibility Matrix: every control of a baseline, who holds it, per offering.
+    Crm(crm::Args),
+    /// OSCAL: export a model as a component definition or SSP, import one back.
+    Oscal(oscal::Args),
     /// Write a commented starter model.
     Init(init::Args),
     /// Print the JSON Schema of the model format, for editors.
@@ -43,6 +49,8 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Duties(args) => duties::run(args),
         Command::Render(args) => render::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Crm(args) => crm::run(args),
+        Command::Oscal(args) => oscal::run(args),
         Command::Init(args) => init::run(args),
         Command::Schema => schema::run(),
         Command::Explain(args) => explain::run(args),

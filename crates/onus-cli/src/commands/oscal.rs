@@ -1,0 +1,156 @@
+//! `onus oscal export MODEL [--kind component-definition|ssp] [--offering ID] [-o FILE]`
+//! and `onus oscal import FILE [-o MODEL.onus.yaml]`.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Subcommand, ValueEnum};
+use onus_core::check::check;
+use onus_core::diagnostic::{self, text};
+use onus_core::load::ModelSet;
+use onus_fs::OsFiles;
+use onus_oscal::export::{self, Framework, Input};
+
+use crate::commands::load;
+use crate::error::CliError;
+use crate::output;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: OscalCommand,
+}
+
+#[derive(Subcommand)]
+enum OscalCommand {
+    /// Export a model as an OSCAL component definition or SSP fragment (JSON).
+    Export(ExportArgs),
+    /// Import an OSCAL component definition or SSP (JSON) as an onus model (YAML).
+    Import(ImportArgs),
+}
+
+#[derive(clap::Args)]
+struct ExportArgs {
+    /// The model file.
+    model: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum, default_value = "component-definition")]
+    kind: ExportKind,
+    /// The offering: the system an SSP describes (needed when the model has
+    /// several); for a component definition, only this offering.
+    #[arg(long)]
+    offering: Option<String>,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportKind {
+    /// One component per provider-side party, implemented requirements per mapped control.
+    ComponentDefinition,
+    /// A system security plan fragment whose `by-components` carry `export`.
+    Ssp,
+}
+
+#[derive(clap::Args)]
+struct ImportArgs {
+    /// The OSCAL JSON file: a component-definition or a system-security-plan.
+    file: PathBuf,
+    /// Write the model to this file (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "MODEL.onus.yaml")]
+    output: Option<PathBuf>,
+}
+
+pub fn run(args: Args) -> Result<ExitCode, CliError> {
+    match args.command {
+        OscalCommand::Export(args) => export(args),
+        OscalCommand::Import(args) => import(args),
+    }
+}
+
+fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
+    let matrix = load::resolved(&args.model)?;
+    let frameworks = frameworks(&args.model)?;
+    let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
+    let usage = |e: onus_oscal::Error| CliError::Usage(e.to_string());
+    let document = match args.kind {
+        ExportKind::ComponentDefinition => {
+            let mut only = (*matrix).clone();
+            only.offerings
+                .retain(|o| offerings.iter().any(|s| s.id == o.id));
+            export::component_definition::export(Input {
+                matrix: &only,
+                frameworks: &frameworks,
+            })
+        }
+        ExportKind::Ssp => {
+            let [offering] = offerings.as_slice() else {
+                let ids: Vec<&str> = offerings.iter().map(|o| o.id.as_str()).collect();
+                return Err(CliError::Usage(format!(
+                    "an SSP describes one offering and {} has {}: choose one with `--offering` ({})",
+                    args.model.display(),
+                    ids.len(),
+                    ids.join(", ")
+                )));
+            };
+            let input = Input {
+                matrix: &matrix,
+                frameworks: &frameworks,
+            };
+            export::ssp::export(input, offering).map_err(usage)?
+        }
+    };
+    let text = export::to_json_pretty(&document);
+    output::emit(args.output.as_deref(), text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
+    let imported = onus_oscal::load::import_file(&args.file).map_err(|e| match e {
+        onus_oscal::Error::Io { path, source } => CliError::io("read", path, source),
+        other => CliError::Usage(other.to_string()),
+    })?;
+    // The imported model must pass `onus check`: check it before writing.
+    let name = args
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("{}.onus.yaml", imported.model)));
+    let set = ModelSet::load_text(
+        &name,
+        imported.yaml.clone(),
+        &HashMap::<PathBuf, String>::new(),
+    );
+    let found = check(&set);
+    let (errors, _) = diagnostic::counts(&found);
+    if errors > 0 {
+        let shown: Vec<_> = found.into_iter().filter(|d| d.is_error()).collect();
+        eprint!(
+            "{}",
+            text::render(
+                &shown,
+                &set.sources,
+                output::color(output::stderr_is_terminal())
+            )
+        );
+        return Err(CliError::Findings(format!(
+            "the model imported from {} has {errors} error{}; nothing was written",
+            args.file.display(),
+            if errors == 1 { "" } else { "s" }
+        )));
+    }
+    output::emit(args.output.as_deref(), imported.yaml.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The frameworks declared by the model at `path` (resolution does not carry them).
+pub fn frameworks(path: &Path) -> Result<Vec<Framework>, CliError> {
+    let set = ModelSet::load(&[path.to_path_buf()], &OsFiles)?;
+    Ok(set
+        .roots
+        .first()
+        .and_then(|id| set.model(*id))
+        .map(Framework::of_model)
+        .unwrap_or_default())
+}

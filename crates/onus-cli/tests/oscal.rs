@@ -1,0 +1,365 @@
+//! End-to-end tests of `onus crm` and `onus oscal export|import` on the
+//! bundled examples and NIST's data in the shared folder.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn shared(path: &str) -> String {
+    root()
+        .join("../shared/data/oscal")
+        .join(path)
+        .display()
+        .to_string()
+}
+
+fn high() -> String {
+    shared("nist-800-53-rev5/NIST_SP-800-53_rev5_HIGH-baseline_profile.json")
+}
+
+fn onus(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_onus"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn schema(file: &str) -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(shared(&format!("schemas/{file}"))).unwrap())
+            .unwrap();
+    jsonschema::draft7::new(&schema).unwrap()
+}
+
+#[test]
+fn crm_of_codat_against_high() {
+    let o = onus(&["crm", "examples/codat.onus.yaml", "--profile", &high()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with(
+        "Codat: Platform as a service (platform) against NIST Special Publication 800-53 Revision 5 HIGH IMPACT BASELINE\n"
+    ));
+    assert!(
+        out.ends_with(
+            "Summary: 370 controls: 40 provider, 0 customer, 0 shared, 23 inherited (azure), 307 unassigned\n"
+        ),
+        "{out}"
+    );
+
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--profile",
+        &high(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let platform = &json["offerings"][0];
+    assert_eq!(platform["counts"]["total"], 370);
+    assert_eq!(platform["counts"]["inherited"], 23);
+    let pe3 = platform["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "pe-3")
+        .unwrap();
+    assert_eq!(pe3["class"], "inherited");
+    assert_eq!(pe3["inherited_from"], "azure");
+    assert_eq!(pe3["origination"], serde_json::json!(["inherited"]));
+}
+
+#[test]
+fn crm_markdown_and_csv() {
+    let o = onus(&[
+        "crm",
+        "examples/outsystems.onus.yaml",
+        "--profile",
+        &high(),
+        "--offering",
+        "odc",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = stdout(&o);
+    assert!(
+        md.contains("| CA-8 | Penetration Testing | customer | customer-provided |"),
+        "{md}"
+    );
+    assert!(md.contains("**Mapped but not in the baseline:** sa-11.4 (secure-development)"));
+    assert!(md.ends_with("| **total** | **370** |\n"));
+
+    let o = onus(&[
+        "crm",
+        "examples/outsystems.onus.yaml",
+        "--profile",
+        &high(),
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = stdout(&o);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].starts_with("offering,control,label,title,family,class,"));
+    // Three offerings, 370 controls and one mapped outside the baseline each.
+    assert_eq!(lines.len(), 1 + 3 * 371);
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("odc,sa-11.4,,,,not-in-baseline,")));
+}
+
+#[test]
+fn crm_xlsx_needs_a_file_and_writes_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("crm.xlsx");
+    let o = onus(&[
+        "crm",
+        "examples/coherent.onus.yaml",
+        "--profile",
+        &high(),
+        "--format",
+        "xlsx",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip");
+    // Same CRM, same bytes (to a pipe, as no terminal is involved here).
+    let o = onus(&[
+        "crm",
+        "examples/coherent.onus.yaml",
+        "--profile",
+        &high(),
+        "--format",
+        "xlsx",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.stdout, bytes);
+}
+
+#[test]
+fn crm_usage_errors_exit_2_with_a_way_out() {
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--profile",
+        &high(),
+        "--offering",
+        "platfrom",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: the model has no offering `platfrom`; did you mean `platform`?\n"
+    );
+
+    let o = onus(&["crm", "examples/codat.onus.yaml", "--profile", "nope.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: cannot read nope.json"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--profile",
+        &high(),
+        "--framework",
+        "nist-800-53-rev4",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `nist-800-53-rev5`?"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = onus(&[
+        "crm",
+        "crates/onus-cli/tests/check/clean.onus.yaml",
+        "--profile",
+        &high(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("maps no area to a control"),
+        "{}",
+        stderr(&o)
+    );
+
+    // A model with errors: its findings, exit 1.
+    let o = onus(&[
+        "crm",
+        "crates/onus-cli/tests/check/missing-holder.onus.yaml",
+        "--profile",
+        &high(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn export_writes_valid_oscal_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("codat.json");
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/codat.onus.yaml",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert!(schema("oscal_component_schema.json").is_valid(&doc));
+
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/outsystems.onus.yaml",
+        "--kind",
+        "ssp",
+        "--offering",
+        "odc",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(schema("oscal_ssp_schema.json").is_valid(&doc));
+    // Same model, same bytes.
+    let again = onus(&[
+        "oscal",
+        "export",
+        "examples/outsystems.onus.yaml",
+        "--kind",
+        "ssp",
+        "--offering",
+        "odc",
+    ]);
+    assert_eq!(o.stdout, again.stdout);
+}
+
+#[test]
+fn an_ssp_of_a_model_with_several_offerings_needs_one() {
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/outsystems.onus.yaml",
+        "--kind",
+        "ssp",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: an SSP describes one offering and examples/outsystems.onus.yaml has 3: \
+         choose one with `--offering` (odc, o11-cloud, o11-self-managed)\n"
+    );
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/outsystems.onus.yaml",
+        "--kind",
+        "ssp",
+        "--offering",
+        "odk",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `odc`?"), "{}", stderr(&o));
+}
+
+#[test]
+fn import_writes_a_model_that_onus_check_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("leveraged.onus.yaml");
+    let o = onus(&[
+        "oscal",
+        "import",
+        &shared("examples/oscal_leveraged-example_ssp.json"),
+        "-o",
+        model.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&model).unwrap();
+    assert!(
+        text.starts_with("# Imported by `onus oscal import` from oscal_leveraged-example_ssp.json")
+    );
+    let o = onus(&["check", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+
+    // Export, import, export: the same document.
+    let first = dir.path().join("first.json");
+    let imported = dir.path().join("codat.onus.yaml");
+    let second = dir.path().join("second.json");
+    for args in [
+        vec![
+            "oscal",
+            "export",
+            "examples/codat.onus.yaml",
+            "--kind",
+            "ssp",
+            "-o",
+            first.to_str().unwrap(),
+        ],
+        vec![
+            "oscal",
+            "import",
+            first.to_str().unwrap(),
+            "-o",
+            imported.to_str().unwrap(),
+        ],
+        vec![
+            "oscal",
+            "export",
+            imported.to_str().unwrap(),
+            "--kind",
+            "ssp",
+            "-o",
+            second.to_str().unwrap(),
+        ],
+    ] {
+        let o = onus(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+    }
+    assert_eq!(
+        std::fs::read_to_string(&first).unwrap(),
+        std::fs::read_to_string(&second).unwrap()
+    );
+}
+
+#[test]
+fn import_errors_exit_2() {
+    let o = onus(&["oscal", "import", &shared("examples/basic-catalog.json")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("holds `catalog`; `onus oscal import` reads an OSCAL component-definition or system-security-plan"),
+        "{}",
+        stderr(&o)
+    );
+    let o = onus(&["oscal", "import", "no-such-file.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: cannot read no-such-file.json"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,0 +1,551 @@
+//! The model an import builds, and its YAML text in FORMAT.md's layout.
+//!
+//! The YAML is written by hand rather than serialized: keys in FORMAT.md's
+//! order, flow style for short records (`{ name: Codat, role: provider }`),
+//! every scalar quoted unless it is plainly a string.
+
+use indexmap::IndexMap;
+
+use onus_core::model::Role;
+
+/// A model being imported, in the order it will be written.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Draft {
+    /// Comment lines for the top of the file (without `# `).
+    pub header: Vec<String>,
+    pub id: String,
+    pub name: String,
+    pub title: Option<String>,
+    pub version: Option<String>,
+    pub publisher: String,
+    pub description: Option<String>,
+    pub url: Option<String>,
+    pub parties: IndexMap<String, DraftParty>,
+    pub offerings: IndexMap<String, DraftOffering>,
+    pub areas: IndexMap<String, DraftArea>,
+    pub practices: IndexMap<String, DraftReference>,
+    pub evidence: IndexMap<String, DraftReference>,
+    pub frameworks: IndexMap<String, DraftFramework>,
+    /// Area id -> offering id -> holders in order.
+    pub cells: IndexMap<String, IndexMap<String, Vec<(String, DraftHolding)>>>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct DraftParty {
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct DraftOffering {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DraftArea {
+    pub name: String,
+    pub group: Option<String>,
+    pub description: Option<String>,
+    /// `FRAMEWORK:ID`.
+    pub controls: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DraftReference {
+    pub name: String,
+    pub kind: Option<String>,
+    pub url: Option<String>,
+    pub access: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DraftFramework {
+    pub name: String,
+    pub catalog: Option<String>,
+    pub url: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct DraftHolding {
+    pub scope: Option<String>,
+    pub duties: Vec<String>,
+    pub how: Vec<String>,
+    pub evidence: Vec<String>,
+    pub note: Option<String>,
+}
+
+impl DraftHolding {
+    fn is_empty(&self) -> bool {
+        *self == DraftHolding::default()
+    }
+
+    /// Adds what `other` says that this holding does not say yet.
+    pub fn merge(&mut self, other: DraftHolding) {
+        if self.scope.is_none() {
+            self.scope = other.scope;
+        }
+        for (list, more) in [
+            (&mut self.duties, other.duties),
+            (&mut self.how, other.how),
+            (&mut self.evidence, other.evidence),
+        ] {
+            for item in more {
+                if !list.contains(&item) {
+                    list.push(item);
+                }
+            }
+        }
+        if self.note.is_none() {
+            self.note = other.note;
+        }
+    }
+}
+
+impl Draft {
+    /// Adds (or merges) `holding` for `party` in `area` and `offering`.
+    pub fn hold(&mut self, area: &str, offering: &str, party: &str, holding: DraftHolding) {
+        let holders = self
+            .cells
+            .entry(area.to_string())
+            .or_default()
+            .entry(offering.to_string())
+            .or_default();
+        match holders.iter_mut().find(|(p, _)| p == party) {
+            Some((_, existing)) => existing.merge(holding),
+            None => holders.push((party.to_string(), holding)),
+        }
+    }
+
+    /// Whether anyone holds `area` in `offering`.
+    pub fn is_held(&self, area: &str, offering: &str) -> bool {
+        self.cells
+            .get(area)
+            .and_then(|c| c.get(offering))
+            .is_some_and(|h| !h.is_empty())
+    }
+
+    /// Gives every area that nobody holds in an offering to the customer,
+    /// with `note`: `onus check` needs a holder in every offering, and what
+    /// the document does not give the provider side is left to the customer.
+    pub fn fill_gaps(&mut self, customer: &str, note: &str) {
+        let areas: Vec<String> = self.areas.keys().cloned().collect();
+        let offerings: Vec<String> = self.offerings.keys().cloned().collect();
+        for a in &areas {
+            for o in &offerings {
+                if !self.is_held(a, o) {
+                    let holding = DraftHolding {
+                        note: Some(note.to_string()),
+                        ..DraftHolding::default()
+                    };
+                    self.hold(a, o, customer, holding);
+                }
+            }
+        }
+    }
+
+    /// The model as YAML text.
+    pub fn to_yaml(&self) -> String {
+        let mut w = String::new();
+        for line in &self.header {
+            if line.is_empty() {
+                w.push_str("#\n");
+            } else {
+                w.push_str(&format!("# {}\n", one_line(line)));
+            }
+        }
+        if !self.header.is_empty() {
+            w.push('\n');
+        }
+        w.push_str("onus: 1\nmodel:\n");
+        field(&mut w, 2, "id", Some(&self.id));
+        field(&mut w, 2, "name", Some(&self.name));
+        field(&mut w, 2, "title", self.title.as_deref());
+        field(&mut w, 2, "version", self.version.as_deref());
+        field(&mut w, 2, "publisher", Some(&self.publisher));
+        field(&mut w, 2, "description", self.description.as_deref());
+        field(&mut w, 2, "url", self.url.as_deref());
+
+        w.push_str("\nparties:\n");
+        for (id, p) in &self.parties {
+            w.push_str(&format!(
+                "  {}: {{ name: {}, role: {} }}\n",
+                scalar(id),
+                flow_scalar(&p.name),
+                p.role.as_str()
+            ));
+        }
+
+        w.push_str("\nofferings:\n");
+        for (id, o) in &self.offerings {
+            w.push_str(&format!("  {}:\n", scalar(id)));
+            field(&mut w, 4, "name", Some(&o.name));
+            field(&mut w, 4, "description", o.description.as_deref());
+        }
+
+        w.push_str("\nareas:\n");
+        for (id, a) in &self.areas {
+            w.push_str(&format!("  {}:\n", scalar(id)));
+            field(&mut w, 4, "name", Some(&a.name));
+            field(&mut w, 4, "group", a.group.as_deref());
+            field(&mut w, 4, "description", a.description.as_deref());
+            if !a.controls.is_empty() {
+                w.push_str(&format!("    controls: {}\n", flow_list(&a.controls)));
+            }
+        }
+
+        for (section, refs) in [("practices", &self.practices), ("evidence", &self.evidence)] {
+            if refs.is_empty() {
+                continue;
+            }
+            w.push_str(&format!("\n{section}:\n"));
+            for (id, r) in refs {
+                w.push_str(&format!("  {}:\n", scalar(id)));
+                field(&mut w, 4, "name", Some(&r.name));
+                field(&mut w, 4, "kind", r.kind.as_deref());
+                field(&mut w, 4, "url", r.url.as_deref());
+                field(&mut w, 4, "access", r.access.as_deref());
+                field(&mut w, 4, "description", r.description.as_deref());
+            }
+        }
+
+        if !self.frameworks.is_empty() {
+            w.push_str("\nframeworks:\n");
+            for (id, f) in &self.frameworks {
+                w.push_str(&format!("  {}:\n", scalar(id)));
+                field(&mut w, 4, "name", Some(&f.name));
+                field(&mut w, 4, "catalog", f.catalog.as_deref());
+                field(&mut w, 4, "url", f.url.as_deref());
+            }
+        }
+
+        w.push_str("\nresponsibilities:\n");
+        let empty = IndexMap::new();
+        for area in self.areas.keys() {
+            let cell = self.cells.get(area).unwrap_or(&empty);
+            let per_offering: Vec<(&String, &[(String, DraftHolding)])> = self
+                .offerings
+                .keys()
+                .map(|o| (o, cell.get(o).map_or(&[][..], |h| &h[..])))
+                .collect();
+            let same = per_offering.windows(2).all(|w| w[0].1 == w[1].1);
+            if same {
+                let holders = per_offering.first().map_or(&[][..], |(_, h)| *h);
+                holders_value(&mut w, 2, area, holders);
+            } else {
+                w.push_str(&format!("  {}:\n", scalar(area)));
+                for (o, holders) in per_offering {
+                    holders_value(&mut w, 4, o, holders);
+                }
+            }
+        }
+        w
+    }
+}
+
+/// `key: VALUE` for one cell's holders, at `indent`: a lone party with
+/// nothing to say is written `key: party`, else one entry per holder.
+fn holders_value(w: &mut String, indent: usize, key: &str, holders: &[(String, DraftHolding)]) {
+    let pad = " ".repeat(indent);
+    match holders {
+        [] => w.push_str(&format!("{pad}{}: []\n", scalar(key))),
+        [(party, h)] if h.is_empty() => {
+            w.push_str(&format!("{pad}{}: {}\n", scalar(key), scalar(party)))
+        }
+        _ => {
+            w.push_str(&format!("{pad}{}:\n", scalar(key)));
+            for (party, h) in holders {
+                holding(w, indent + 2, party, h);
+            }
+        }
+    }
+}
+
+fn holding(w: &mut String, indent: usize, party: &str, h: &DraftHolding) {
+    let pad = " ".repeat(indent);
+    if h.is_empty() {
+        w.push_str(&format!("{pad}{}: ~\n", scalar(party)));
+        return;
+    }
+    w.push_str(&format!("{pad}{}:\n", scalar(party)));
+    let inner = indent + 2;
+    field(w, inner, "scope", h.scope.as_deref());
+    if !h.duties.is_empty() {
+        w.push_str(&format!("{}duties:\n", " ".repeat(inner)));
+        for d in &h.duties {
+            item(w, inner + 2, d);
+        }
+    }
+    if !h.how.is_empty() {
+        w.push_str(&format!(
+            "{}how: {}\n",
+            " ".repeat(inner),
+            flow_list(&h.how)
+        ));
+    }
+    if !h.evidence.is_empty() {
+        w.push_str(&format!(
+            "{}evidence: {}\n",
+            " ".repeat(inner),
+            flow_list(&h.evidence)
+        ));
+    }
+    field(w, inner, "note", h.note.as_deref());
+}
+
+/// `key: value` at `indent`, if there is a value; long text as a block.
+fn field(w: &mut String, indent: usize, key: &str, value: Option<&str>) {
+    let Some(value) = value else { return };
+    let pad = " ".repeat(indent);
+    match block(value, indent + 2) {
+        Some(b) => w.push_str(&format!("{pad}{key}: {b}")),
+        None => w.push_str(&format!("{pad}{key}: {}\n", scalar(value))),
+    }
+}
+
+/// `- value` at `indent`.
+fn item(w: &mut String, indent: usize, value: &str) {
+    let pad = " ".repeat(indent);
+    match block(value, indent + 2) {
+        Some(b) => w.push_str(&format!("{pad}- {b}")),
+        None => w.push_str(&format!("{pad}- {}\n", scalar(value))),
+    }
+}
+
+fn flow_list(items: &[String]) -> String {
+    let items: Vec<String> = items.iter().map(|i| flow_scalar(i)).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// Multi-line text as a literal block (`|-`, or `|` when it ends with a
+/// newline), indented by `indent`; `None` for text that fits on a line or
+/// that a block cannot hold exactly.
+fn block(text: &str, indent: usize) -> Option<String> {
+    if !text.contains('\n') {
+        return None;
+    }
+    let body = text.trim_end_matches('\n');
+    let trailing = text.len() - body.len();
+    // Keeping several final newlines (`|+`) would also keep the blank
+    // lines that follow the block: such text is quoted instead.
+    let exact = trailing <= 1
+        && !body.is_empty()
+        && !body.starts_with([' ', '\t', '\n'])
+        && !text.contains('\r')
+        && body
+            .chars()
+            .all(|c| c == '\n' || c == '\t' || !c.is_control());
+    if !exact {
+        return None;
+    }
+    let chomp = if trailing == 0 { "-" } else { "" };
+    let pad = " ".repeat(indent);
+    let mut out = format!("|{chomp}\n");
+    for line in text.strip_suffix('\n').unwrap_or(text).split('\n') {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            out.push_str(&pad);
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+/// A YAML scalar in block context: plain when that is unambiguously this
+/// string, else double-quoted with escapes.
+pub(crate) fn scalar(s: &str) -> String {
+    if is_plain(s, false) {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
+}
+
+/// A YAML scalar inside `[...]` or `{...}`, where `,[]{}` end a plain scalar.
+fn flow_scalar(s: &str) -> String {
+    if is_plain(s, true) {
+        s.to_string()
+    } else {
+        quoted(s)
+    }
+}
+
+/// Whether `s` reads back as this very string when written plain.
+fn is_plain(s: &str, flow: bool) -> bool {
+    let lower = s.to_ascii_lowercase();
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_whitespace() || "-?:,[]{}#&*!|>'\"%@`".contains(c))
+        && !s.ends_with(|c: char| c.is_whitespace() || c == ':')
+        && !s.chars().any(|c| c.is_control())
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !(flow && s.contains([',', '[', ']', '{', '}']))
+        // Numbers, dates and versions (`2024-06`, `1.0`, `+1`) stay strings.
+        && !s.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '+')
+        && !matches!(
+            lower.as_str(),
+            "true" | "false" | "null" | "~" | "yes" | "no" | "on" | "off" | "y" | "n"
+        )
+        && !matches!(lower.as_str(), ".inf" | "-.inf" | ".nan")
+}
+
+fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use onus_core::load::ModelSet;
+
+    #[test]
+    fn scalars_are_quoted_when_needed() {
+        assert_eq!(scalar("Codat"), "Codat");
+        assert_eq!(scalar("Microsoft (via azure)"), "Microsoft (via azure)");
+        assert_eq!(scalar("https://x.example/a#b"), "https://x.example/a#b");
+        assert_eq!(scalar("a, b"), "a, b");
+        assert_eq!(flow_scalar("a, b"), "\"a, b\"");
+        assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("2024-06"), "\"2024-06\"");
+        assert_eq!(scalar("a: b"), "\"a: b\"");
+        assert_eq!(scalar("a #b"), "\"a #b\"");
+        assert_eq!(scalar("\"hi\" there"), "\"\\\"hi\\\" there\"");
+        assert_eq!(scalar("- item"), "\"- item\"");
+        assert_eq!(scalar("&anchor"), "\"&anchor\"");
+        assert_eq!(scalar(""), "\"\"");
+        assert_eq!(scalar("#1"), "\"#1\"");
+    }
+
+    #[test]
+    fn multi_line_text_is_a_literal_block() {
+        assert_eq!(block("one line", 4), None);
+        assert_eq!(block("a\n\nb", 4).unwrap(), "|-\n    a\n\n    b\n");
+        assert_eq!(block("a\n", 2).unwrap(), "|\n  a\n");
+        assert_eq!(block(" leading\nspace", 2), None);
+    }
+
+    /// Whatever the text, the model file reads back exactly that text.
+    #[test]
+    fn text_reads_back_exactly() {
+        let tricky = [
+            "plain words",
+            "a: b",
+            "ends with colon:",
+            "yes",
+            "~",
+            "null",
+            "0x1F",
+            "1e3",
+            "2024-06-30",
+            "- dash",
+            "[bracket]",
+            "{brace}",
+            "a, b, c",
+            "quote \" and backslash \\",
+            "tab\tinside",
+            "# hash",
+            "a #b",
+            "* star",
+            "! bang",
+            "% percent",
+            "@ at",
+            "` tick",
+            "| pipe",
+            "> fold",
+            "'single'",
+            "  leading spaces",
+            "trailing spaces  ",
+            "two\nlines",
+            "ends with newline\n",
+            "ends with two\n\n",
+            " leading space\nand a second line",
+            "blank\n\n\nlines\n   \nspaces",
+            "unicode é 日本 \u{1F600}",
+            "control \u{7}",
+        ];
+        for text in tricky {
+            let mut d = Draft {
+                id: "m".into(),
+                name: text.into(),
+                publisher: "p".into(),
+                description: Some(text.into()),
+                ..Draft::default()
+            };
+            d.parties.insert(
+                "p".into(),
+                DraftParty {
+                    name: text.into(),
+                    role: Role::Provider,
+                },
+            );
+            d.parties.insert(
+                "c".into(),
+                DraftParty {
+                    name: "C".into(),
+                    role: Role::Customer,
+                },
+            );
+            d.offerings.insert(
+                "o".into(),
+                DraftOffering {
+                    name: text.into(),
+                    description: None,
+                },
+            );
+            d.areas.insert(
+                "a".into(),
+                DraftArea {
+                    name: "A".into(),
+                    ..DraftArea::default()
+                },
+            );
+            let holding = DraftHolding {
+                duties: vec![text.into()],
+                ..DraftHolding::default()
+            };
+            d.hold("a", "o", "p", holding);
+            let yaml = d.to_yaml();
+            let set = ModelSet::load_text(
+                std::path::Path::new("m.onus.yaml"),
+                yaml.clone(),
+                &std::collections::HashMap::<std::path::PathBuf, String>::new(),
+            );
+            let errors: Vec<_> = set.models[0]
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .collect();
+            assert!(errors.is_empty(), "{text:?}: {errors:?}\n{yaml}");
+            let m = set.models[0].model.as_ref().unwrap();
+            assert_eq!(m.meta.name, text, "{yaml}");
+            assert_eq!(m.meta.description.as_deref(), Some(text), "{yaml}");
+            assert_eq!(m.parties["p"].name, text, "{yaml}");
+            assert_eq!(m.offerings["o"].name, text, "{yaml}");
+            let cell = &m.responsibilities["a"];
+            let holders = cell.body.for_offering("o").unwrap();
+            let duty = &holders.list[0].holding.as_ref().unwrap().duties[0].value;
+            assert_eq!(duty, text, "{yaml}");
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! Reading an SSP's `export` sections.
+//!
+//! The system is one offering. Written by onus: components with an `area`
+//! prop are the areas, their `responsible-roles` the holders, and the
+//! first `by-component` of each area gives each holder's duties
+//! (`provided` and `responsibilities` entries), scope, practices, evidence
+//! and note.
+//!
+//! Any other: every component that a `by-component` names is an area
+//! (`This System` too), mapped to the controls whose statements name it.
+//! The `by-component` description and each `provided` entry are the
+//! provider's duties (the party its `responsible-roles` name when the
+//! document gives that party a name, else a party for the system's
+//! provider, named after the system); each `responsibilities` entry is the
+//! customer's. `inherited` and `satisfied` (the leveraging side) are not read.
+
+use serde_json::Value;
+
+use onus_core::model::Role;
+
+use super::draft::{DraftArea, DraftHolding, DraftOffering, DraftParty};
+use super::{kebab, list, onus_prop, onus_props, text, Reader};
+use crate::Error;
+
+pub(crate) fn read(r: &mut Reader<'_>) -> Result<(), Error> {
+    let doc = r.doc;
+    let system = &doc["system-characteristics"];
+    let name = text(system, "system-name").unwrap_or("System").to_string();
+    let description = text(system, "description")
+        .filter(|d| *d != name)
+        .map(str::to_string);
+    if r.onus {
+        let wanted = onus_prop(system, "offering").unwrap_or(&name).to_string();
+        let offering = r.take(&wanted, "offering");
+        r.draft
+            .offerings
+            .insert(offering.clone(), DraftOffering { name, description });
+        read_onus(r, &offering);
+    } else {
+        read_foreign(r, name, description)?;
+    }
+    let customer = r.customer();
+    r.draft.fill_gaps(
+        &customer,
+        "The SSP gives nobody this area: left to the customer.",
+    );
+    Ok(())
+}
+
+/// Every `by-component` of the document, with the control it is for.
+fn by_components(doc: &Value) -> Vec<(&str, &Value)> {
+    let mut out = Vec::new();
+    for req in list(&doc["control-implementation"], "implemented-requirements") {
+        let Some(control) = text(req, "control-id") else {
+            continue;
+        };
+        for b in list(req, "by-components") {
+            out.push((control, b));
+        }
+        for s in list(req, "statements") {
+            for b in list(s, "by-components") {
+                out.push((control, b));
+            }
+        }
+    }
+    out
+}
+
+fn read_onus(r: &mut Reader<'_>, offering: &str) {
+    let doc = r.doc;
+    // Component uuid -> area id.
+    let mut areas: Vec<(String, String)> = Vec::new();
+    for c in list(&doc["system-implementation"], "components") {
+        let Some(area) = onus_prop(c, "area") else {
+            continue;
+        };
+        let name = text(c, "title").unwrap_or("Unnamed").to_string();
+        let id = r.take_area(area);
+        r.draft.areas.insert(
+            id.clone(),
+            DraftArea {
+                description: text(c, "description")
+                    .filter(|d| *d != name)
+                    .map(str::to_string),
+                name,
+                group: onus_prop(c, "group").map(str::to_string),
+                controls: onus_props(c, "control").map(str::to_string).collect(),
+            },
+        );
+        for role in list(c, "responsible-roles") {
+            for uuid in list(role, "party-uuids").iter().filter_map(Value::as_str) {
+                if let Some(party) = r.parties.get(uuid).cloned() {
+                    r.draft.hold(&id, offering, &party, DraftHolding::default());
+                }
+            }
+        }
+        if let Some(uuid) = text(c, "uuid") {
+            areas.push((uuid.to_string(), id));
+        }
+    }
+    let mut detailed: Vec<String> = Vec::new();
+    for (_, b) in by_components(doc) {
+        let Some(area) = text(b, "component-uuid")
+            .and_then(|u| areas.iter().find(|(uuid, _)| uuid == u))
+            .map(|(_, id)| id.clone())
+        else {
+            continue;
+        };
+        if detailed.contains(&area) {
+            continue;
+        }
+        detailed.push(area.clone());
+        let export = &b["export"];
+        // Entries grouped by party, in order.
+        let mut parties: Vec<(String, Vec<&Value>)> = Vec::new();
+        for e in list(export, "provided")
+            .iter()
+            .chain(list(export, "responsibilities"))
+        {
+            let Some(party) = r.named_party(&e["responsible-roles"]) else {
+                continue;
+            };
+            match parties.iter_mut().find(|(p, _)| *p == party) {
+                Some((_, entries)) => entries.push(e),
+                None => parties.push((party, vec![e])),
+            }
+        }
+        for (party, entries) in parties {
+            let duties = entries
+                .iter()
+                .filter_map(|e| text(e, "description"))
+                .map(str::to_string)
+                .collect();
+            let holding = r.holding(entries[0], duties);
+            r.draft.hold(&area, offering, &party, holding);
+        }
+    }
+}
+
+fn read_foreign(
+    r: &mut Reader<'_>,
+    name: String,
+    description: Option<String>,
+) -> Result<(), Error> {
+    let doc = r.doc;
+    let system = &doc["system-characteristics"];
+    r.foreign_parties();
+    // The system's provider: the party whose parts the SSP describes.
+    let provider = r.take(&name, "provider");
+    r.draft.parties.insert(
+        provider.clone(),
+        DraftParty {
+            name: name.clone(),
+            role: Role::Provider,
+        },
+    );
+    r.draft.publisher = provider.clone();
+    r.draft.name = name.clone();
+    let customer = r.customer();
+    // The offering's id: the system's short name or an identifier that is
+    // not a UUID, else its name; never the provider's id.
+    let is_uuid = |s: &str| s.len() == 36 && s.matches('-').count() == 4;
+    let wanted = std::iter::once(text(system, "system-name-short"))
+        .chain(list(system, "system-ids").iter().map(|s| text(s, "id")))
+        .flatten()
+        .find(|id| !is_uuid(id) && !kebab(id).is_empty() && kebab(id) != provider)
+        .map_or_else(|| format!("{name} offering"), str::to_string);
+    let offering = r.take(&wanted, "system");
+    r.draft
+        .offerings
+        .insert(offering.clone(), DraftOffering { name, description });
+    let framework = r.framework(text(&doc["import-profile"], "href").unwrap_or("controls"));
+
+    // Component uuid -> (title, description).
+    let components: Vec<(&str, &str, Option<&str>)> =
+        list(&doc["system-implementation"], "components")
+            .iter()
+            .filter_map(|c| {
+                Some((
+                    text(c, "uuid")?,
+                    text(c, "title").unwrap_or("Component"),
+                    text(c, "description"),
+                ))
+            })
+            .collect();
+    let mut areas: Vec<(String, String)> = Vec::new();
+    for (control, b) in by_components(doc) {
+        let Some(uuid) = text(b, "component-uuid") else {
+            continue;
+        };
+        let area = match areas.iter().find(|(u, _)| u == uuid) {
+            Some((_, id)) => id.clone(),
+            None => {
+                let (title, description) = components
+                    .iter()
+                    .find(|(u, _, _)| *u == uuid)
+                    .map_or(("Component", None), |(_, t, d)| (*t, *d));
+                let id = r.take_area(title);
+                r.draft.areas.insert(
+                    id.clone(),
+                    DraftArea {
+                        name: title.to_string(),
+                        description: description.filter(|d| *d != title).map(str::to_string),
+                        ..DraftArea::default()
+                    },
+                );
+                areas.push((uuid.to_string(), id.clone()));
+                id
+            }
+        };
+        let reference = format!("{framework}:{control}");
+        let a = r.draft.areas.get_mut(&area).expect("declared above");
+        if !a.controls.contains(&reference) {
+            a.controls.push(reference);
+        }
+        let party_of = |r: &Reader<'_>, roles: &Value| {
+            r.named_party(roles)
+                .filter(|p| r.draft.parties[p].role != Role::Customer)
+                .unwrap_or_else(|| provider.clone())
+        };
+        let own = party_of(r, &b["responsible-roles"]);
+        if let Some(d) = text(b, "description") {
+            r.draft.hold(&area, &offering, &own, duty(d));
+        }
+        let export = &b["export"];
+        for e in list(export, "provided") {
+            let party = party_of(r, &e["responsible-roles"]);
+            if let Some(d) = text(e, "description") {
+                r.draft.hold(&area, &offering, &party, duty(d));
+            }
+        }
+        for e in list(export, "responsibilities") {
+            if let Some(d) = text(e, "description") {
+                r.draft.hold(&area, &offering, &customer, duty(d));
+            }
+        }
+    }
+    if r.draft.areas.is_empty() {
+        return Err(Error::NothingToImport {
+            path: None,
+            what: "no implemented requirement names a component (`by-components`)".into(),
+        });
+    }
+    r.drop_idle_parties();
+    Ok(())
+}
+
+fn duty(text: &str) -> DraftHolding {
+    DraftHolding {
+        duties: vec![text.to_string()],
+        ..DraftHolding::default()
+    }
+}

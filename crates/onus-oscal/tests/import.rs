@@ -1,0 +1,201 @@
+//! OSCAL back to onus: exports of the examples come back as models that
+//! `onus check` accepts and that export to the same document; NIST's
+//! examples import into models that `onus check` accepts.
+
+mod common;
+
+use common::{example, from_text, schema_errors, shared, validator, EXAMPLES};
+use onus_oscal::export::{component_definition, ssp, to_json_pretty, Kind};
+use onus_oscal::import::import;
+use onus_oscal::Error;
+
+/// Imports `json` and checks the model: no errors.
+fn imported(json: &str, what: &str) -> (common::Example, String) {
+    let imported = import(json, "test.json").unwrap_or_else(|e| panic!("{what}: {e}"));
+    let (model, found) = from_text(&imported.yaml);
+    let errors: Vec<_> = found.iter().filter(|d| d.is_error()).collect();
+    assert!(
+        errors.is_empty(),
+        "{what}: the imported model has errors: {errors:#?}\n{}",
+        imported.yaml
+    );
+    (model.unwrap(), imported.yaml)
+}
+
+#[test]
+fn component_definition_export_import_export_is_stable() {
+    for name in EXAMPLES {
+        let first = component_definition::export(example(name).input());
+        let (model, yaml) = imported(&to_json_pretty(&first), name);
+        let second = component_definition::export(model.input());
+        assert!(
+            first == second,
+            "{name}: the export of the import differs\n{yaml}\n{}",
+            first_difference(&first, &second)
+        );
+    }
+}
+
+#[test]
+fn ssp_export_import_export_is_stable() {
+    for name in EXAMPLES {
+        let e = example(name);
+        for o in &e.matrix.offerings {
+            let first = ssp::export(e.input(), o).unwrap();
+            let what = format!("{name}/{}", o.id);
+            let (model, yaml) = imported(&to_json_pretty(&first), &what);
+            assert_eq!(model.matrix.offerings.len(), 1);
+            let second = ssp::export(model.input(), &model.matrix.offerings[0]).unwrap();
+            assert!(
+                first == second,
+                "{what}: the export of the import differs\n{yaml}\n{}",
+                first_difference(&first, &second)
+            );
+        }
+    }
+}
+
+/// The SSP keeps every holder's part: the imported Coherent model resolves
+/// to the same matrix as the original (upstream-free, one offering).
+#[test]
+fn an_ssp_import_keeps_holders_and_duties() {
+    let e = example("coherent");
+    let doc = ssp::export(e.input(), &e.matrix.offerings[0]).unwrap();
+    let (model, _) = imported(&to_json_pretty(&doc), "coherent");
+    let (a, b) = (&e.matrix.offerings[0], &model.matrix.offerings[0]);
+    assert_eq!(a.areas.len(), b.areas.len());
+    for (x, y) in a.areas.iter().zip(&b.areas) {
+        assert_eq!(x.id, y.id);
+        assert_eq!(x.controls, y.controls);
+        assert_eq!(x.holders, y.holders, "{}", x.id);
+    }
+}
+
+/// NIST's leveraged SSP: an IaaS that exports `provided` and
+/// `responsibilities` for AC-2 on two components.
+#[test]
+fn nist_leveraged_ssp_imports_into_a_valid_model() {
+    let json =
+        std::fs::read_to_string(shared("examples/oscal_leveraged-example_ssp.json")).unwrap();
+    let (model, yaml) = imported(&json, "leveraged SSP");
+    let m = &model.matrix;
+    assert_eq!(m.model, "csp-iaas-system-security-plan", "{yaml}");
+    assert_eq!(m.publisher, "leveraged-iaas-system");
+    let o = &m.offerings[0];
+    assert_eq!(o.id, "csp-iaas-system");
+    let ids: Vec<&str> = o.areas.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["this-system", "application"]);
+    for a in &o.areas {
+        assert_eq!(a.controls[0].framework, "nist-800-53-rev4");
+        assert_eq!(a.controls[0].control, "ac-2");
+        assert_eq!(a.split(), "shared", "{}", a.id);
+        let customer = a.customer_part().next().unwrap();
+        assert!(customer.duties[0].starts_with("Leveraging system's responsibilities"));
+    }
+}
+
+#[test]
+fn nist_component_definitions_import_into_valid_models() {
+    for file in [
+        "example-component-definition.json",
+        "example-component.json",
+    ] {
+        let json = std::fs::read_to_string(shared(&format!("examples/{file}"))).unwrap();
+        imported(&json, file);
+    }
+    let json =
+        std::fs::read_to_string(shared("examples/example-component-definition.json")).unwrap();
+    let (model, yaml) = imported(&json, "MongoDB");
+    let m = &model.matrix;
+    assert_eq!(m.name, "MongoDB", "{yaml}");
+    let o = &m.offerings[0];
+    let ids: Vec<&str> = o.areas.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["sc-8", "sc-8-1", "sa-4-9"]);
+    // SC-8(1): the statement names the customer role, so it is the customer's part.
+    let sc81 = o.area("sc-8-1").unwrap();
+    assert_eq!(sc81.name, "SC-8(1)");
+    assert_eq!(sc81.split(), "shared");
+    assert!(sc81.customer_part().next().unwrap().duties[0].contains("PEMKeyFile"));
+    assert_eq!(o.area("sc-8").unwrap().split(), "provider");
+}
+
+/// Every other NIST example either imports into a valid model or says
+/// there is nothing to import.
+#[test]
+fn other_nist_examples_import_or_say_why_not() {
+    for file in [
+        "ssp-example.json",
+        "ifa_ssp-example.json",
+        "oscal_leveraging-example_ssp.json",
+    ] {
+        let json = std::fs::read_to_string(shared(&format!("examples/{file}"))).unwrap();
+        match import(&json, file) {
+            Ok(i) => {
+                let (_, found) = from_text(&i.yaml);
+                let errors: Vec<_> = found.iter().filter(|d| d.is_error()).collect();
+                assert!(errors.is_empty(), "{file}: {errors:#?}\n{}", i.yaml);
+            }
+            Err(e) => assert!(matches!(e, Error::NothingToImport { .. }), "{file}: {e}"),
+        }
+    }
+}
+
+#[test]
+fn a_catalog_is_not_importable() {
+    let json = std::fs::read_to_string(shared("examples/basic-catalog.json")).unwrap();
+    let err = import(&json, "basic-catalog.json").unwrap_err();
+    assert!(matches!(err, Error::NotImportable { .. }), "{err}");
+    assert!(err.to_string().contains("holds `catalog`"), "{err}");
+    assert!(matches!(
+        import("{", "x.json").unwrap_err(),
+        Error::Json { .. }
+    ));
+}
+
+/// What an import writes re-exports to valid OSCAL, even from a foreign document.
+#[test]
+fn foreign_imports_export_valid_oscal() {
+    let json =
+        std::fs::read_to_string(shared("examples/oscal_leveraged-example_ssp.json")).unwrap();
+    let (model, _) = imported(&json, "leveraged SSP");
+    let doc = ssp::export(model.input(), &model.matrix.offerings[0]).unwrap();
+    let errors = schema_errors(&validator("oscal_ssp_schema.json"), &doc);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let imported = import(&to_json_pretty(&doc), "again.json").unwrap();
+    assert_eq!(imported.kind, Kind::Ssp);
+    assert!(imported.from_onus);
+}
+
+/// The first path where two JSON values differ, for failure messages.
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
+    use serde_json::Value;
+    fn walk(a: &Value, b: &Value, path: String) -> Option<String> {
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                for (k, v) in x {
+                    match y.get(k) {
+                        Some(w) => {
+                            if let Some(d) = walk(v, w, format!("{path}/{k}")) {
+                                return Some(d);
+                            }
+                        }
+                        None => return Some(format!("{path}/{k}: missing on the right")),
+                    }
+                }
+                y.keys()
+                    .find(|k| !x.contains_key(*k))
+                    .map(|k| format!("{path}/{k}: missing on the left"))
+            }
+            (Value::Array(x), Value::Array(y)) => {
+                for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                    if let Some(d) = walk(v, w, format!("{path}/{i}")) {
+                        return Some(d);
+                    }
+                }
+                (x.len() != y.len()).then(|| format!("{path}: {} vs {} items", x.len(), y.len()))
+            }
+            _ => (a != b).then(|| format!("{path}: {a} vs {b}")),
+        }
+    }
+    walk(a, b, String::new()).unwrap_or_default()
+}
