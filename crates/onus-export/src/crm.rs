@@ -4,15 +4,13 @@
 //! model maps outside the baseline and the counts per class follow.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell, ContentArrangement, Table};
-use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format as CellFormat, FormatAlign, FormatBorder, Workbook,
-    Worksheet, XlsxError,
-};
+use rust_xlsxwriter::XlsxError;
 use serde_json::{json, Value};
 
 use onus_core::resolve::Matrix;
 use onus_oscal::crm::{Class, Coverage, Crm, Row};
 
+use crate::render::xlsx::{sheet, workbook};
 use crate::{csv, holder_label, reference_label, Format};
 
 /// Columns of the CSV and of the workbook's "CRM" sheet.
@@ -339,8 +337,6 @@ pub const SUMMARY_HEADERS: [&str; 8] = [
 /// "Summary" sheet (counts per offering), each with a frozen, filterable
 /// header. The creation date is fixed: same CRM, same bytes.
 pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, XlsxError> {
-    let mut book = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     let title = format!(
         "{}: customer responsibility matrix{}",
         matrix.name,
@@ -348,12 +344,7 @@ pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, XlsxError> {
             .map(|c| format!(" against {}", c.baseline))
             .unwrap_or_default()
     );
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(&title)
-            .set_author(&matrix.name)
-            .set_creation_datetime(&created),
-    );
+    let mut book = workbook(&title, &matrix.name)?;
     let mut all = rows(matrix, crms);
     // Cells hold one item a line, not `; `-joined.
     for row in all.iter_mut().skip(1) {
@@ -376,61 +367,4 @@ pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, XlsxError> {
         .collect();
     sheet(book.add_worksheet(), "Summary", &SUMMARY_HEADERS, &summary)?;
     book.save_to_buffer()
-}
-
-/// Writes a header and rows (numbers as numbers), freezes and filters the
-/// header, sizes the columns.
-fn sheet(
-    ws: &mut Worksheet,
-    name: &str,
-    headers: &[&str],
-    rows: &[Vec<String>],
-) -> Result<(), XlsxError> {
-    ws.set_name(name)?;
-    let head = CellFormat::new()
-        .set_bold()
-        .set_background_color("#E5E7EB")
-        .set_border_bottom(FormatBorder::Thin)
-        .set_align(FormatAlign::Top);
-    let body = CellFormat::new()
-        .set_align(FormatAlign::Top)
-        .set_text_wrap();
-    for (c, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(0, col(c), *h, &head)?;
-    }
-    for (r, row) in rows.iter().enumerate() {
-        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
-        for (c, v) in row.iter().enumerate() {
-            if v.is_empty() {
-                continue;
-            }
-            match v.parse::<u32>() {
-                Ok(n) => ws.write_number_with_format(r, col(c), n, &body)?,
-                Err(_) => ws.write_string_with_format(r, col(c), v, &body)?,
-            };
-        }
-    }
-    for (c, h) in headers.iter().enumerate() {
-        let longest = rows
-            .iter()
-            .filter_map(|r| r.get(c))
-            .flat_map(|v| v.lines())
-            .map(|l| l.chars().count())
-            .chain(std::iter::once(h.chars().count() + 3))
-            .max()
-            .unwrap_or(8);
-        ws.set_column_width(col(c), (longest.clamp(8, 60) + 2) as f64)?;
-    }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(
-        0,
-        0,
-        u32::try_from(rows.len()).unwrap_or(u32::MAX),
-        col(headers.len().saturating_sub(1)),
-    )?;
-    Ok(())
-}
-
-fn col(c: usize) -> u16 {
-    u16::try_from(c).unwrap_or(u16::MAX)
 }

@@ -5,7 +5,7 @@
 //! the same matrix gives the same bytes.
 
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use onus_core::resolve::Matrix;
@@ -44,14 +44,7 @@ const MAX_WIDTH: usize = 60;
 
 /// The workbook's bytes.
 pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
-    let mut book = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
-    book.set_properties(
-        &DocProperties::new()
-            .set_title(super::page_title(matrix))
-            .set_author(&matrix.name)
-            .set_creation_datetime(&created),
-    );
+    let mut book = workbook(&super::page_title(matrix), &matrix.name)?;
     let mut names: Vec<String> = vec![CUSTOMER_DUTIES.into(), PRACTICES.into(), EVIDENCE.into()];
     for o in &matrix.offerings {
         let name = sheet_name(&o.name, &names);
@@ -147,13 +140,28 @@ fn labels(matrix: &Matrix, ids: &[String]) -> Vec<String> {
     ids.iter().map(|id| reference_label(matrix, id)).collect()
 }
 
-/// Writes a header and rows, freezes and filters the header, sizes columns.
-fn sheet(
+/// A workbook whose properties carry `title` and `author` and a fixed
+/// creation date, so the same content gives the same bytes.
+pub(crate) fn workbook(title: &str, author: &str) -> Result<Workbook, XlsxError> {
+    let mut book = Workbook::new();
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    book.set_properties(
+        &DocProperties::new()
+            .set_title(title)
+            .set_author(author)
+            .set_creation_datetime(&created),
+    );
+    Ok(book)
+}
+
+/// Writes a header and rows (whole numbers as numbers, so they sort and
+/// sum), freezes and filters the header, sizes the columns.
+pub(crate) fn sheet(
     ws: &mut Worksheet,
     name: &str,
     headers: &[&str],
     rows: &[Vec<String>],
-) -> Result<(), RenderError> {
+) -> Result<(), XlsxError> {
     ws.set_name(name)?;
     let head = Format::new()
         .set_bold()
@@ -165,10 +173,15 @@ fn sheet(
         ws.write_string_with_format(0, col(c), *h, &head)?;
     }
     for (r, row) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
         for (c, v) in row.iter().enumerate() {
-            if !v.is_empty() {
-                ws.write_string_with_format(r as u32 + 1, col(c), v, &body)?;
+            if v.is_empty() {
+                continue;
             }
+            match v.parse::<u32>() {
+                Ok(n) => ws.write_number_with_format(r, col(c), n, &body)?,
+                Err(_) => ws.write_string_with_format(r, col(c), v, &body)?,
+            };
         }
     }
     for (c, h) in headers.iter().enumerate() {
@@ -186,7 +199,7 @@ fn sheet(
     ws.autofilter(
         0,
         0,
-        rows.len() as u32,
+        u32::try_from(rows.len()).unwrap_or(u32::MAX),
         col(headers.len().saturating_sub(1)),
     )?;
     Ok(())
