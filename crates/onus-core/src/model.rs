@@ -59,11 +59,16 @@ impl Model {
     /// The upstream areas that `area` stands for in upstream `upstream`:
     /// its explicit `upstream:` list, or else the upstream area of the same
     /// id (the caller checks that the upstream has it).
-    pub fn stands_for<'a>(&'a self, area: &'a str, upstream: &str) -> Vec<&'a str> {
-        match self.areas.get(area).and_then(|a| a.upstream.get(upstream)) {
-            Some(list) => list.iter().map(|s| s.value.as_str()).collect(),
-            None => vec![area],
-        }
+    pub fn stands_for<'a>(
+        &'a self,
+        area: &'a str,
+        upstream: &str,
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        let (list, same_id) = match self.areas.get(area).and_then(|a| a.upstream.get(upstream)) {
+            Some(list) => (list.as_slice(), None),
+            None => (&[][..], Some(area)),
+        };
+        list.iter().map(|s| s.value.as_str()).chain(same_id)
     }
 }
 

@@ -87,6 +87,13 @@ impl Matrix {
         self.offerings.iter().find(|o| o.id == id)
     }
 
+    /// [`Matrix::offering`] in constant time, for the matrix resolved from
+    /// `model` (its offerings are the model's, in order).
+    pub(crate) fn offering_of(&self, model: &Model, id: &str) -> Option<&ResolvedOffering> {
+        let offering = self.offerings.get(model.offerings.get_index_of(id)?)?;
+        (offering.id == id).then_some(offering)
+    }
+
     /// Qualified id of the model's customer-role party.
     pub fn customer(&self) -> Option<&str> {
         self.parties
@@ -99,6 +106,13 @@ impl Matrix {
 impl ResolvedOffering {
     pub fn area(&self, id: &str) -> Option<&ResolvedArea> {
         self.areas.iter().find(|a| a.id == id)
+    }
+
+    /// [`ResolvedOffering::area`] in constant time, for an offering of the
+    /// matrix resolved from `model` (its areas are the model's, in order).
+    pub(crate) fn area_of(&self, model: &Model, id: &str) -> Option<&ResolvedArea> {
+        let area = self.areas.get(model.areas.get_index_of(id)?)?;
+        (area.id == id).then_some(area)
     }
 }
 
@@ -131,16 +145,33 @@ impl ResolvedArea {
 }
 
 /// Resolves models of a set, each once, sharing the results along chains.
+///
+/// A matrix is kept only while a model that runs on it is still to be
+/// resolved: along a long chain of big models, only two levels are held at
+/// a time. Asking again for a model whose downstream models are all
+/// resolved computes it again.
 pub struct Resolver<'a> {
     set: &'a ModelSet,
     cache: HashMap<ModelId, Option<Rc<Matrix>>>,
+    /// Model -> how many models that run on it are not resolved yet.
+    waiting: HashMap<ModelId, usize>,
 }
+
+/// The upstreams one build has looked up, by upstream id.
+type Upstreams<'a> = Vec<(&'a str, Option<(Rc<Matrix>, &'a Model)>)>;
 
 impl<'a> Resolver<'a> {
     pub fn new(set: &'a ModelSet) -> Resolver<'a> {
+        let mut waiting = HashMap::new();
+        for i in 0..set.models.len() {
+            for target in direct_upstreams(set, ModelId(i)) {
+                *waiting.entry(target).or_insert(0) += 1;
+            }
+        }
         Resolver {
             set,
             cache: HashMap::new(),
+            waiting,
         }
     }
 
@@ -153,12 +184,32 @@ impl<'a> Resolver<'a> {
         self.cache.insert(id, None);
         let result = self.set.model(id).map(|m| Rc::new(self.build(id, m)));
         self.cache.insert(id, result.clone());
+        for target in direct_upstreams(self.set, id) {
+            let left = self.waiting.entry(target).or_insert(0);
+            *left = left.saturating_sub(1);
+            if *left == 0 && matches!(self.cache.get(&target), Some(Some(_))) {
+                self.cache.remove(&target);
+            }
+        }
         result
     }
 
-    fn upstream(&mut self, model: ModelId, upstream: &str) -> Option<(Rc<Matrix>, &'a Model)> {
-        let target = (*self.set.get(model).upstreams.get(upstream)?)?;
-        Some((self.resolve(target)?, self.set.model(target)?))
+    /// Upstream `upstream` of `model`, looked up once per build.
+    fn upstream(
+        &mut self,
+        seen: &mut Upstreams<'a>,
+        model: ModelId,
+        upstream: &'a str,
+    ) -> Option<(Rc<Matrix>, &'a Model)> {
+        if let Some((_, found)) = seen.iter().find(|(u, _)| *u == upstream) {
+            return found.clone();
+        }
+        let found = (|| {
+            let target = (*self.set.get(model).upstreams.get(upstream)?)?;
+            Some((self.resolve(target)?, self.set.model(target)?))
+        })();
+        seen.push((upstream, found.clone()));
+        found
     }
 
     fn build(&mut self, id: ModelId, m: &'a Model) -> Matrix {
@@ -186,33 +237,41 @@ impl<'a> Resolver<'a> {
             evidence: m.evidence.clone(),
             offerings: Vec::with_capacity(m.offerings.len()),
         };
+        let mut upstreams = Upstreams::new();
         for (oid, offering) in &m.offerings {
             let mut areas = Vec::with_capacity(m.areas.len());
             for (aid, area) in &m.areas {
-                let mut holders = Vec::new();
-                if let Some(cell) = m.responsibilities.get(aid) {
-                    for holder in cell.body.for_offering(oid).map_or(&[][..], |h| &h.list) {
-                        if let Some(party) = m.parties.get(&holder.id.value) {
-                            let own = own_holder(
-                                &holder.id,
-                                party.name.clone(),
-                                party.role,
-                                holder.holding.as_ref(),
-                            );
-                            merge(&mut holders, own, true);
-                        } else if let Some(runs_on) = offering.runs_on.get(&holder.id.value) {
-                            self.inherit(
-                                id,
-                                m,
-                                &mut matrix,
-                                aid,
-                                &holder.id,
-                                &runs_on.offering,
-                                holder.holding.as_ref(),
-                                &mut holders,
-                            );
-                        }
+                let list = m
+                    .responsibilities
+                    .get(aid)
+                    .and_then(|cell| cell.body.for_offering(oid))
+                    .map_or(&[][..], |h| &h.list);
+                let mut holders = Vec::with_capacity(list.len());
+                for holder in list {
+                    if let Some(party) = m.parties.get(&holder.id.value) {
+                        let own = own_holder(
+                            &holder.id,
+                            party.name.clone(),
+                            party.role,
+                            holder.holding.as_ref(),
+                        );
+                        merge(&mut holders, own, true);
+                    } else if let Some(runs_on) = offering.runs_on.get(&holder.id.value) {
+                        self.inherit(
+                            &mut upstreams,
+                            id,
+                            m,
+                            &mut matrix,
+                            aid,
+                            &holder.id,
+                            &runs_on.offering,
+                            holder.holding.as_ref(),
+                            &mut holders,
+                        );
                     }
+                }
+                if holders.capacity() > holders.len() {
+                    holders.shrink_to_fit();
                 }
                 areas.push(ResolvedArea {
                     id: aid.clone(),
@@ -243,24 +302,25 @@ impl<'a> Resolver<'a> {
     #[allow(clippy::too_many_arguments)]
     fn inherit(
         &mut self,
+        upstreams: &mut Upstreams<'a>,
         id: ModelId,
         m: &Model,
         matrix: &mut Matrix,
         area: &str,
-        upstream: &str,
+        upstream: &'a str,
         upstream_offering: &str,
         annotation: Option<&Holding>,
         holders: &mut Vec<ResolvedHolder>,
     ) {
-        let Some((up, up_model)) = self.upstream(id, upstream) else {
+        let Some((up, up_model)) = self.upstream(upstreams, id, upstream) else {
             return;
         };
-        let Some(offering) = up.offering(upstream_offering) else {
+        let Some(offering) = up.offering_of(up_model, upstream_offering) else {
             return;
         };
         let as_party = m.as_party(upstream);
         for up_area in m.stands_for(area, upstream) {
-            let Some(up_area) = offering.area(up_area) else {
+            let Some(up_area) = offering.area_of(up_model, up_area) else {
                 continue;
             };
             for h in &up_area.holders {
@@ -274,35 +334,46 @@ impl<'a> Resolver<'a> {
                         .map(|i| format!("{upstream}/{i}"))
                         .collect::<Vec<_>>()
                 };
-                copy_refs(matrix, &up, upstream, h);
-                let mut resolved = ResolvedHolder {
-                    party: format!("{upstream}/{}", h.party),
-                    name: h.name.clone(),
-                    role: h.role,
-                    scope: h.scope.clone(),
-                    duties: h.duties.clone(),
-                    how: qualify(&h.how),
-                    evidence: qualify(&h.evidence),
-                    note: h.note.clone(),
-                    via: std::iter::once(upstream.to_string())
-                        .chain(h.via.iter().cloned())
-                        .collect(),
-                };
-                if is_customer_part {
+                let (how, evidence) = (qualify(&h.how), qualify(&h.evidence));
+                copy_refs(matrix, &up, h, &how, &evidence);
+                let mut resolved = if is_customer_part {
                     let party = m.parties.get(as_party);
-                    resolved.party = as_party.to_string();
-                    resolved.name = party.map_or_else(|| as_party.to_string(), |p| p.name.clone());
-                    resolved.role = party.map_or(Role::Provider, |p| p.role);
-                    resolved.via.clear();
+                    ResolvedHolder {
+                        party: as_party.to_string(),
+                        name: party.map_or_else(|| as_party.to_string(), |p| p.name.clone()),
+                        role: party.map_or(Role::Provider, |p| p.role),
+                        scope: h.scope.clone(),
+                        duties: h.duties.clone(),
+                        how,
+                        evidence,
+                        note: h.note.clone(),
+                        via: Vec::new(),
+                    }
                 } else {
-                    matrix
-                        .parties
-                        .entry(resolved.party.clone())
-                        .or_insert_with(|| PartyInfo {
+                    let mut via = Vec::with_capacity(1 + h.via.len());
+                    via.push(upstream.to_string());
+                    via.extend(h.via.iter().cloned());
+                    ResolvedHolder {
+                        party: format!("{upstream}/{}", h.party),
+                        name: h.name.clone(),
+                        role: h.role,
+                        scope: h.scope.clone(),
+                        duties: h.duties.clone(),
+                        how,
+                        evidence,
+                        note: h.note.clone(),
+                        via,
+                    }
+                };
+                if !is_customer_part {
+                    if !matrix.parties.contains_key(&resolved.party) {
+                        let info = PartyInfo {
                             name: resolved.name.clone(),
                             role: resolved.role,
                             via: resolved.via.clone(),
-                        });
+                        };
+                        matrix.parties.insert(resolved.party.clone(), info);
+                    }
                     if let Some(a) = annotation {
                         annotate(&mut resolved, a);
                     }
@@ -311,6 +382,17 @@ impl<'a> Resolver<'a> {
             }
         }
     }
+}
+
+/// The distinct models that `id` runs on directly.
+fn direct_upstreams(set: &ModelSet, id: ModelId) -> Vec<ModelId> {
+    let mut targets: Vec<ModelId> = Vec::new();
+    for target in set.get(id).upstreams.values().flatten() {
+        if !targets.contains(target) {
+            targets.push(*target);
+        }
+    }
+    targets
 }
 
 /// Convenience: resolves one model of a set.
@@ -341,6 +423,9 @@ fn annotate(h: &mut ResolvedHolder, holding: &Holding) {
     if let Some(scope) = &holding.scope {
         h.scope = Some(scope.value.clone());
     }
+    h.duties.reserve(holding.duties.len());
+    h.how.reserve(holding.how.len());
+    h.evidence.reserve(holding.evidence.len());
     extend_unique(
         &mut h.duties,
         holding.duties.iter().map(|s| s.value.clone()),
@@ -389,22 +474,74 @@ fn extend_unique(list: &mut Vec<String>, items: impl IntoIterator<Item = String>
 }
 
 /// Copies the practices and evidence an inherited holder refers to into
-/// this matrix, under their qualified ids.
-fn copy_refs(matrix: &mut Matrix, up: &Matrix, upstream: &str, h: &ResolvedHolder) {
-    for p in &h.how {
+/// this matrix, under their qualified ids (`how` and `evidence`, in the
+/// holder's order).
+fn copy_refs(
+    matrix: &mut Matrix,
+    up: &Matrix,
+    h: &ResolvedHolder,
+    how: &[String],
+    evidence: &[String],
+) {
+    for (p, qualified) in h.how.iter().zip(how) {
         if let Some(practice) = up.practices.get(p) {
-            matrix
-                .practices
-                .entry(format!("{upstream}/{p}"))
-                .or_insert_with(|| practice.clone());
+            if !matrix.practices.contains_key(qualified) {
+                matrix.practices.insert(qualified.clone(), practice.clone());
+            }
         }
     }
-    for e in &h.evidence {
-        if let Some(evidence) = up.evidence.get(e) {
-            matrix
-                .evidence
-                .entry(format!("{upstream}/{e}"))
-                .or_insert_with(|| evidence.clone());
+    for (e, qualified) in h.evidence.iter().zip(evidence) {
+        if let Some(item) = up.evidence.get(e) {
+            if !matrix.evidence.contains_key(qualified) {
+                matrix.evidence.insert(qualified.clone(), item.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::check::test_support::model;
+
+    /// `a` runs on `b` runs on `c`, each inheriting `hosts` with a party beside it.
+    fn chain() -> ModelSet {
+        let on = |up: &str| {
+            model(
+                &format!("upstreams:\n  up: {{ model: {up} }}"),
+                "  data: customer\n  hosts: { up: ~, acme: { duties: [Run hosts] } }",
+            )
+            .replace("{ name: SaaS }", "{ name: SaaS, runs-on: { up: saas } }")
+            .replace("{ name: PaaS }", "{ name: PaaS, runs-on: { up: paas } }")
+        };
+        let files: HashMap<PathBuf, String> = [
+            ("a.onus.yaml", on("b.onus.yaml")),
+            ("b.onus.yaml", on("c.onus.yaml")),
+            ("c.onus.yaml", model("", "  data: customer\n  hosts: acme")),
+        ]
+        .into_iter()
+        .map(|(p, t)| (PathBuf::from(p), t))
+        .collect();
+        ModelSet::load(&[PathBuf::from("a.onus.yaml")], &files).unwrap()
+    }
+
+    #[test]
+    fn one_resolver_gives_what_fresh_ones_give() {
+        let set = chain();
+        let mut resolver = Resolver::new(&set);
+        assert!(crate::check::check_with(&set, &mut resolver).is_empty());
+        let root = resolver.resolve(ModelId(0)).unwrap();
+        assert_eq!(*root, *resolve(&set, ModelId(0)).unwrap());
+        let hosts = root.offerings[0].area("hosts").unwrap();
+        let parties: Vec<&str> = hosts.holders.iter().map(|h| h.party.as_str()).collect();
+        assert_eq!(parties, ["up/up/acme", "up/acme", "acme"]);
+        // The upstreams were let go once `a` was resolved: asked again, they are resolved again.
+        for i in 1..3 {
+            let again = resolver.resolve(ModelId(i)).unwrap();
+            assert_eq!(*again, *resolve(&set, ModelId(i)).unwrap());
         }
     }
 }

@@ -59,7 +59,21 @@ impl SourceFile {
     pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
         let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        if text.contains('\r') {
+            // A lone CR ends a line too, as it does for YAML (and the markers it reports).
+            let bytes = text.as_bytes();
+            line_starts.extend(
+                bytes
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, &b)| {
+                        b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                    })
+                    .map(|(i, _)| i + 1),
+            );
+        } else {
+            line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        }
         SourceFile {
             path: path.into(),
             text,
@@ -101,8 +115,7 @@ impl SourceFile {
 
     fn line_text_from(&self, start: usize) -> &str {
         let rest = &self.text[start..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        rest[..end].strip_suffix('\r').unwrap_or(&rest[..end])
+        &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())]
     }
 }
 
@@ -166,6 +179,16 @@ mod tests {
         assert_eq!(f.line_col(5), (2, 2));
         assert_eq!(f.line(2), "çd: e");
         assert_eq!(f.offset_of(2, 1), 5);
+    }
+
+    #[test]
+    fn lines_end_at_lf_crlf_and_lone_cr() {
+        let f = SourceFile::new("x", "a\r\nb\rc\nd");
+        assert_eq!(f.line_col(3), (2, 1));
+        assert_eq!(f.line_col(5), (3, 1));
+        assert_eq!(f.line_col(7), (4, 1));
+        assert_eq!((f.line(1), f.line(2), f.line(3)), ("a", "b", "c"));
+        assert_eq!(f.offset_of(3, 0), 5);
     }
 
     #[test]

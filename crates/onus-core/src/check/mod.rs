@@ -59,9 +59,15 @@ const CHAIN_RULES: &[Rule] = &[
 /// Checks every model of the set (roots and upstreams). Findings are
 /// sorted by file and position.
 pub fn check(set: &ModelSet) -> Vec<Diagnostic> {
+    check_with(set, &mut Resolver::new(set))
+}
+
+/// [`check`], resolving upstreams with `resolver`: a caller that resolves
+/// the roots next (`resolver.resolve(root)`) reuses what checking resolved.
+pub fn check_with<'a>(set: &'a ModelSet, resolver: &mut Resolver<'a>) -> Vec<Diagnostic> {
     let mut checker = Checker {
         set,
-        resolver: Resolver::new(set),
+        resolver,
         done: HashMap::new(),
         diagnostics: Vec::new(),
     };
@@ -73,15 +79,15 @@ pub fn check(set: &ModelSet) -> Vec<Diagnostic> {
     diagnostics
 }
 
-struct Checker<'a> {
+struct Checker<'a, 'r> {
     set: &'a ModelSet,
-    resolver: Resolver<'a>,
+    resolver: &'r mut Resolver<'a>,
     /// Model -> whether it has no errors (itself and its chain).
     done: HashMap<ModelId, bool>,
     diagnostics: Vec<Diagnostic>,
 }
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'a, '_> {
     /// Checks a model (after its upstreams) once; true when it has no errors.
     fn healthy(&mut self, id: ModelId) -> bool {
         if let Some(&ok) = self.done.get(&id) {

@@ -126,7 +126,7 @@ impl Decoder {
                     Span::new(
                         fields.span.file,
                         fields.span.start as usize,
-                        fields.span.start as usize + 1,
+                        (fields.span.start as usize + 1).min(fields.span.end as usize),
                     ),
                     format!("{what} has no `{key}`"),
                 )

@@ -12,7 +12,7 @@ use indexmap::IndexMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Model;
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, SourceMap, Spanned};
 use crate::syntax::{self, Syntax};
 
 pub use decode::decode;
@@ -136,22 +136,32 @@ impl ModelSet {
             diagnostics.extend(found);
             model
         });
+        // Upstream id -> its path as written: all this function needs of the
+        // model, which moves into the set (cloning it would double the work).
+        let upstream_refs: Option<Vec<(String, Spanned<String>)>> = model.as_ref().map(|m| {
+            m.upstreams
+                .iter()
+                .map(|(name, u)| (name.clone(), u.model.clone()))
+                .collect()
+        });
         let id = ModelId(self.models.len());
         self.models.push(LoadedModel {
             path: path.to_path_buf(),
             file,
-            model: model.clone(),
+            model,
             upstreams: IndexMap::new(),
             diagnostics,
         });
-        let Some(model) = model else { return id };
+        let Some(upstream_refs) = upstream_refs else {
+            return id;
+        };
 
         chain.push(path.to_path_buf());
         let dir = path.parent().unwrap_or(Path::new(""));
         let mut upstreams = IndexMap::new();
         let mut found = Vec::new();
-        for (name, upstream) in &model.upstreams {
-            let target = normalize(&dir.join(&upstream.model.value));
+        for (name, upstream_path) in &upstream_refs {
+            let target = normalize(&dir.join(&upstream_path.value));
             let loaded = if chain.contains(&target) {
                 let mut cycle: Vec<String> = chain
                     .iter()
@@ -162,7 +172,7 @@ impl ModelSet {
                 found.push(
                     Diagnostic::new(
                         Code::UpstreamCycle,
-                        upstream.model.span,
+                        upstream_path.span,
                         format!(
                             "upstream `{name}` leads back into its own chain: {}",
                             cycle.join(" -> ")
@@ -182,7 +192,7 @@ impl ModelSet {
                         found.push(
                             Diagnostic::new(
                                 Code::UpstreamMissing,
-                                upstream.model.span,
+                                upstream_path.span,
                                 format!(
                                     "cannot read upstream `{name}` at {}: {e}",
                                     target.display()

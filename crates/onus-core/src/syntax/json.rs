@@ -45,7 +45,7 @@ type Result<T> = std::result::Result<T, Diagnostic>;
 
 impl Parser<'_> {
     fn error(&self, message: impl Into<String>) -> Diagnostic {
-        syntax_error(self.file, self.pos, message)
+        syntax_error(self.file, self.text, self.pos, message)
     }
 
     fn span(&self, start: usize) -> Span {
@@ -84,7 +84,7 @@ impl Parser<'_> {
         self.pos += 1;
         self.skip_ws()?;
         if self.bytes.get(self.pos) == Some(&close) {
-            return Err(syntax_error(self.file, at, "trailing comma")
+            return Err(syntax_error(self.file, self.text, at, "trailing comma")
                 .with_help("JSON allows no comma after the last entry: remove it"));
         }
         Ok(())
@@ -135,7 +135,7 @@ impl Parser<'_> {
         let int_start = self.pos;
         let n = digits(self);
         if n == 0 || (n > 1 && self.bytes[int_start] == b'0') {
-            return Err(syntax_error(self.file, start, "invalid number"));
+            return Err(syntax_error(self.file, self.text, start, "invalid number"));
         }
         if self.bytes.get(self.pos) == Some(&b'.') {
             self.pos += 1;

@@ -4,6 +4,8 @@
 mod json;
 mod yaml;
 
+use std::collections::HashMap;
+
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
 
@@ -121,33 +123,85 @@ fn drop_duplicate_keys(node: &mut Node, diagnostics: &mut Vec<Diagnostic>) {
             .iter_mut()
             .for_each(|n| drop_duplicate_keys(n, diagnostics)),
         Value::Map(entries) => {
-            let mut kept: Vec<(Node, Node)> = Vec::with_capacity(entries.len());
-            for (key, mut value) in std::mem::take(entries) {
-                let first = kept
-                    .iter()
-                    .find(|(k, _)| k.as_text().is_some() && k.as_text() == key.as_text());
-                if let Some((first, _)) = first {
-                    let name = key.as_text().unwrap_or_default();
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::DuplicateKey,
-                            key.span,
-                            format!("duplicate key `{name}`"),
-                        )
-                        .with_related(first.span, "first defined here")
-                        .with_help("remove or rename one of the two; a model never keeps just the last one"),
-                    );
-                } else {
-                    drop_duplicate_keys(&mut value, diagnostics);
-                    kept.push((key, value));
+            let Some(first) = first_occurrences(entries) else {
+                for (_, value) in entries.iter_mut() {
+                    drop_duplicate_keys(value, diagnostics);
                 }
+                return;
+            };
+            for i in 0..entries.len() {
+                if first[i] == i {
+                    drop_duplicate_keys(&mut entries[i].1, diagnostics);
+                    continue;
+                }
+                let key = &entries[i].0;
+                let name = key.as_text().unwrap_or_default();
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateKey,
+                        key.span,
+                        format!("duplicate key `{name}`"),
+                    )
+                    .with_related(entries[first[i]].0.span, "first defined here")
+                    .with_help(
+                        "remove or rename one of the two; a model never keeps just the last one",
+                    ),
+                );
             }
-            *entries = kept;
+            let mut i = 0;
+            entries.retain(|_| {
+                i += 1;
+                first[i - 1] == i - 1
+            });
         }
         _ => {}
     }
 }
 
-pub(crate) fn syntax_error(file: FileId, at: usize, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::new(Code::Syntax, Span::new(file, at, at + 1), message)
+/// For each entry of a map, the index of the first entry whose key has the
+/// same text; `None` when every key is distinct (the usual case, found
+/// without allocating for small maps and in linear time for big ones).
+fn first_occurrences(entries: &[(Node, Node)]) -> Option<Vec<usize>> {
+    let first_of = |i: usize, key: &Node| match key.as_text() {
+        Some(text) => entries[..i]
+            .iter()
+            .position(|(k, _)| k.as_text() == Some(text))
+            .unwrap_or(i),
+        None => i,
+    };
+    if entries.len() <= 16 {
+        let any = (0..entries.len()).any(|i| first_of(i, &entries[i].0) != i);
+        return any.then(|| {
+            (0..entries.len())
+                .map(|i| first_of(i, &entries[i].0))
+                .collect()
+        });
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(entries.len());
+    let first: Vec<usize> = entries
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| key.as_text().map_or(i, |t| *seen.entry(t).or_insert(i)))
+        .collect();
+    first
+        .iter()
+        .enumerate()
+        .any(|(i, &f)| f != i)
+        .then_some(first)
+}
+
+/// A syntax finding at byte `at`, covering the character there (nothing at
+/// the end of the text, so the span never leaves the file).
+pub(crate) fn syntax_error(
+    file: FileId,
+    text: &str,
+    at: usize,
+    message: impl Into<String>,
+) -> Diagnostic {
+    let at = at.min(text.len());
+    let width = text
+        .get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(0, char::len_utf8);
+    Diagnostic::new(Code::Syntax, Span::new(file, at, at + width), message)
 }

@@ -30,7 +30,7 @@ pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>)
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, true) {
         let at = builder.offset(*e.marker());
-        let d = syntax_error(file, at, format!("invalid YAML: {}", e.info()));
+        let d = syntax_error(file, &lines.text, at, format!("invalid YAML: {}", e.info()));
         builder.fail(d.with_help_opt(help_for(e.info())));
     }
     if let Some(error) = builder.error {
@@ -40,7 +40,12 @@ pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>)
         Some(root) if builder.documents > 0 => (Some(root), Vec::new()),
         _ => (
             None,
-            vec![syntax_error(file, 0, "the file is empty: expected a model")],
+            vec![syntax_error(
+                file,
+                &lines.text,
+                0,
+                "the file is empty: expected a model",
+            )],
         ),
     }
 }
@@ -102,6 +107,7 @@ impl Builder<'_> {
         if self.stack.len() >= MAX_DEPTH {
             self.fail(syntax_error(
                 self.file,
+                &self.lines.text,
                 at,
                 format!("nesting deeper than {MAX_DEPTH} levels"),
             ));
@@ -125,7 +131,7 @@ impl Builder<'_> {
         if !value.is_empty() && inner.starts_with(value) {
             return start + value.len() + if quoted { 2 } else { 0 };
         }
-        start + text.find('\n').unwrap_or(text.len())
+        start + text.find(['\n', '\r']).unwrap_or(text.len())
     }
 }
 
@@ -137,7 +143,12 @@ impl MarkedEventReceiver for Builder<'_> {
         let at = self.offset(mark);
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            self.fail(syntax_error(self.file, at, "the document is too large"));
+            self.fail(syntax_error(
+                self.file,
+                &self.lines.text,
+                at,
+                "the document is too large",
+            ));
             return;
         }
         match event {
@@ -145,8 +156,13 @@ impl MarkedEventReceiver for Builder<'_> {
                 self.documents += 1;
                 if self.documents > 1 {
                     self.fail(
-                        syntax_error(self.file, at, "a model file holds one YAML document")
-                            .with_help("split the documents into files of their own"),
+                        syntax_error(
+                            self.file,
+                            &self.lines.text,
+                            at,
+                            "a model file holds one YAML document",
+                        )
+                        .with_help("split the documents into files of their own"),
                     );
                 }
             }
@@ -169,6 +185,7 @@ impl MarkedEventReceiver for Builder<'_> {
                     if self.nodes > MAX_NODES {
                         self.fail(syntax_error(
                             self.file,
+                            &self.lines.text,
                             at,
                             "aliases expand to too large a document",
                         ));
@@ -177,7 +194,12 @@ impl MarkedEventReceiver for Builder<'_> {
                     node.span = Span::new(self.file, at, at + 1);
                     self.add(node, 0);
                 }
-                None => self.fail(syntax_error(self.file, at, "alias to an unknown anchor")),
+                None => self.fail(syntax_error(
+                    self.file,
+                    &self.lines.text,
+                    at,
+                    "alias to an unknown anchor",
+                )),
             },
             Event::SequenceStart(anchor, _) => self.open(
                 Frame::Seq {
@@ -217,7 +239,8 @@ impl MarkedEventReceiver for Builder<'_> {
                     }
                     None => return,
                 };
-                let span = Span::new(self.file, start, at.max(start + 1));
+                let end = at.max(start + 1).min(self.lines.text.len());
+                let span = Span::new(self.file, start, end);
                 self.add(Node { value, span }, anchor);
             }
             Event::Nothing | Event::StreamStart | Event::StreamEnd | Event::DocumentEnd => {}

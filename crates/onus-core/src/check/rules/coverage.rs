@@ -2,6 +2,8 @@
 //! every upstream area whose cell gives a part to the upstream's customer
 //! is stood for by some area of this model.
 
+use std::collections::{HashMap, HashSet};
+
 use indexmap::IndexMap;
 
 use crate::check::Context;
@@ -19,23 +21,27 @@ struct Unclaimed<'a> {
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
     let mut unclaimed: IndexMap<(&str, &str), Unclaimed> = IndexMap::new();
+    // Upstream -> the upstream areas some area of this model stands for.
+    let mut claimed: HashMap<&str, HashSet<&str>> = HashMap::new();
     for (oid, offering) in &m.offerings {
         for (upstream, runs_on) in &offering.runs_on {
             let Some(up) = cx.upstreams.get(upstream.as_str()) else {
                 continue;
             };
-            let Some(up_offering) = up.matrix.offering(&runs_on.offering.value) else {
+            let Some(up_offering) = up.matrix.offering_of(up.model, &runs_on.offering.value) else {
                 continue;
             };
+            let claimed = claimed.entry(upstream).or_insert_with(|| {
+                m.areas
+                    .keys()
+                    .flat_map(|a| m.stands_for(a, upstream))
+                    .collect()
+            });
             for up_area in &up_offering.areas {
                 if up_area.customer_part().next().is_none() {
                     continue;
                 }
-                let claimed = m
-                    .areas
-                    .keys()
-                    .any(|a| m.stands_for(a, upstream).contains(&up_area.id.as_str()));
-                if !claimed {
+                if !claimed.contains(up_area.id.as_str()) {
                     let entry = unclaimed
                         .entry((upstream.as_str(), up_area.id.as_str()))
                         .or_insert(Unclaimed {

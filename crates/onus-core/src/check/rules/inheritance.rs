@@ -54,11 +54,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 if !only_upstreams {
                     continue;
                 }
-                let Some(up_offering) = up.matrix.offering(&runs_on.offering.value) else {
+                let Some(up_offering) = up.matrix.offering_of(up.model, &runs_on.offering.value)
+                else {
                     continue;
                 };
                 for up_area in m.stands_for(area, upstream) {
-                    let Some(resolved) = up_offering.area(up_area) else {
+                    let Some(resolved) = up_offering.area_of(up.model, up_area) else {
                         continue;
                     };
                     let duties: Vec<String> = resolved
