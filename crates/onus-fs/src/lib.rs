@@ -86,23 +86,43 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut Vec<PathBuf>) -> Result<(
 
 /// Writes `bytes` to `path` through a temporary file in the same folder
 /// and a rename: readers see the old file or the new one, never half.
+///
+/// A symbolic link is followed (the file it points at is replaced, the link
+/// stays), and what is not a regular file — `/dev/stdout`, a pipe, a device —
+/// is written to in place, never replaced.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
-    let dir = match path.parent() {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder"));
+        }
+        Ok(m) if !m.is_file() => {
+            let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+            return file.write_all(bytes).and_then(|_| file.flush());
+        }
+        _ => {}
+    }
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    let target = match is_link {
+        true => std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()),
+        false => path.to_path_buf(),
+    };
+    let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    // The temporary file's own name means nothing to the user: report the folder.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| {
+    // The temporary file's own name means nothing to the user: errors say what happened.
+    let plain = |e: std::io::Error| {
         let why = match e.kind() {
             std::io::ErrorKind::NotFound => "the folder does not exist".to_string(),
             kind => kind.to_string(),
         };
         std::io::Error::new(e.kind(), why)
-    })?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    set_permissions(tmp.as_file(), path)?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(plain)?;
+    tmp.write_all(bytes).map_err(plain)?;
+    tmp.as_file().sync_all().map_err(plain)?;
+    set_permissions(tmp.as_file(), &target)?;
+    tmp.persist(&target).map_err(|e| plain(e.error))?;
     Ok(())
 }
 
@@ -179,6 +199,26 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o644);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_and_special_files_written_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.svg");
+        let link = dir.path().join("link.svg");
+        std::fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+
+        // /dev/null stays a device.
+        write_atomic(Path::new("/dev/null"), b"x").unwrap();
+        assert!(!std::fs::metadata("/dev/null").unwrap().is_file());
+
+        let err = write_atomic(dir.path(), b"x").unwrap_err();
+        assert_eq!(err.to_string(), "it is a folder");
     }
 
     #[test]
