@@ -91,6 +91,12 @@ codes! {
         example: "auditor: { name: Auditor, role: thirdparty }",
         fix: "Use one of the values listed in the message (here `third-party`).",
     }
+    NotAModel = "not-a-model", Error, {
+        summary: "The file is an OSCAL document (catalog, profile, component definition, SSP...), not an onus model.",
+        why: "OSCAL files and onus models are both JSON; one given for the other would otherwise give a finding per missing key.",
+        example: "{ \"system-security-plan\": { \"uuid\": \"...\" } }",
+        fix: "Import it (`onus oscal import FILE -o MODEL.onus.yaml`), or pass it where OSCAL goes (`onus crm --profile`).",
+    }
     UnsupportedVersion = "unsupported-version", Error, {
         summary: "The `onus:` format version is not 1.",
         why: "This version of onus reads format version 1 only.",

@@ -254,6 +254,10 @@ impl Decoder {
     }
 
     fn model(&mut self, file: FileId, root: &Node) -> Option<Model> {
+        if let Some(d) = other_document(root) {
+            self.push(d);
+            return None;
+        }
         let top = self.fields(root, "the model file", TOP)?;
         if let Some(version) = self.required(&top, "onus", "the model file") {
             if version.as_text() != Some("1") {
@@ -268,6 +272,8 @@ impl Decoder {
                     )
                     .with_help("this onus reads format version 1: write `onus: 1`"),
                 );
+                // The rest is written for another version: its findings would be noise.
+                return None;
             }
         }
         let meta_node = self.required(&top, "model", "the model file");
@@ -722,6 +728,46 @@ impl Decoder {
             note: self.opt_text(&f, "note", &what),
         })
     }
+}
+
+/// The root keys of NIST OSCAL documents, which people pass where a model goes.
+const OSCAL_ROOTS: &[&str] = &[
+    "catalog",
+    "profile",
+    "component-definition",
+    "system-security-plan",
+    "assessment-plan",
+    "assessment-results",
+    "plan-of-action-and-milestones",
+    "mapping-collection",
+];
+
+/// A finding for a document that is recognisably not a model (an OSCAL
+/// document), instead of one finding per missing key.
+fn other_document(root: &Node) -> Option<Diagnostic> {
+    let Value::Map(entries) = &root.value else {
+        return None;
+    };
+    let (key, _) = entries
+        .iter()
+        .find(|(k, _)| k.as_text().is_some_and(|k| OSCAL_ROOTS.contains(&k)))?;
+    if entries.iter().any(|(k, _)| k.as_text() == Some("onus")) {
+        return None;
+    }
+    let kind = key.as_text().unwrap_or_default();
+    let help = if matches!(kind, "component-definition" | "system-security-plan") {
+        "to make a model of it, run `onus oscal import FILE -o MODEL.onus.yaml`"
+    } else {
+        "catalogs and profiles are read by `onus crm MODEL --profile PROFILE [--catalog CATALOG]`"
+    };
+    Some(
+        Diagnostic::new(
+            Code::NotAModel,
+            key.span,
+            format!("this is an OSCAL {kind}, not an onus model"),
+        )
+        .with_help(help),
+    )
 }
 
 /// A best-effort kebab-case spelling of an invalid id, for the help line.
