@@ -363,3 +363,21 @@ fn import_errors_exit_2() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_model_without_controls_has_no_component_definition() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cd.json");
+    let o = onus(&[
+        "oscal",
+        "export",
+        "crates/onus-cli/tests/check/clean.onus.yaml",
+        "--kind",
+        "component-definition",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("maps to a control"), "{}", stderr(&o));
+    assert!(!out.exists());
+}

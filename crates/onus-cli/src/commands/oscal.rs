@@ -77,6 +77,20 @@ fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
     let usage = |e: onus_oscal::Error| CliError::Usage(e.to_string());
     let document = match args.kind {
         ExportKind::ComponentDefinition => {
+            // Without a mapped control there is nothing to implement: an empty
+            // component definition would read back as "the customer holds everything".
+            if !matrix
+                .offerings
+                .iter()
+                .flat_map(|o| &o.areas)
+                .any(|a| !a.controls.is_empty())
+            {
+                return Err(CliError::Usage(format!(
+                    "no area of {} maps to a control, so a component definition would be empty; \
+                     map areas with `controls: [FRAMEWORK:CONTROL]` first",
+                    args.model.display()
+                )));
+            }
             let mut only = (*matrix).clone();
             only.offerings
                 .retain(|o| offerings.iter().any(|s| s.id == o.id));
