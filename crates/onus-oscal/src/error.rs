@@ -202,11 +202,20 @@ impl fmt::Display for UnknownIds<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let UnknownIds(href, unknown) = self;
         write!(f, "the import of `{href}` ")?;
-        for (i, id) in unknown.iter().enumerate() {
+        // Past a handful, the list says nothing more: it is likely the wrong catalog.
+        const SHOWN: usize = 8;
+        for (i, id) in unknown.iter().take(SHOWN).enumerate() {
             if i > 0 {
                 f.write_str(", ")?;
             }
             write!(f, "{id}")?;
+        }
+        if unknown.len() > SHOWN {
+            write!(
+                f,
+                " and {} more (is it the catalog the profile was written for?)",
+                unknown.len() - SHOWN
+            )?;
         }
         let which = if unknown.len() == 1 {
             "a control"
