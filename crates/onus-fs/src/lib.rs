@@ -93,7 +93,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut Vec<PathBuf>) -> Result<(
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => {
-            return Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a folder"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "it is a folder",
+            ));
         }
         Ok(m) if !m.is_file() => {
             let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
@@ -210,7 +213,10 @@ mod tests {
         std::fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_atomic(&link, b"new").unwrap();
-        assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
 
         // /dev/null stays a device.

@@ -4,10 +4,10 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use onus_core::check::check;
+use onus_core::check::check_with;
 use onus_core::diagnostic::{self, text};
 use onus_core::load::{Files, ModelSet};
-use onus_core::resolve::{resolve, Matrix};
+use onus_core::resolve::{Matrix, Resolver};
 use onus_fs::OsFiles;
 
 use crate::error::CliError;
@@ -24,7 +24,9 @@ pub fn resolved(path: &Path) -> Result<Rc<Matrix>, CliError> {
 pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Rc<Matrix>, CliError> {
     let set = ModelSet::load(&[path.to_path_buf()], files)
         .map_err(|e| CliError::io("read", label, e.error))?;
-    let found = check(&set);
+    // One resolver for both: checking resolves the upstreams the root needs.
+    let mut resolver = Resolver::new(&set);
+    let found = check_with(&set, &mut resolver);
     let (errors, _) = diagnostic::counts(&found);
     if errors > 0 {
         let shown: Vec<_> = found.into_iter().filter(|d| d.is_error()).collect();
@@ -47,6 +49,7 @@ pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Rc<M
             if errors == 1 { "" } else { "s" },
         )));
     }
-    resolve(&set, set.roots[0])
+    resolver
+        .resolve(set.roots[0])
         .ok_or_else(|| CliError::Findings(format!("{label} could not be resolved")))
 }

@@ -19,6 +19,7 @@ pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>)
     let mut builder = Builder {
         file,
         bom,
+        ascii: text.is_ascii(),
         lines: &lines,
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -68,6 +69,8 @@ struct Builder<'a> {
     file: FileId,
     /// 1 when the text starts with a byte order mark the parser did not see.
     bom: usize,
+    /// Whether the text after the mark is ASCII (positions are then indexes).
+    ascii: bool,
     lines: &'a SourceFile,
     stack: Vec<Frame>,
     anchors: HashMap<usize, Node>,
@@ -79,6 +82,10 @@ struct Builder<'a> {
 
 impl Builder<'_> {
     fn offset(&self, mark: Marker) -> usize {
+        // The parser counts characters: in ASCII text that is the byte offset.
+        if self.ascii {
+            return (mark.index() + self.bom * '\u{feff}'.len_utf8()).min(self.lines.text.len());
+        }
         let shift = if mark.line() == 1 { self.bom } else { 0 };
         self.lines.offset_of(mark.line(), mark.col() + shift)
     }
