@@ -5,7 +5,7 @@
 # faster than trestle, and within 3x of the bare parse.
 #
 # Installs compliance-trestle from PyPI into a virtualenv under target/
-# (never run by CI). Figures are recorded in docs/benchmarks-oscal.md.
+# (never run by CI). Figures are recorded in docs/benchmarks.md ("OSCAL").
 #
 # The machine may be busy with other work, so the trestle comparison is
 # paired: each round times one trestle resolution and, right after it, a few
