@@ -381,3 +381,24 @@ fn a_model_without_controls_has_no_component_definition() {
     assert!(stderr(&o).contains("maps to a control"), "{}", stderr(&o));
     assert!(!out.exists());
 }
+
+#[test]
+fn import_does_not_replace_a_model_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.onus.yaml");
+    std::fs::write(&out, "edited by hand").unwrap();
+    let leveraged = shared("examples/oscal_leveraged-example_ssp.json");
+    let o = onus(&["oscal", "import", &leveraged, "-o", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "edited by hand");
+    let o = onus(&[
+        "oscal",
+        "import",
+        &leveraged,
+        "-o",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(std::fs::read_to_string(&out).unwrap().contains("onus: 1"));
+}

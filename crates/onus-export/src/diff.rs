@@ -209,12 +209,10 @@ fn markdown(old: Version, new: Version, changes: &[Change]) -> String {
         }
         let _ = write!(out, "\n## {heading}\n\n{intro}\n\n");
         for c in of_class {
-            let _ = writeln!(
-                out,
-                "- **{}**: {}.",
-                inline(&place(o, n, c)),
-                inline(&c.message)
-            );
+            // A message that ends in a quoted sentence has its full stop already.
+            let message = inline(&c.message);
+            let stop = if message.ends_with(".\"") || message.ends_with('.') { "" } else { "." };
+            let _ = writeln!(out, "- **{}**: {message}{stop}", inline(&place(o, n, c)));
         }
     }
     out

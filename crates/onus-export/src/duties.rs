@@ -40,6 +40,11 @@ pub fn render(
     format: Format,
 ) -> String {
     let duties = of(offerings, party);
+    if duties.is_empty() && matches!(format, Format::Table { .. }) {
+        let name = matrix.parties.get(party).map_or(party, |p| p.name.as_str());
+        let names: Vec<&str> = offerings.iter().map(|o| o.name.as_str()).collect();
+        return format!("{name} holds no area in {}.\n", names.join(", "));
+    }
     match format {
         Format::Json => {
             serde_json::to_string_pretty(&to_json(matrix, party, offerings, &duties))

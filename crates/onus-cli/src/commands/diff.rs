@@ -47,6 +47,13 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let (old_spec, new_spec) = (Spec::parse(&args.old), Spec::parse(&args.new));
     let old = resolved(&old_spec)?;
     let new = resolved(&new_spec)?;
+    if old.model != new.model {
+        // Still compared (a model may be renamed), but two unrelated models are likely a mistake.
+        eprintln!(
+            "warning: comparing two different models (`{}` and `{}`); is that what you meant?",
+            old.model, new.model
+        );
+    }
     let changes = diff(&old, &new);
     let format = match args.format {
         Format::Text => DiffFormat::Text {

@@ -61,6 +61,9 @@ struct ImportArgs {
     /// Write the model to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "MODEL.onus.yaml")]
     output: Option<PathBuf>,
+    /// Replace the model file if it exists (a model is a source file: it may have been edited).
+    #[arg(long)]
+    force: bool,
 }
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
@@ -122,6 +125,12 @@ fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
 }
 
 fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
+    if let Some(out) = args.output.as_ref().filter(|o| o.is_file() && !args.force) {
+        return Err(CliError::Usage(format!(
+            "{} already exists; pass --force to replace it, or name another file",
+            out.display()
+        )));
+    }
     let imported = onus_oscal::load::import_file(&args.file).map_err(|e| match e {
         onus_oscal::Error::Io { path, source } => CliError::io("read", path, source),
         other => CliError::Usage(other.to_string()),
