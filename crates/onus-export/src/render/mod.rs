@@ -344,7 +344,8 @@ impl PartyColumn {
 }
 
 /// The areas of an offering worth a row in the side-by-side table: shared,
-/// or with a holder that says what it does (scope, duties or note).
+/// or with a holder that says what it does (a scope or duties; a note alone
+/// is not a duty).
 pub fn detailed_areas(o: &ResolvedOffering) -> Vec<&ResolvedArea> {
     o.areas
         .iter()
@@ -352,7 +353,7 @@ pub fn detailed_areas(o: &ResolvedOffering) -> Vec<&ResolvedArea> {
             a.holders.len() > 1
                 || a.holders
                     .iter()
-                    .any(|h| h.scope.is_some() || !h.duties.is_empty() || h.note.is_some())
+                    .any(|h| h.scope.is_some() || !h.duties.is_empty())
         })
         .collect()
 }
