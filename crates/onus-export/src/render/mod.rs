@@ -417,12 +417,14 @@ pub fn href(matrix: &Matrix, url: &str) -> Option<String> {
 }
 
 /// Where practices and evidence are used: "Party: area, area" per party,
-/// in party then area order.
+/// in party then area order; a party that uses it in only some offerings
+/// names them: "OutSystems (ODC, O11 Cloud): Encryption, ...".
 pub fn uses(matrix: &Matrix, id: &str) -> Vec<String> {
-    let mut by_party: Vec<(String, Vec<&str>)> = Vec::new();
     let Some(first) = matrix.offerings.first() else {
         return Vec::new();
     };
+    // (party label, area index) -> offering names
+    let mut found: Vec<(String, usize, Vec<&str>)> = Vec::new();
     for i in 0..first.areas.len() {
         for o in &matrix.offerings {
             let Some(area) = o.areas.get(i) else { continue };
@@ -431,22 +433,32 @@ pub fn uses(matrix: &Matrix, id: &str) -> Vec<String> {
                     continue;
                 }
                 let label = crate::holder_label(h);
-                let slot = match by_party.iter().position(|(p, _)| *p == label) {
-                    Some(i) => i,
-                    None => {
-                        by_party.push((label, Vec::new()));
-                        by_party.len() - 1
-                    }
-                };
-                if !by_party[slot].1.contains(&area.name.as_str()) {
-                    by_party[slot].1.push(&area.name);
+                match found.iter_mut().find(|(p, a, _)| *p == label && *a == i) {
+                    Some((_, _, offerings)) => offerings.push(&o.name),
+                    None => found.push((label, i, vec![&o.name])),
                 }
             }
         }
     }
+    // (party label, offerings) -> area names, in first-seen order
+    let mut by_party: Vec<(String, Vec<&str>, Vec<&str>)> = Vec::new();
+    for (label, i, offerings) in found {
+        let name = first.areas[i].name.as_str();
+        match by_party
+            .iter_mut()
+            .find(|(p, o, _)| *p == label && *o == offerings)
+        {
+            Some((_, _, areas)) => areas.push(name),
+            None => by_party.push((label, offerings, vec![name])),
+        }
+    }
+    let all = matrix.offerings.len();
     by_party
         .into_iter()
-        .map(|(p, areas)| format!("{p}: {}", areas.join(", ")))
+        .map(|(p, offerings, areas)| match offerings.len() == all {
+            true => format!("{p}: {}", areas.join(", ")),
+            false => format!("{p} ({}): {}", offerings.join(", "), areas.join(", ")),
+        })
         .collect()
 }
 
