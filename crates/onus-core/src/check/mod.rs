@@ -47,6 +47,7 @@ const MODEL_RULES: &[Rule] = &[
     rules::unused_default::check,
     rules::shared_without_split::check,
     rules::unused::check,
+    rules::unsafe_url::check,
 ];
 
 /// Rules that read the upstreams.

@@ -253,6 +253,12 @@ codes! {
         example: "incident-response: [coherent, customer]",
         fix: "Give each holder a `scope` or `duties`: `{ coherent: { scope: platform }, customer: { scope: tenant } }`.",
     }
+    UnsafeUrl = "unsafe-url", Warning, {
+        summary: "A `url` whose scheme is not http, https or mailto (say `javascript:` or `data:`).",
+        why: "Pages and OSCAL exports carry these links to readers: a script or data link is an attack, a `file:` link a leak.",
+        example: "practices:\n  policy: { name: Policy, url: \"javascript:alert(1)\" }",
+        fix: "Use an http(s) or mailto address, or a path relative to the published page.",
+    }
     UnusedPractice = "unused-practice", Warning, {
         summary: "A practice that no cell names in `how:`.",
         why: "It is either dead or a cell forgot to reference it.",

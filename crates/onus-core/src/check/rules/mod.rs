@@ -8,6 +8,7 @@ pub mod missing_holder;
 pub mod parties;
 pub mod shared_without_split;
 pub mod unknown_reference;
+pub mod unsafe_url;
 pub mod unused;
 pub mod unused_default;
 pub mod upstream_reference;
