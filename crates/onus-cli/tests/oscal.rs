@@ -1,41 +1,12 @@
 //! End-to-end tests of `onus crm` and `onus oscal export|import` on the
 //! bundled examples and NIST's data in the shared folder.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn shared(path: &str) -> String {
-    root()
-        .join("../shared/data/oscal")
-        .join(path)
-        .display()
-        .to_string()
-}
+use common::{onus, shared, stderr, stdout};
 
 fn high() -> String {
     shared("nist-800-53-rev5/NIST_SP-800-53_rev5_HIGH-baseline_profile.json")
-}
-
-fn onus(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_onus"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
 }
 
 fn schema(file: &str) -> jsonschema::Validator {
