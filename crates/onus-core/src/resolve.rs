@@ -265,7 +265,30 @@ impl<'a> Resolver<'a> {
                             aid,
                             &holder.id,
                             &runs_on.offering,
-                            holder.holding.as_ref(),
+                            Inherit::Cell(holder.holding.as_ref()),
+                            &mut holders,
+                        );
+                    }
+                }
+                // An upstream's customer part in an area this one claims without
+                // inheriting it is the `as` party's to do: when that party holds
+                // the area, its duties say so.
+                for (upstream, runs_on) in &offering.runs_on {
+                    let inherited = list.iter().any(|h| h.id.value == *upstream);
+                    let as_party = m.as_party(upstream);
+                    let holds = holders
+                        .iter()
+                        .any(|h| h.via.is_empty() && h.party == as_party);
+                    if !inherited && holds {
+                        self.inherit(
+                            &mut upstreams,
+                            id,
+                            m,
+                            &mut matrix,
+                            aid,
+                            upstream,
+                            &runs_on.offering,
+                            Inherit::CustomerPart,
                             &mut holders,
                         );
                     }
@@ -309,7 +332,7 @@ impl<'a> Resolver<'a> {
         area: &str,
         upstream: &'a str,
         upstream_offering: &str,
-        annotation: Option<&Holding>,
+        how: Inherit<'_>,
         holders: &mut Vec<ResolvedHolder>,
     ) {
         let Some((up, up_model)) = self.upstream(upstreams, id, upstream) else {
@@ -329,24 +352,29 @@ impl<'a> Resolver<'a> {
                         .parties
                         .get(&h.party)
                         .is_some_and(|p| p.role == Role::Customer);
+                if matches!(how, Inherit::CustomerPart) && !is_customer_part {
+                    continue;
+                }
                 let qualify = |ids: &[String]| {
                     ids.iter()
                         .map(|i| format!("{upstream}/{i}"))
                         .collect::<Vec<_>>()
                 };
-                let (how, evidence) = (qualify(&h.how), qualify(&h.evidence));
-                copy_refs(matrix, &up, h, &how, &evidence);
+                let (practices, evidence) = (qualify(&h.how), qualify(&h.evidence));
+                copy_refs(matrix, &up, h, &practices, &evidence);
                 let mut resolved = if is_customer_part {
                     let party = m.parties.get(as_party);
                     ResolvedHolder {
                         party: as_party.to_string(),
                         name: party.map_or_else(|| as_party.to_string(), |p| p.name.clone()),
                         role: party.map_or(Role::Provider, |p| p.role),
-                        scope: h.scope.clone(),
+                        // Folded into a party's own holding, the upstream's
+                        // scope and note would read as this model's.
+                        scope: h.scope.clone().filter(|_| matches!(how, Inherit::Cell(_))),
                         duties: h.duties.clone(),
-                        how,
+                        how: practices,
                         evidence,
-                        note: h.note.clone(),
+                        note: h.note.clone().filter(|_| matches!(how, Inherit::Cell(_))),
                         via: Vec::new(),
                     }
                 } else {
@@ -359,7 +387,7 @@ impl<'a> Resolver<'a> {
                         role: h.role,
                         scope: h.scope.clone(),
                         duties: h.duties.clone(),
-                        how,
+                        how: practices,
                         evidence,
                         note: h.note.clone(),
                         via,
@@ -374,7 +402,7 @@ impl<'a> Resolver<'a> {
                         };
                         matrix.parties.insert(resolved.party.clone(), info);
                     }
-                    if let Some(a) = annotation {
+                    if let Inherit::Cell(Some(a)) = how {
                         annotate(&mut resolved, a);
                     }
                 }
@@ -393,6 +421,16 @@ fn direct_upstreams(set: &ModelSet, id: ModelId) -> Vec<ModelId> {
         }
     }
     targets
+}
+
+/// What [`Resolver::inherit`] takes from an upstream area.
+#[derive(Clone, Copy)]
+enum Inherit<'h> {
+    /// Every holder: the cell names the upstream (with this holding, if any).
+    Cell(Option<&'h Holding>),
+    /// Only the upstream's customer part, as duties of the `as` party: the
+    /// area claims the upstream area without inheriting it.
+    CustomerPart,
 }
 
 /// Convenience: resolves one model of a set.
@@ -542,6 +580,59 @@ mod tests {
         for i in 1..3 {
             let again = resolver.resolve(ModelId(i)).unwrap();
             assert_eq!(*again, *resolve(&set, ModelId(i)).unwrap());
+        }
+    }
+
+    /// An upstream's customer part in an area claimed without inheriting it
+    /// becomes duties of the `as` party, when it holds the area; never a
+    /// new holder, and never the upstream's scope.
+    #[test]
+    fn a_claimed_customer_part_is_the_as_party_duty() {
+        let up = model(
+            "",
+            "  data: { customer: { scope: tenant, duties: [Back up data] } }\n  hosts: acme",
+        );
+        let down = |data: &str| {
+            model(
+                "upstreams:\n  up: { model: up.onus.yaml }",
+                &format!("  data: {data}\n  hosts: up"),
+            )
+            .replace("{ name: SaaS }", "{ name: SaaS, runs-on: { up: saas } }")
+            .replace("{ name: PaaS }", "{ name: PaaS, runs-on: { up: paas } }")
+        };
+        for (data, expected) in [
+            (
+                "{ acme: { scope: platform, duties: [Run backups] } }",
+                vec![(
+                    "acme",
+                    Some("platform"),
+                    vec!["Run backups", "Back up data"],
+                )],
+            ),
+            ("customer", vec![("customer", None, vec![])]),
+        ] {
+            let files: HashMap<PathBuf, String> =
+                [("d.onus.yaml", down(data)), ("up.onus.yaml", up.clone())]
+                    .into_iter()
+                    .map(|(p, t)| (PathBuf::from(p), t))
+                    .collect();
+            let set = ModelSet::load(&[PathBuf::from("d.onus.yaml")], &files).unwrap();
+            assert!(crate::check::check(&set).is_empty(), "{data}");
+            let root = resolve(&set, ModelId(0)).unwrap();
+            let holders: Vec<(&str, Option<&str>, Vec<&str>)> = root.offerings[0]
+                .area("data")
+                .unwrap()
+                .holders
+                .iter()
+                .map(|h| {
+                    (
+                        h.party.as_str(),
+                        h.scope.as_deref(),
+                        h.duties.iter().map(String::as_str).collect(),
+                    )
+                })
+                .collect();
+            assert_eq!(holders, expected, "{data}");
         }
     }
 }
