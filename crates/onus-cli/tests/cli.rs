@@ -336,3 +336,44 @@ fn json_and_yaml_models_mean_the_same() {
     ]));
     assert_eq!(from_yaml, from_json);
 }
+
+/// One file reached by several spellings (relative, absolute, a link, an
+/// upstream path with `..`) is one model: checked once, resolved once.
+#[test]
+fn a_file_is_one_model_however_it_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("up")).unwrap();
+    std::fs::copy(
+        root().join("examples/azure.onus.yaml"),
+        d.join("up/azure.onus.yaml"),
+    )
+    .unwrap();
+    let codat = std::fs::read_to_string(root().join("examples/codat.onus.yaml")).unwrap();
+    let absolute = d.join("up/azure.onus.yaml");
+    std::fs::write(
+        d.join("a.onus.yaml"),
+        codat.replace("model: azure.onus.yaml", "model: up/../up/azure.onus.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("b.onus.yaml"),
+        codat
+            .replace(
+                "model: azure.onus.yaml",
+                &format!("model: {}", absolute.display()),
+            )
+            .replace("id: codat", "id: codat-b"),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(d.join("a.onus.yaml"), d.join("link.onus.yaml")).unwrap();
+    let a = d.join("a.onus.yaml");
+    let o = onus(&[
+        "check",
+        a.to_str().unwrap(),
+        d.join("b.onus.yaml").to_str().unwrap(),
+        d.join("link.onus.yaml").to_str().unwrap(),
+    ]);
+    assert_eq!(stdout(&o), "checked 3 models: 0 errors, 0 warnings\n");
+}

@@ -15,6 +15,13 @@ use onus_core::load::Files;
 pub struct OsFiles;
 
 impl Files for OsFiles {
+    /// The file's canonical path (links resolved), so one file reached by
+    /// two spellings is read once; a path that cannot be resolved stays as
+    /// it is (reading it will say why).
+    fn identity(&self, path: &Path) -> PathBuf {
+        std::fs::canonicalize(path).unwrap_or_else(|_| onus_core::load::normalize(path))
+    }
+
     fn read(&self, path: &Path) -> Result<String, std::io::Error> {
         let bytes = std::fs::read(path)?;
         String::from_utf8(bytes).map_err(|e| {

@@ -21,6 +21,13 @@ pub use decode::decode;
 pub trait Files {
     /// The text of the file at `path`, or why it cannot be read.
     fn read(&self, path: &Path) -> Result<String, std::io::Error>;
+
+    /// What makes two paths the same file (`a/x.yaml`, `/abs/a/x.yaml`, a
+    /// link to it): the loader reads each file once, and finds cycles, by
+    /// this. By default the path normalised lexically.
+    fn identity(&self, path: &Path) -> PathBuf {
+        normalize(path)
+    }
 }
 
 /// In-memory files, for tests and for models that do not live on disk.
@@ -39,7 +46,10 @@ pub struct ModelId(pub usize);
 /// One model file, as loaded.
 #[derive(Debug, Clone)]
 pub struct LoadedModel {
+    /// The path as given or as reached from the file that names it.
     pub path: PathBuf,
+    /// The file's identity ([`Files::identity`]).
+    pub key: PathBuf,
     pub file: FileId,
     /// `None` when the file could not be read as a model at all.
     pub model: Option<Model>,
@@ -82,7 +92,8 @@ impl ModelSet {
         for path in paths {
             let path = normalize(path);
             // A file named twice, or already read as an upstream, is loaded once.
-            if let Some(id) = set.find(&path) {
+            let key = files.identity(&path);
+            if let Some(id) = set.find(&key) {
                 if !set.roots.contains(&id) {
                     set.roots.push(id);
                 }
@@ -92,7 +103,7 @@ impl ModelSet {
                 path: path.clone(),
                 error,
             })?;
-            let id = set.add(&path, text, files, &mut Vec::new());
+            let id = set.add(&path, key, text, files, &mut Vec::new());
             set.roots.push(id);
         }
         Ok(set)
@@ -101,7 +112,9 @@ impl ModelSet {
     /// Loads one model from text already in hand (upstreams still come from `files`).
     pub fn load_text(path: &Path, text: String, files: &dyn Files) -> ModelSet {
         let mut set = ModelSet::default();
-        let id = set.add(&normalize(path), text, files, &mut Vec::new());
+        let path = normalize(path);
+        let key = files.identity(&path);
+        let id = set.add(&path, key, text, files, &mut Vec::new());
         set.roots.push(id);
         set
     }
@@ -115,18 +128,19 @@ impl ModelSet {
         self.models[id.0].model.as_ref()
     }
 
-    fn find(&self, path: &Path) -> Option<ModelId> {
-        self.models.iter().position(|m| m.path == path).map(ModelId)
+    fn find(&self, key: &Path) -> Option<ModelId> {
+        self.models.iter().position(|m| m.key == key).map(ModelId)
     }
 
     /// Adds a file and, depth first, its upstreams. `chain` is the list of
-    /// files being loaded above this one, to find cycles.
+    /// files being loaded above this one (identity, path), to find cycles.
     fn add(
         &mut self,
         path: &Path,
+        key: PathBuf,
         text: String,
         files: &dyn Files,
-        chain: &mut Vec<PathBuf>,
+        chain: &mut Vec<(PathBuf, PathBuf)>,
     ) -> ModelId {
         let file = self.sources.add(path, text);
         let (root, mut diagnostics) =
@@ -147,6 +161,7 @@ impl ModelSet {
         let id = ModelId(self.models.len());
         self.models.push(LoadedModel {
             path: path.to_path_buf(),
+            key: key.clone(),
             file,
             model,
             upstreams: IndexMap::new(),
@@ -156,17 +171,24 @@ impl ModelSet {
             return id;
         };
 
-        chain.push(path.to_path_buf());
+        chain.push((key, path.to_path_buf()));
         let dir = path.parent().unwrap_or(Path::new(""));
         let mut upstreams = IndexMap::new();
         let mut found = Vec::new();
         for (name, upstream_path) in &upstream_refs {
             let target = normalize(&dir.join(&upstream_path.value));
-            let loaded = if chain.contains(&target) {
+            let target_key = files.identity(&target);
+            let loaded = if upstream_path.value.trim().is_empty() {
+                found.push(
+                    Diagnostic::new(Code::UpstreamMissing, upstream_path.span, format!("the path of upstream `{name}` is empty"))
+                        .with_help("give the upstream model's file, relative to this file: `model: azure.onus.yaml`"),
+                );
+                None
+            } else if chain.iter().any(|(k, _)| *k == target_key) {
                 let mut cycle: Vec<String> = chain
                     .iter()
-                    .skip_while(|p| **p != target)
-                    .map(|p| p.display().to_string())
+                    .skip_while(|(k, _)| *k != target_key)
+                    .map(|(_, p)| p.display().to_string())
                     .collect();
                 cycle.push(target.display().to_string());
                 found.push(
@@ -183,11 +205,11 @@ impl ModelSet {
                     ),
                 );
                 None
-            } else if let Some(existing) = self.find(&target) {
+            } else if let Some(existing) = self.find(&target_key) {
                 Some(existing)
             } else {
                 match files.read(&target) {
-                    Ok(text) => Some(self.add(&target, text, files, chain)),
+                    Ok(text) => Some(self.add(&target, target_key, text, files, chain)),
                     Err(e) => {
                         found.push(
                             Diagnostic::new(
