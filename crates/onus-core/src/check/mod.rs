@@ -37,6 +37,25 @@ pub struct UpstreamView<'a> {
 
 type Rule = fn(&Context, &mut Vec<Diagnostic>);
 
+impl Context<'_> {
+    /// Whether the `upstream:` maps of the model name an upstream it does not
+    /// declare, or an area that `upstream` does not have: reported already,
+    /// and what they were meant to claim cannot be known, so the chain rules
+    /// say nothing more about that upstream.
+    pub fn mapping_broken(&self, upstream: &str) -> bool {
+        let up = self.upstreams.get(upstream);
+        self.model.areas.values().any(|a| {
+            a.upstream.iter().any(|(u, list)| {
+                !self.model.upstreams.contains_key(u)
+                    || (u == upstream
+                        && up.is_some_and(|up| {
+                            list.iter().any(|x| !up.model.areas.contains_key(&x.value))
+                        }))
+            })
+        })
+    }
+}
+
 /// Rules on a model by itself.
 const MODEL_RULES: &[Rule] = &[
     rules::parties::check,
@@ -285,5 +304,45 @@ mod regressions {
             .unwrap();
         let start = text.find("bsae").unwrap() as u32;
         assert_eq!(d.span.unwrap().start, start);
+    }
+
+    #[test]
+    fn second_trial() {
+        // A flow list is underlined through its closing bracket.
+        let text = model("", "  data: [acme, customer]\n  hosts: acme");
+        let found = check_files(&[("m.onus.yaml", &text)]);
+        let span = found[0].span.unwrap();
+        assert_eq!(
+            &text[span.start as usize..span.end as usize],
+            "[acme, customer]"
+        );
+
+        // Not a model at all, or a version that is not there: one finding.
+        assert_eq!(codes("foo: bar\n"), ["not-a-model"]);
+        assert_eq!(codes("onus: ~\nmodel: { id: x }\n"), ["invalid-type"]);
+
+        // `default` is not a valid offering id.
+        let text = model("", "  data: customer\n  hosts: acme")
+            .replace("  paas: { name: PaaS }", "  default: { name: PaaS }");
+        assert!(codes(&text).contains(&"invalid-id"));
+
+        // A misspelt upstream area is reported once, without coverage or inheritance findings.
+        let up = model(
+            "",
+            "  data: { customer: { duties: [Back up] } }\n  hosts: acme",
+        );
+        let down = model(
+            "upstreams:\n  up: { model: up.onus.yaml }",
+            "  data: acme\n  hosts: { up: ~, acme: { scope: racks } }",
+        )
+        .replace("{ name: SaaS }", "{ name: SaaS, runs-on: { up: saas } }")
+        .replace("{ name: PaaS }", "{ name: PaaS, runs-on: { up: paas } }")
+        .replace(
+            "  data: { name: Data }",
+            "  data: { name: Data, upstream: { up: [dta] } }",
+        );
+        let found = check_files(&[("d.onus.yaml", &down), ("up.onus.yaml", &up)]);
+        let codes: Vec<&str> = found.iter().map(|d| d.code.name()).collect();
+        assert_eq!(codes, ["unknown-upstream-area"]);
     }
 }

@@ -97,7 +97,9 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// The candidate closest to `word` by edit distance, if it is close enough
 /// to be a plausible typo (at most a third of the word's length, at least 1).
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    // Two edits for words of four letters or more (`dutys` -> `duties`).
+    let len = word.chars().count();
+    let limit = if len < 4 { 1 } else { (len / 3).max(2) };
     candidates
         .into_iter()
         .map(|c| (strsim::damerau_levenshtein(word, c), c))

@@ -238,7 +238,7 @@ impl Decoder {
             return out;
         };
         for (key, value) in entries {
-            let Some(id) = self.id(key, &format!("the {what} id")) else {
+            let Some(id) = self.id(key, &format!("the {} id", singular(what))) else {
                 self.broken
                     .push(key.as_text().unwrap_or_default().to_string());
                 continue;
@@ -259,15 +259,28 @@ impl Decoder {
             return None;
         }
         let top = self.fields(root, "the model file", TOP)?;
-        if let Some(version) = self.required(&top, "onus", "the model file") {
-            if version.as_text() != Some("1") {
+        // `onus:` written with no value (or a list) is there, just not a version.
+        let written = top
+            .entries
+            .iter()
+            .find(|(k, _, _)| *k == "onus")
+            .map(|(_, _, v)| *v);
+        match written {
+            None => {
+                self.required(&top, "onus", "the model file");
+            }
+            Some(version) if version.as_text().is_none() => {
+                self.type_error(version, "the format version `onus`", "the number 1");
+                return None;
+            }
+            Some(version) if version.as_text() != Some("1") => {
                 self.push(
                     Diagnostic::new(
                         Code::UnsupportedVersion,
                         version.span,
                         format!(
                             "format version `{}` is not supported",
-                            version.as_text().unwrap_or(version.kind_name())
+                            version.as_text().unwrap_or_default()
                         ),
                     )
                     .with_help("this onus reads format version 1: write `onus: 1`"),
@@ -275,6 +288,7 @@ impl Decoder {
                 // The rest is written for another version: its findings would be noise.
                 return None;
             }
+            Some(_) => {}
         }
         let meta_node = self.required(&top, "model", "the model file");
         let meta = self.meta(meta_node, Span::new(file, 0, 1));
@@ -479,7 +493,16 @@ impl Decoder {
             .required(&f, "name", &what)
             .and_then(|n| self.text(n, "a name"));
         let upstream = self.section(f.get("upstream"), "upstream", |d, key, n| {
-            Some(Spanned::new(d.id_list(n, "an upstream area"), key.span))
+            // One area written without brackets is reported, and still read,
+            // so the checks that follow see what was meant.
+            let areas = match n.as_text() {
+                Some(_) => {
+                    d.list(n, "an area's `upstream` entry");
+                    d.id(n, "an upstream area").into_iter().collect()
+                }
+                None => d.id_list(n, "an upstream area"),
+            };
+            Some(Spanned::new(areas, key.span))
         });
         let controls = match f.get("controls") {
             Some(n) => self
@@ -730,6 +753,19 @@ impl Decoder {
     }
 }
 
+/// What one entry of a section is called in messages.
+fn singular(section: &str) -> &str {
+    match section {
+        "parties" => "party",
+        "upstreams" | "runs-on" => "upstream",
+        "offerings" => "offering",
+        "areas" | "responsibilities" => "area",
+        "practices" => "practice",
+        "frameworks" => "framework",
+        other => other,
+    }
+}
+
 /// The root keys of NIST OSCAL documents, which people pass where a model goes.
 const OSCAL_ROOTS: &[&str] = &[
     "catalog",
@@ -748,12 +784,23 @@ fn other_document(root: &Node) -> Option<Diagnostic> {
     let Value::Map(entries) = &root.value else {
         return None;
     };
-    let (key, _) = entries
+    if entries
         .iter()
-        .find(|(k, _)| k.as_text().is_some_and(|k| OSCAL_ROOTS.contains(&k)))?;
-    if entries.iter().any(|(k, _)| k.as_text() == Some("onus")) {
+        .any(|(k, _)| k.as_text().is_some_and(|k| TOP.contains(&k)))
+    {
         return None;
     }
+    let Some((key, _)) = entries
+        .iter()
+        .find(|(k, _)| k.as_text().is_some_and(|k| OSCAL_ROOTS.contains(&k)))
+    else {
+        // No key of a model at all: some other YAML or JSON file.
+        let at = entries.first().map_or(root.span, |(k, _)| k.span);
+        return Some(
+            Diagnostic::new(Code::NotAModel, at, "this file is not an onus model: it has none of a model's keys")
+                .with_help("a model starts with `onus: 1`, then `model:`, `parties:`, `offerings:`, `areas:` and `responsibilities:`; `onus init` writes one"),
+        );
+    };
     let kind = key.as_text().unwrap_or_default();
     let help = if matches!(kind, "component-definition" | "system-security-plan") {
         "to make a model of it, run `onus oscal import FILE -o MODEL.onus.yaml`"

@@ -246,7 +246,11 @@ impl MarkedEventReceiver for Builder<'_> {
                     }
                     None => return,
                 };
-                let end = at.max(start + 1).min(self.lines.text.len());
+                // A flow collection ends at its `]` or `}`, which belongs to it.
+                let closes = matches!(self.lines.text.as_bytes().get(at), Some(b']' | b'}'));
+                let end = (at + usize::from(closes))
+                    .max(start + 1)
+                    .min(self.lines.text.len());
                 let span = Span::new(self.file, start, end);
                 self.add(Node { value, span }, anchor);
             }

@@ -28,6 +28,9 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let Some(up) = cx.upstreams.get(upstream.as_str()) else {
                 continue;
             };
+            if cx.mapping_broken(upstream) {
+                continue;
+            }
             let Some(up_offering) = up.matrix.offering_of(up.model, &runs_on.offering.value) else {
                 continue;
             };

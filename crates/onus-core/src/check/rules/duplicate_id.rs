@@ -38,7 +38,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(o) = m.offerings.get(DEFAULT_OFFERING) {
         out.push(
             Diagnostic::new(
-                Code::DuplicateId,
+                Code::InvalidId,
                 o.span,
                 "`default` is reserved in per-offering cells",
             )

@@ -47,7 +47,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     Some(list) => !list.is_empty(),
                     None => up.model.areas.contains_key(area),
                 };
-                if !backed {
+                if !backed && !cx.mapping_broken(upstream) {
                     unbacked.insert(holder.id.span, (area, upstream));
                     continue;
                 }

@@ -28,7 +28,12 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .iter()
                 .any(|h| h.holding.as_ref().is_some_and(|x| x.is_split()));
             if !split {
-                let names: Vec<&str> = holders.list.iter().map(|h| h.id.value.as_str()).collect();
+                let mut names: Vec<&str> = Vec::new();
+                for h in &holders.list {
+                    if !names.contains(&h.id.value.as_str()) {
+                        names.push(&h.id.value);
+                    }
+                }
                 out.push(
                     Diagnostic::new(
                         Code::SharedWithoutSplit,
