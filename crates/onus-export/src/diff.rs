@@ -159,28 +159,16 @@ fn ref_name(m: &Matrix, id: &str, evidence: bool) -> String {
     format!(" {}", name.unwrap_or(id))
 }
 
-/// Text for a Markdown paragraph or list item.
-fn inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for ch in md_escape(s).chars() {
-        if matches!(ch, '*' | '_' | '`' | '[' | ']') {
-            out.push('\\');
-        }
-        out.push(ch);
-    }
-    out
-}
-
 fn markdown(old: Version, new: Version, changes: &[Change]) -> String {
     let (o, n) = (old.matrix, new.matrix);
     let title = n.title.as_deref().unwrap_or(&n.name);
-    let mut out = format!("# Changes to {}\n\n", inline(title));
+    let mut out = format!("# Changes to {}\n\n", md_escape(title));
     let versions = match (&o.version, &n.version) {
-        (Some(a), Some(b)) if a != b => format!("version {} to {}", inline(a), inline(b)),
-        (_, Some(b)) => format!("version {}", inline(b)),
+        (Some(a), Some(b)) if a != b => format!("version {} to {}", md_escape(a), md_escape(b)),
+        (_, Some(b)) => format!("version {}", md_escape(b)),
         _ => format!("`{}` to `{}`", old.source, new.source),
     };
-    let _ = writeln!(out, "{}, {versions}.\n", inline(&n.name));
+    let _ = writeln!(out, "{}, {versions}.\n", md_escape(&n.name));
     if changes.is_empty() {
         out.push_str("No changes.\n");
         return out;
@@ -210,9 +198,9 @@ fn markdown(old: Version, new: Version, changes: &[Change]) -> String {
         let _ = write!(out, "\n## {heading}\n\n{intro}\n\n");
         for c in of_class {
             // A message that ends in a quoted sentence has its full stop already.
-            let message = inline(&c.message);
+            let message = md_escape(&c.message);
             let stop = if message.ends_with(".\"") || message.ends_with('.') { "" } else { "." };
-            let _ = writeln!(out, "- **{}**: {message}{stop}", inline(&place(o, n, c)));
+            let _ = writeln!(out, "- **{}**: {message}{stop}", md_escape(&place(o, n, c)));
         }
     }
     out
@@ -224,6 +212,6 @@ mod tests {
 
     #[test]
     fn markdown_inline_text_is_escaped() {
-        assert_eq!(inline("a *b* <c> [d]_e"), "a \\*b\\* &lt;c> \\[d\\]\\_e");
+        assert_eq!(md_escape("a *b* <c> [d]_e"), "a \\*b\\* &lt;c> \\[d\\]\\_e");
     }
 }

@@ -179,8 +179,18 @@ fn markdown(offerings: &[&ResolvedOffering]) -> String {
 
 /// Escapes text for a Markdown table cell.
 pub fn md_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace('\n', "<br>")
+    let mut out = String::with_capacity(s.len());
+    // A text's own line break ends it: no trailing `<br>` (a YAML `|` block ends in one).
+    for c in s.trim_end_matches('\n').chars() {
+        match c {
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
 }
