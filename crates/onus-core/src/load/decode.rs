@@ -596,7 +596,9 @@ impl Decoder {
                     let Some(offering) = self.id(key, "the offering id") else {
                         continue;
                     };
-                    if model.is_holder(&offering) {
+                    // An id that is both (a `duplicate-id`, reported) reads as the offering here.
+                    if model.is_holder(&offering) && !model.offerings.contains_key(&offering.value)
+                    {
                         self.mixed(key, &offering, "a holder", "offerings");
                         continue;
                     }
@@ -620,6 +622,8 @@ impl Decoder {
         let is_offering = |k: &str| k == DEFAULT_OFFERING || model.offerings.contains_key(k);
         for (key, _) in entries {
             match key.as_text() {
+                // An id that is both (a `duplicate-id`) does not decide.
+                Some(k) if is_offering(k) && model.is_holder(k) => {}
                 Some(k) if is_offering(k) => return true,
                 Some(k) if model.is_holder(k) => return false,
                 _ => {}
