@@ -89,7 +89,7 @@ p { max-width: 65rem; }
 a { color: var(--link); text-underline-offset: .15em; }
 a:focus-visible, input:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; }
 nav ul { list-style: none; margin: 1rem 0 0; padding: .75rem 0; display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); }
-figure { margin: 1rem 0 0; }
+figure { margin: 1rem 0 0; overflow-x: auto; }
 figure svg { display: block; max-width: 100%; height: auto; }
 figcaption { font-size: .9rem; margin-top: .5rem; }
 .table-wrap { overflow-x: auto; margin: .5rem 0 1.5rem; }
@@ -123,6 +123,8 @@ footer { color: var(--muted); font-size: .9rem; margin-top: 3rem; padding-top: .
   h2, h3 { break-after: avoid; }
   tr, fieldset, figure { break-inside: avoid; }
   .table-wrap { overflow: visible; }
+  figure { overflow: visible; }
+  figure svg { min-width: 0 !important; }
   .badge, .chip { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
 }
 "#;
@@ -160,7 +162,20 @@ fn header(matrix: &Matrix, title: &str, out: &mut String) {
 
 fn diagram(matrix: &Matrix, out: &mut String) {
     out.push_str("<section id=\"diagram\" aria-labelledby=\"diagram-h\">\n<h2 id=\"diagram-h\">At a glance</h2>\n<figure>\n");
-    out.push_str(&super::svg::render(matrix));
+    // A wide diagram (many offerings) scrolls sideways rather than shrinking
+    // its text below reading size: it never gets narrower than 3/4 of its size.
+    let svg = super::svg::render(matrix);
+    let width: f64 = svg
+        .split_once("width=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .and_then(|(w, _)| w.parse().ok())
+        .unwrap_or(0.0);
+    let svg = svg.replacen(
+        "<svg ",
+        &format!("<svg style=\"min-width: {}px\" ", (width * 0.75).round()),
+        1,
+    );
+    out.push_str(&svg);
     out.push_str("<figcaption>Areas as rows, offerings as columns; each cell names who holds the area. The tables below say the same in full.</figcaption>\n</figure>\n</section>\n");
 }
 
