@@ -4,7 +4,7 @@ use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell, ContentArrangem
 use serde_json::{json, Value};
 
 use crate::matrix::md_escape;
-use crate::{csv, reference_label, Format};
+use crate::{csv, reference_labels, Format};
 use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
 
 /// One area a party holds in one offering.
@@ -55,10 +55,6 @@ pub fn render(
         Format::Markdown => markdown(matrix, party, offerings, &duties),
         Format::Table { width } => table(matrix, &duties, width),
     }
-}
-
-fn labels(matrix: &Matrix, ids: &[String]) -> Vec<String> {
-    ids.iter().map(|id| reference_label(matrix, id)).collect()
 }
 
 fn to_json(
@@ -123,8 +119,8 @@ fn csv_rows(matrix: &Matrix, duties: &[Duty]) -> Vec<Vec<String>> {
                 d.area.name.clone(),
                 d.holder.scope.clone().unwrap_or_default(),
                 duty.to_string(),
-                labels(matrix, &d.holder.how).join("\n"),
-                labels(matrix, &d.holder.evidence).join("\n"),
+                reference_labels(matrix, &d.holder.how).join("\n"),
+                reference_labels(matrix, &d.holder.evidence).join("\n"),
                 d.holder.note.clone().unwrap_or_default(),
             ]);
         }
@@ -155,8 +151,8 @@ fn table(matrix: &Matrix, duties: &[Duty], width: Option<u16>) -> String {
                 .chain(d.holder.note.iter().map(|n| format!("Note: {n}")))
                 .collect::<Vec<_>>()
                 .join("\n"),
-            labels(matrix, &d.holder.how).join("\n"),
-            labels(matrix, &d.holder.evidence).join("\n"),
+            reference_labels(matrix, &d.holder.how).join("\n"),
+            reference_labels(matrix, &d.holder.evidence).join("\n"),
         ]);
     }
     format!("{t}\n")
@@ -196,8 +192,8 @@ fn markdown(
                         .as_ref()
                         .map(|n| format!("<br>*Note: {}*", md_escape(n)))
                         .unwrap_or_default(),
-                list(labels(matrix, &d.holder.how)),
-                list(labels(matrix, &d.holder.evidence)),
+                list(reference_labels(matrix, &d.holder.how)),
+                list(reference_labels(matrix, &d.holder.evidence)),
             ));
         }
     }

@@ -35,6 +35,11 @@ pub fn holder_label(h: &ResolvedHolder) -> String {
     }
 }
 
+/// [`reference_label`] of each id.
+pub fn reference_labels(matrix: &Matrix, ids: &[String]) -> Vec<String> {
+    ids.iter().map(|id| reference_label(matrix, id)).collect()
+}
+
 /// A practice or evidence reference shown to people: its name (and access level when not public).
 pub fn reference_label(matrix: &Matrix, id: &str) -> String {
     let (name, access) = if let Some(p) = matrix.practices.get(id) {

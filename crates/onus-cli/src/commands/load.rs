@@ -5,9 +5,10 @@ use std::path::Path;
 use std::rc::Rc;
 
 use onus_core::check::check_with;
-use onus_core::diagnostic::{self, text};
+use onus_core::diagnostic::{self, text, Diagnostic};
 use onus_core::load::{Files, ModelSet};
 use onus_core::resolve::{Matrix, Resolver};
+use onus_core::source::SourceMap;
 use onus_fs::OsFiles;
 
 use crate::error::CliError;
@@ -27,29 +28,34 @@ pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Rc<M
     // One resolver for both: checking resolves the upstreams the root needs.
     let mut resolver = Resolver::new(&set);
     let found = check_with(&set, &mut resolver);
-    let (errors, _) = diagnostic::counts(&found);
-    if errors > 0 {
-        let shown: Vec<_> = found.into_iter().filter(|d| d.is_error()).collect();
-        eprint!(
-            "{}",
-            text::render(
-                &shown,
-                &set.sources,
-                output::color(output::stderr_is_terminal())
-            )
-        );
-        // `onus check` reads files on disk only: no hint for a git revision.
-        let hint = if *label == *path.display().to_string() {
-            format!("; run `onus check {label}` for details")
-        } else {
-            String::new()
-        };
-        return Err(CliError::Findings(format!(
-            "{label} has {errors} error{}{hint}",
-            if errors == 1 { "" } else { "s" },
-        )));
-    }
+    // `onus check` reads files on disk only: no hint for a git revision.
+    let hint = if *label == *path.display().to_string() {
+        format!("; run `onus check {label}` for details")
+    } else {
+        String::new()
+    };
+    refuse_errors(found, &set.sources, |errors| {
+        format!("{label} has {errors}{hint}")
+    })?;
     resolver
         .resolve(set.roots[0])
         .ok_or_else(|| CliError::Findings(format!("{label} could not be resolved")))
+}
+
+/// Passes when `found` has no error; otherwise prints the errors on stderr
+/// and fails (exit 1) with `message("N errors")`.
+pub fn refuse_errors(
+    found: Vec<Diagnostic>,
+    sources: &SourceMap,
+    message: impl FnOnce(String) -> String,
+) -> Result<(), CliError> {
+    let (errors, _) = diagnostic::counts(&found);
+    if errors == 0 {
+        return Ok(());
+    }
+    let shown: Vec<_> = found.into_iter().filter(Diagnostic::is_error).collect();
+    let color = output::color(output::stderr_is_terminal());
+    eprint!("{}", text::render(&shown, sources, color));
+    let count = format!("{errors} error{}", if errors == 1 { "" } else { "s" });
+    Err(CliError::Findings(message(count)))
 }

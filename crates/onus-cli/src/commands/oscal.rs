@@ -7,7 +7,6 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 use onus_core::check::check;
-use onus_core::diagnostic::{self, text};
 use onus_core::load::ModelSet;
 use onus_fs::OsFiles;
 use onus_oscal::export::{self, Framework, Input};
@@ -145,24 +144,12 @@ fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
         imported.yaml.clone(),
         &HashMap::<PathBuf, String>::new(),
     );
-    let found = check(&set);
-    let (errors, _) = diagnostic::counts(&found);
-    if errors > 0 {
-        let shown: Vec<_> = found.into_iter().filter(|d| d.is_error()).collect();
-        eprint!(
-            "{}",
-            text::render(
-                &shown,
-                &set.sources,
-                output::color(output::stderr_is_terminal())
-            )
-        );
-        return Err(CliError::Findings(format!(
-            "the model imported from {} has {errors} error{}; nothing was written",
-            args.file.display(),
-            if errors == 1 { "" } else { "s" }
-        )));
-    }
+    load::refuse_errors(check(&set), &set.sources, |errors| {
+        format!(
+            "the model imported from {} has {errors}; nothing was written",
+            args.file.display()
+        )
+    })?;
     output::emit(args.output.as_deref(), imported.yaml.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,7 +11,7 @@ use rust_xlsxwriter::{
 use onus_core::resolve::Matrix;
 
 use super::{reference, RenderError};
-use crate::{duties, holder_label, reference_label};
+use crate::{duties, holder_label, reference_labels};
 
 /// Names of the fixed sheets (offering sheets must not take them).
 pub const CUSTOMER_DUTIES: &str = "Customer duties";
@@ -61,8 +61,8 @@ pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
                     h.via.join("/"),
                     h.scope.clone().unwrap_or_default(),
                     h.duties.join("\n"),
-                    labels(matrix, &h.how).join("\n"),
-                    labels(matrix, &h.evidence).join("\n"),
+                    reference_labels(matrix, &h.how).join("\n"),
+                    reference_labels(matrix, &h.evidence).join("\n"),
                     h.note.clone().unwrap_or_default(),
                 ]);
             }
@@ -93,8 +93,8 @@ pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
                     d.area.name.clone(),
                     d.holder.scope.clone().unwrap_or_default(),
                     duty.to_string(),
-                    labels(matrix, &d.holder.how).join("\n"),
-                    labels(matrix, &d.holder.evidence).join("\n"),
+                    reference_labels(matrix, &d.holder.how).join("\n"),
+                    reference_labels(matrix, &d.holder.evidence).join("\n"),
                 ]);
             }
         }
@@ -134,10 +134,6 @@ pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
         sheet(book.add_worksheet(), name, &headers, &rows)?;
     }
     Ok(book.save_to_buffer()?)
-}
-
-fn labels(matrix: &Matrix, ids: &[String]) -> Vec<String> {
-    ids.iter().map(|id| reference_label(matrix, id)).collect()
 }
 
 /// A workbook whose properties carry `title` and `author` and a fixed
