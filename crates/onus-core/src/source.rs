@@ -2,7 +2,7 @@
 //! file it came from and its byte range, and line/column are computed from
 //! that on demand (1-based, columns counted in characters).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -144,13 +144,6 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> &SourceFile {
         &self.files[id.0 as usize]
-    }
-
-    pub fn find(&self, path: &Path) -> Option<FileId> {
-        self.files
-            .iter()
-            .position(|f| f.path == path)
-            .map(|i| FileId(i as u32))
     }
 
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
