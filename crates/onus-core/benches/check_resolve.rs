@@ -7,9 +7,8 @@
 //!
 //! Columns: `load` is `ModelSet::load` (parse and decode every file),
 //! `check` is `check::check`, `resolve` is `resolve::resolve` of the root
-//! (a fresh resolver: the whole chain again, as a caller that checks then
-//! resolves separately pays), `total` their sum; `shared` is `check_with` and
-//! then resolving the root with the same resolver, instead of the last two.
+//! (the whole chain, fully: checking resolved only the upstreams' customer
+//! parts), `total` their sum.
 //!
 //! - `ONUS_BENCH_SIZES=100x5x1,2000x20x5` picks the sizes (areas x offerings x models).
 //! - `ONUS_BENCH_WRITE=DIR` writes the files of one chain (`ONUS_BENCH_SIZE`,
@@ -21,9 +20,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use onus_core::check::{check, check_with};
+use onus_core::check::check;
 use onus_core::load::ModelSet;
-use onus_core::resolve::{resolve, Resolver};
+use onus_core::resolve::resolve;
 use onus_core::source::FileId;
 use onus_core::syntax::{parse, Syntax};
 use synthetic::Size;
@@ -41,7 +40,7 @@ fn main() {
         Err(_) => SIZES.iter().map(|s| size_of(s)).collect(),
     };
     println!(
-        "{:>12} {:>7} {:>7} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7} {:>7} {:>8}",
+        "{:>12} {:>7} {:>7} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7}",
         "size",
         "cells",
         "text KB",
@@ -52,8 +51,6 @@ fn main() {
         "resolve",
         "total ms",
         "ns/cell",
-        "x parse",
-        "shared ms",
         "x parse",
     );
     for size in sizes {
@@ -124,7 +121,6 @@ fn bench(size: Size) {
     let mut check_t = Vec::new();
     let mut resolve_t = Vec::new();
     let mut total_t = Vec::new();
-    let mut shared_t = Vec::new();
     for _ in 0..runs {
         let start = Instant::now();
         for (i, text) in files.values().enumerate() {
@@ -146,19 +142,10 @@ fn bench(size: Size) {
         resolve_t.push(resolved - checked);
         total_t.push(resolved);
         drop((found, matrix));
-
-        let start = Instant::now();
-        let mut resolver = Resolver::new(&set);
-        let found = check_with(&set, &mut resolver);
-        let matrix = resolver.resolve(set.roots[0]);
-        std::hint::black_box((&found, &matrix));
-        drop(resolver);
-        shared_t.push(start.elapsed());
     }
     let (parse_m, load_m, total_m) = (median(parse_t), median(load_t), median(total_t));
-    let shared_m = load_m + median(shared_t);
     println!(
-        "{:>12} {:>7} {:>7} {:>4} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>9.2} {:>8.0} {:>7.2} {:>7.2} {:>8.2}",
+        "{:>12} {:>7} {:>7} {:>4} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>9.2} {:>8.0} {:>7.2}",
         format!("{}x{}x{}", size.areas, size.offerings, size.models),
         size.cells(),
         bytes / 1024,
@@ -170,7 +157,5 @@ fn bench(size: Size) {
         ms(total_m),
         total_m.as_nanos() as f64 / size.cells() as f64,
         total_m.as_secs_f64() / parse_m.as_secs_f64(),
-        ms(shared_m),
-        shared_m.as_secs_f64() / parse_m.as_secs_f64(),
     );
 }

@@ -7,14 +7,21 @@
 //! an upstream are qualified the same way (`azure/firmware-security`).
 //! Resolution reads a model that may still have errors: what it cannot
 //! follow, it leaves out; [`crate::check`] reports it.
+//!
+//! A resolved matrix repeats the same few strings (parties, areas, duties)
+//! in thousands of cells, and each model of a chain repeats its upstream's:
+//! they are [`Text`], shared rather than copied, and every id is looked up
+//! once per model resolved rather than once per cell.
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
+use rustc_hash::FxHashMap;
 
 use crate::load::{ModelId, ModelSet};
-use crate::model::{ControlRef, Evidence, Holding, Model, Practice, Role};
+use crate::model::{Cell, ControlRef, Evidence, Holding, Model, Offering, Practice, Role};
+pub use crate::text::{Text, Texts};
 
 /// The resolved model: who holds what, per offering, across the chain.
 #[derive(Clone, Debug, PartialEq)]
@@ -38,10 +45,10 @@ pub struct Matrix {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct PartyInfo {
-    pub name: String,
+    pub name: Text,
     pub role: Role,
     /// Upstream ids followed to reach the party, nearest first.
-    pub via: Vec<String>,
+    pub via: Texts,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -51,16 +58,17 @@ pub struct ResolvedOffering {
     pub description: Option<String>,
     /// Upstream id -> upstream offering id.
     pub runs_on: Vec<(String, String)>,
+    /// The model's areas, in its order.
     pub areas: Vec<ResolvedArea>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResolvedArea {
-    pub id: String,
-    pub name: String,
-    pub group: Option<String>,
-    pub description: Option<String>,
-    pub controls: Vec<ControlRef>,
+    pub id: Text,
+    pub name: Text,
+    pub group: Option<Text>,
+    pub description: Option<Text>,
+    pub controls: Arc<[ControlRef]>,
     pub holders: Vec<ResolvedHolder>,
 }
 
@@ -68,18 +76,18 @@ pub struct ResolvedArea {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResolvedHolder {
     /// Qualified party id: `codat`, `azure/microsoft`, `spark/aws/amazon`.
-    pub party: String,
-    pub name: String,
+    pub party: Text,
+    pub name: Text,
     pub role: Role,
-    pub scope: Option<String>,
-    pub duties: Vec<String>,
+    pub scope: Option<Text>,
+    pub duties: Texts,
     /// Qualified practice ids.
-    pub how: Vec<String>,
+    pub how: Texts,
     /// Qualified evidence ids.
-    pub evidence: Vec<String>,
-    pub note: Option<String>,
+    pub evidence: Texts,
+    pub note: Option<Text>,
     /// Upstream ids followed to reach the party, nearest first.
-    pub via: Vec<String>,
+    pub via: Texts,
 }
 
 impl Matrix {
@@ -120,27 +128,26 @@ impl ResolvedArea {
     /// The holders that are this model's own customer-role party: the
     /// part it leaves to its customer.
     pub fn customer_part(&self) -> impl Iterator<Item = &ResolvedHolder> {
-        self.holders
-            .iter()
-            .filter(|h| h.via.is_empty() && h.role == Role::Customer)
+        self.holders.iter().filter(|h| h.is_customer_part())
     }
 
     /// "provider", "customer", "shared" or "none", by the roles of the holders.
     pub fn split(&self) -> &'static str {
-        let customer = self
-            .holders
-            .iter()
-            .any(|h| h.via.is_empty() && h.role == Role::Customer);
-        let other = self
-            .holders
-            .iter()
-            .any(|h| !(h.via.is_empty() && h.role == Role::Customer));
+        let customer = self.holders.iter().any(ResolvedHolder::is_customer_part);
+        let other = self.holders.iter().any(|h| !h.is_customer_part());
         match (customer, other) {
             (true, true) => "shared",
             (true, false) => "customer",
             (false, true) => "provider",
             (false, false) => "none",
         }
+    }
+}
+
+impl ResolvedHolder {
+    /// Whether this is the model's own customer-role party.
+    pub fn is_customer_part(&self) -> bool {
+        self.via.is_empty() && self.role == Role::Customer
     }
 }
 
@@ -152,16 +159,36 @@ impl ResolvedArea {
 /// resolved computes it again.
 pub struct Resolver<'a> {
     set: &'a ModelSet,
-    cache: HashMap<ModelId, Option<Rc<Matrix>>>,
+    scope: Scope,
+    cache: HashMap<ModelId, Option<Arc<Matrix>>>,
     /// Model -> how many models that run on it are not resolved yet.
     waiting: HashMap<ModelId, usize>,
 }
 
-/// The upstreams one build has looked up, by upstream id.
-type Upstreams<'a> = Vec<(&'a str, Option<(Rc<Matrix>, &'a Model)>)>;
+/// What a [`Resolver`] works out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Every holder of every cell.
+    Everything,
+    /// Only each cell's customer part ([`ResolvedArea::customer_part`]),
+    /// exactly as [`Scope::Everything`] gives it: what checking the models
+    /// that run on a model needs, at a fraction of the cost.
+    CustomerParts,
+}
 
 impl<'a> Resolver<'a> {
     pub fn new(set: &'a ModelSet) -> Resolver<'a> {
+        Resolver::with_scope(set, Scope::Everything)
+    }
+
+    /// A resolver whose matrices hold only the customer part of each cell
+    /// (and the model's own parties): what the chain rules of the checker
+    /// read of an upstream, and what a customer is left to do.
+    pub fn customer_parts(set: &'a ModelSet) -> Resolver<'a> {
+        Resolver::with_scope(set, Scope::CustomerParts)
+    }
+
+    fn with_scope(set: &'a ModelSet, scope: Scope) -> Resolver<'a> {
         let mut waiting = HashMap::new();
         for i in 0..set.models.len() {
             for target in direct_upstreams(set, ModelId(i)) {
@@ -170,19 +197,20 @@ impl<'a> Resolver<'a> {
         }
         Resolver {
             set,
+            scope,
             cache: HashMap::new(),
             waiting,
         }
     }
 
     /// The resolved matrix of a model, or `None` if it did not load.
-    pub fn resolve(&mut self, id: ModelId) -> Option<Rc<Matrix>> {
+    pub fn resolve(&mut self, id: ModelId) -> Option<Arc<Matrix>> {
         if let Some(done) = self.cache.get(&id) {
             return done.clone();
         }
         // Marks the model as in progress: a cycle resolves to nothing rather than looping.
         self.cache.insert(id, None);
-        let result = self.set.model(id).map(|m| Rc::new(self.build(id, m)));
+        let result = self.set.model(id).map(|m| Arc::new(self.build(id, m)));
         self.cache.insert(id, result.clone());
         for target in direct_upstreams(self.set, id) {
             let left = self.waiting.entry(target).or_insert(0);
@@ -194,26 +222,170 @@ impl<'a> Resolver<'a> {
         result
     }
 
-    /// Upstream `upstream` of `model`, looked up once per build.
-    fn upstream(
-        &mut self,
-        seen: &mut Upstreams<'a>,
-        model: ModelId,
-        upstream: &'a str,
-    ) -> Option<(Rc<Matrix>, &'a Model)> {
-        if let Some((_, found)) = seen.iter().find(|(u, _)| *u == upstream) {
-            return found.clone();
-        }
-        let found = (|| {
-            let target = (*self.set.get(model).upstreams.get(upstream)?)?;
-            Some((self.resolve(target)?, self.set.model(target)?))
-        })();
-        seen.push((upstream, found.clone()));
-        found
+    /// Upstream `slot` (its index in `m.upstreams`) of model `id`, resolved.
+    fn upstream(&mut self, id: ModelId, m: &'a Model, slot: usize) -> Option<Up<'a>> {
+        let (name, _) = m.upstreams.get_index(slot)?;
+        let target = (*self.set.get(id).upstreams.get(name)?)?;
+        let matrix = self.resolve(target)?;
+        let model = self.set.model(target)?;
+        let parts_only = self.scope == Scope::CustomerParts;
+        Some(Up::new(m, name, matrix, model, parts_only))
     }
 
     fn build(&mut self, id: ModelId, m: &'a Model) -> Matrix {
-        let mut matrix = Matrix {
+        let parts_only = self.scope == Scope::CustomerParts;
+        let mut b = Build::new(m);
+        // Upstreams are resolved when a cell first needs them.
+        let mut ups: Vec<Option<Option<Up<'a>>>> = (0..m.upstreams.len()).map(|_| None).collect();
+        let areas = area_texts(m);
+        let cells: Vec<Option<&Cell>> = m.areas.keys().map(|a| m.responsibilities.get(a)).collect();
+        let mut holders = Vec::new();
+        // Upstream slot -> whether the cell at hand names it.
+        let mut named = vec![false; m.upstreams.len()];
+        for (oid, offering) in &m.offerings {
+            // The upstreams it runs on, in its order: slot, upstream offering.
+            let runs_on: Vec<(usize, &'a str)> = offering
+                .runs_on
+                .iter()
+                .filter_map(|(u, r)| {
+                    Some((m.upstreams.get_index_of(u)?, r.offering.value.as_str()))
+                })
+                .collect();
+            let runs_on_slot = |slot: usize| runs_on.iter().find(|(s, _)| *s == slot).map(|r| r.1);
+            let mut resolved_areas = Vec::with_capacity(m.areas.len());
+            for (index, (template, cell)) in areas.iter().zip(&cells).enumerate() {
+                let list = cell
+                    .and_then(|cell| cell.body.for_offering(oid))
+                    .map_or(&[][..], |h| &h.list);
+                holders.clear();
+                named.fill(false);
+                for holder in list {
+                    match b.holder_kind.get(holder.id.value.as_str()) {
+                        Some(&Kind::Party(p, also_upstream)) => {
+                            if let Some(slot) = also_upstream {
+                                named[slot] = true;
+                            }
+                            if parts_only && b.parties[p].2 != Role::Customer {
+                                continue;
+                            }
+                            let own = b.own_holder(p, holder.holding.as_ref());
+                            merge(&mut holders, own, true);
+                        }
+                        Some(&Kind::Upstream(slot)) => {
+                            named[slot] = true;
+                            let Some(up_offering) = runs_on_slot(slot) else {
+                                continue;
+                            };
+                            // Only a customer part that lands on this model's customer is one here.
+                            if parts_only && !b.as_customer[slot] {
+                                continue;
+                            }
+                            let up = ups[slot].get_or_insert_with(|| self.upstream(id, m, slot));
+                            if let Some(up) = up {
+                                let how = Inherit::Cell(holder.holding.as_ref());
+                                up.inherit(&mut b.matrix, index, up_offering, how, &mut holders);
+                            }
+                        }
+                        None => {}
+                    }
+                }
+                // An upstream's customer part in an area this one claims without
+                // inheriting it is the `as` party's to do: when that party holds
+                // the area, its duties say so.
+                for &(slot, up_offering) in &runs_on {
+                    if named[slot] || (parts_only && !b.as_customer[slot]) {
+                        continue;
+                    }
+                    let as_party = &b.as_parties[slot];
+                    if !holders
+                        .iter()
+                        .any(|h| h.via.is_empty() && h.party == *as_party)
+                    {
+                        continue;
+                    }
+                    let up = ups[slot].get_or_insert_with(|| self.upstream(id, m, slot));
+                    if let Some(up) = up {
+                        let how = Inherit::CustomerPart;
+                        up.inherit(&mut b.matrix, index, up_offering, how, &mut holders);
+                    }
+                }
+                // Exactly as long as needed (a matrix holds many cells),
+                // leaving the scratch list its room for the next cell.
+                let mut exact = Vec::with_capacity(holders.len());
+                exact.append(&mut holders);
+                resolved_areas.push(ResolvedArea {
+                    holders: exact,
+                    ..template.clone()
+                });
+            }
+            b.matrix.offerings.push(ResolvedOffering {
+                id: oid.clone(),
+                name: offering.name.clone(),
+                description: offering.description.clone(),
+                runs_on: runs_on_pairs(offering),
+                areas: resolved_areas,
+            });
+        }
+        b.matrix
+    }
+}
+
+fn runs_on_pairs(offering: &Offering) -> Vec<(String, String)> {
+    offering
+        .runs_on
+        .iter()
+        .map(|(u, r)| (u.clone(), r.offering.value.clone()))
+        .collect()
+}
+
+/// Every area of the model as a resolved area without holders, made once
+/// and shared by the offerings.
+fn area_texts(m: &Model) -> Vec<ResolvedArea> {
+    m.areas
+        .iter()
+        .map(|(id, area)| ResolvedArea {
+            id: Text::from(id.as_str()),
+            name: Text::from(area.name.as_str()),
+            group: area.group.as_deref().map(Text::from),
+            description: area.description.as_deref().map(Text::from),
+            controls: area.controls.iter().map(|c| c.value.clone()).collect(),
+            holders: Vec::new(),
+        })
+        .collect()
+}
+
+/// What a holder id of a cell names.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A party of the model, by index, and the upstream of the same id
+    /// if there is one (an error, reported by the checker).
+    Party(usize, Option<usize>),
+    /// An upstream of the model, by index.
+    Upstream(usize),
+}
+
+/// What one model's resolution keeps while it goes.
+struct Build<'a> {
+    matrix: Matrix,
+    holder_kind: FxHashMap<&'a str, Kind>,
+    /// The model's parties as holders: id, name, role.
+    parties: Vec<(Text, Text, Role)>,
+    /// Upstream slot -> its `as` party, and whether that is the customer.
+    as_parties: Vec<Text>,
+    as_customer: Vec<bool>,
+}
+
+impl<'a> Build<'a> {
+    fn new(m: &'a Model) -> Build<'a> {
+        let mut holder_kind = FxHashMap::default();
+        for (i, u) in m.upstreams.keys().enumerate() {
+            holder_kind.insert(u.as_str(), Kind::Upstream(i));
+        }
+        for (i, p) in m.parties.keys().enumerate() {
+            let upstream = m.upstreams.get_index_of(p);
+            holder_kind.insert(p.as_str(), Kind::Party(i, upstream));
+        }
+        let matrix = Matrix {
             model: m.meta.id.value.clone(),
             name: m.meta.name.clone(),
             title: m.meta.title.clone(),
@@ -226,9 +398,9 @@ impl<'a> Resolver<'a> {
                 .iter()
                 .map(|(pid, p)| {
                     let info = PartyInfo {
-                        name: p.name.clone(),
+                        name: Text::from(p.name.as_str()),
                         role: p.role,
-                        via: Vec::new(),
+                        via: Texts::default(),
                     };
                     (pid.clone(), info)
                 })
@@ -237,178 +409,305 @@ impl<'a> Resolver<'a> {
             evidence: m.evidence.clone(),
             offerings: Vec::with_capacity(m.offerings.len()),
         };
-        let mut upstreams = Upstreams::new();
-        for (oid, offering) in &m.offerings {
-            let mut areas = Vec::with_capacity(m.areas.len());
-            for (aid, area) in &m.areas {
-                let list = m
-                    .responsibilities
-                    .get(aid)
-                    .and_then(|cell| cell.body.for_offering(oid))
-                    .map_or(&[][..], |h| &h.list);
-                let mut holders = Vec::with_capacity(list.len());
-                for holder in list {
-                    if let Some(party) = m.parties.get(&holder.id.value) {
-                        let own = own_holder(
-                            &holder.id,
-                            party.name.clone(),
-                            party.role,
-                            holder.holding.as_ref(),
-                        );
-                        merge(&mut holders, own, true);
-                    } else if let Some(runs_on) = offering.runs_on.get(&holder.id.value) {
-                        self.inherit(
-                            &mut upstreams,
-                            id,
-                            m,
-                            &mut matrix,
-                            aid,
-                            &holder.id,
-                            &runs_on.offering,
-                            Inherit::Cell(holder.holding.as_ref()),
-                            &mut holders,
-                        );
-                    }
-                }
-                // An upstream's customer part in an area this one claims without
-                // inheriting it is the `as` party's to do: when that party holds
-                // the area, its duties say so.
-                for (upstream, runs_on) in &offering.runs_on {
-                    let inherited = list.iter().any(|h| h.id.value == *upstream);
-                    let as_party = m.as_party(upstream);
-                    let holds = holders
-                        .iter()
-                        .any(|h| h.via.is_empty() && h.party == as_party);
-                    if !inherited && holds {
-                        self.inherit(
-                            &mut upstreams,
-                            id,
-                            m,
-                            &mut matrix,
-                            aid,
-                            upstream,
-                            &runs_on.offering,
-                            Inherit::CustomerPart,
-                            &mut holders,
-                        );
-                    }
-                }
-                if holders.capacity() > holders.len() {
-                    holders.shrink_to_fit();
-                }
-                areas.push(ResolvedArea {
-                    id: aid.clone(),
-                    name: area.name.clone(),
-                    group: area.group.clone(),
-                    description: area.description.clone(),
-                    controls: area.controls.iter().map(|c| c.value.clone()).collect(),
-                    holders,
-                });
-            }
-            matrix.offerings.push(ResolvedOffering {
-                id: oid.clone(),
-                name: offering.name.clone(),
-                description: offering.description.clone(),
-                runs_on: offering
-                    .runs_on
-                    .iter()
-                    .map(|(u, r)| (u.clone(), r.offering.value.clone()))
-                    .collect(),
-                areas,
-            });
+        let parties = matrix
+            .parties
+            .iter()
+            .map(|(id, p)| (Text::from(id.as_str()), p.name.clone(), p.role))
+            .collect();
+        Build {
+            matrix,
+            holder_kind,
+            parties,
+            as_parties: m
+                .upstreams
+                .keys()
+                .map(|u| Text::from(m.as_party(u)))
+                .collect(),
+            as_customer: m
+                .upstreams
+                .keys()
+                .map(|u| {
+                    m.parties
+                        .get(m.as_party(u))
+                        .is_some_and(|p| p.role == Role::Customer)
+                })
+                .collect(),
         }
-        matrix
     }
 
-    /// Expands `upstream` in one cell: the upstream's holders of every area
-    /// this area stands for, in the offering we consume.
-    #[allow(clippy::too_many_arguments)]
+    fn own_holder(&self, party: usize, holding: Option<&Holding>) -> ResolvedHolder {
+        let (party, name, role) = self.parties[party].clone();
+        let mut h = ResolvedHolder {
+            party,
+            name,
+            role,
+            scope: None,
+            duties: Texts::default(),
+            how: Texts::default(),
+            evidence: Texts::default(),
+            note: None,
+            via: Texts::default(),
+        };
+        if let Some(holding) = holding {
+            annotate(&mut h, holding);
+        }
+        h
+    }
+}
+
+/// One upstream of the model being resolved, with what was already
+/// worked out about it.
+struct Up<'a> {
+    name: &'a str,
+    matrix: Arc<Matrix>,
+    model: &'a Model,
+    /// The `as` party, as the holder an upstream customer part becomes.
+    as_holder: (Text, Text, Role),
+    /// Area of the model (by index) -> the upstream areas it stands for.
+    stands_for: Vec<Vec<usize>>,
+    /// Upstream offering id -> its index.
+    offerings: FxHashMap<&'a str, usize>,
+    /// Upstream party -> the holder it is here.
+    parties: FxHashMap<Text, Qualified>,
+    /// Upstream practice / evidence id -> qualified id.
+    practices: FxHashMap<Text, Text>,
+    evidence: FxHashMap<Text, Text>,
+    /// Upstream list of practices / evidence, by address -> the qualified
+    /// list. Sound because the upstream matrix, and so every list in it,
+    /// lives as long as this: no two lists can share an address meanwhile.
+    practice_lists: FxHashMap<usize, Texts>,
+    evidence_lists: FxHashMap<usize, Texts>,
+    /// Take only customer parts ([`Scope::CustomerParts`]).
+    parts_only: bool,
+}
+
+/// An upstream holder as this model sees it.
+#[derive(Clone)]
+struct Qualified {
+    party: Text,
+    name: Text,
+    role: Role,
+    via: Texts,
+    /// The upstream's own customer party: it becomes the `as` party.
+    customer_part: bool,
+    /// Whether it is in the matrix's parties yet.
+    listed: bool,
+}
+
+impl<'a> Up<'a> {
+    fn new(
+        m: &'a Model,
+        name: &'a str,
+        matrix: Arc<Matrix>,
+        model: &'a Model,
+        parts_only: bool,
+    ) -> Up<'a> {
+        let as_party = m.as_party(name);
+        let as_holder = match m.parties.get(as_party) {
+            Some(p) => (Text::from(as_party), Text::from(p.name.as_str()), p.role),
+            None => (Text::from(as_party), Text::from(as_party), Role::Provider),
+        };
+        let stands_for = m
+            .areas
+            .keys()
+            .map(|a| {
+                m.stands_for(a, name)
+                    .filter_map(|u| model.areas.get_index_of(u))
+                    .collect()
+            })
+            .collect();
+        let offerings = model
+            .offerings
+            .keys()
+            .enumerate()
+            .map(|(i, o)| (o.as_str(), i))
+            .collect();
+        Up {
+            name,
+            matrix,
+            model,
+            as_holder,
+            stands_for,
+            offerings,
+            parties: FxHashMap::default(),
+            practices: FxHashMap::default(),
+            evidence: FxHashMap::default(),
+            practice_lists: FxHashMap::default(),
+            evidence_lists: FxHashMap::default(),
+            parts_only,
+        }
+    }
+
+    /// Expands this upstream in one cell: its holders of every area that
+    /// area `area` (by index) stands for, in the upstream offering we consume.
     fn inherit(
         &mut self,
-        upstreams: &mut Upstreams<'a>,
-        id: ModelId,
-        m: &Model,
         matrix: &mut Matrix,
-        area: &str,
-        upstream: &'a str,
+        area: usize,
         upstream_offering: &str,
         how: Inherit<'_>,
         holders: &mut Vec<ResolvedHolder>,
     ) {
-        let Some((up, up_model)) = self.upstream(upstreams, id, upstream) else {
+        let Some(&offering) = self.offerings.get(upstream_offering) else {
             return;
         };
-        let Some(offering) = up.offering_of(up_model, upstream_offering) else {
+        let up = Arc::clone(&self.matrix);
+        let Some(offering) = up.offerings.get(offering) else {
             return;
         };
-        let as_party = m.as_party(upstream);
-        for up_area in m.stands_for(area, upstream) {
-            let Some(up_area) = offering.area_of(up_model, up_area) else {
+        for i in 0..self.stands_for[area].len() {
+            let Some(up_area) = offering.areas.get(self.stands_for[area][i]) else {
                 continue;
             };
             for h in &up_area.holders {
-                let is_customer_part = h.via.is_empty()
-                    && up_model
-                        .parties
-                        .get(&h.party)
-                        .is_some_and(|p| p.role == Role::Customer);
-                if matches!(how, Inherit::CustomerPart) && !is_customer_part {
+                let q = self.qualify(h);
+                let parts_only = self.parts_only || matches!(how, Inherit::CustomerPart);
+                if parts_only && !q.customer_part {
                     continue;
                 }
-                let qualify = |ids: &[String]| {
-                    ids.iter()
-                        .map(|i| format!("{upstream}/{i}"))
-                        .collect::<Vec<_>>()
-                };
-                let (practices, evidence) = (qualify(&h.how), qualify(&h.evidence));
-                copy_refs(matrix, &up, h, &practices, &evidence);
-                let mut resolved = if is_customer_part {
-                    let party = m.parties.get(as_party);
+                if !q.customer_part && !q.listed {
+                    self.list(matrix, &q);
+                }
+                let practices = self.practice_list(matrix, &h.how);
+                let evidence = self.evidence_list(matrix, &h.evidence);
+                let cell = matches!(how, Inherit::Cell(_));
+                let mut resolved = if q.customer_part {
+                    let (party, name, role) = self.as_holder.clone();
                     ResolvedHolder {
-                        party: as_party.to_string(),
-                        name: party.map_or_else(|| as_party.to_string(), |p| p.name.clone()),
-                        role: party.map_or(Role::Provider, |p| p.role),
+                        party,
+                        name,
+                        role,
                         // Folded into a party's own holding, the upstream's
                         // scope and note would read as this model's.
-                        scope: h.scope.clone().filter(|_| matches!(how, Inherit::Cell(_))),
+                        scope: h.scope.clone().filter(|_| cell),
                         duties: h.duties.clone(),
                         how: practices,
                         evidence,
-                        note: h.note.clone().filter(|_| matches!(how, Inherit::Cell(_))),
-                        via: Vec::new(),
+                        note: h.note.clone().filter(|_| cell),
+                        via: Texts::default(),
                     }
                 } else {
-                    let mut via = Vec::with_capacity(1 + h.via.len());
-                    via.push(upstream.to_string());
-                    via.extend(h.via.iter().cloned());
                     ResolvedHolder {
-                        party: format!("{upstream}/{}", h.party),
-                        name: h.name.clone(),
-                        role: h.role,
+                        party: q.party,
+                        name: q.name,
+                        role: q.role,
                         scope: h.scope.clone(),
                         duties: h.duties.clone(),
                         how: practices,
                         evidence,
                         note: h.note.clone(),
-                        via,
+                        via: q.via,
                     }
                 };
-                if !is_customer_part {
-                    if !matrix.parties.contains_key(&resolved.party) {
-                        let info = PartyInfo {
-                            name: resolved.name.clone(),
-                            role: resolved.role,
-                            via: resolved.via.clone(),
-                        };
-                        matrix.parties.insert(resolved.party.clone(), info);
-                    }
-                    if let Inherit::Cell(Some(a)) = how {
-                        annotate(&mut resolved, a);
-                    }
+                if let (false, Inherit::Cell(Some(a))) = (q.customer_part, how) {
+                    annotate(&mut resolved, a);
                 }
                 merge(holders, resolved, false);
             }
         }
+    }
+
+    /// How upstream holder `h` reads here (worked out once per party).
+    fn qualify(&mut self, h: &ResolvedHolder) -> Qualified {
+        if let Some(q) = self.parties.get(h.party.as_str()) {
+            return q.clone();
+        }
+        let customer_part = h.via.is_empty()
+            && self
+                .model
+                .parties
+                .get(h.party.as_str())
+                .is_some_and(|p| p.role == Role::Customer);
+        let mut via = Vec::with_capacity(1 + h.via.len());
+        via.push(Text::from(self.name));
+        via.extend(h.via.iter().cloned());
+        let q = Qualified {
+            party: Text::from(format!("{}/{}", self.name, h.party)),
+            name: h.name.clone(),
+            role: h.role,
+            via: via.into(),
+            customer_part,
+            listed: false,
+        };
+        self.parties.insert(h.party.clone(), q.clone());
+        q
+    }
+
+    /// Adds an upstream party to the matrix's parties, the first time it holds something.
+    fn list(&mut self, matrix: &mut Matrix, q: &Qualified) {
+        if !matrix.parties.contains_key(q.party.as_str()) {
+            let info = PartyInfo {
+                name: q.name.clone(),
+                role: q.role,
+                via: q.via.clone(),
+            };
+            matrix.parties.insert(q.party.to_string(), info);
+        }
+        for seen in self.parties.values_mut() {
+            if seen.party == q.party {
+                seen.listed = true;
+            }
+        }
+    }
+
+    /// An upstream holder's practices, qualified.
+    fn practice_list(&mut self, matrix: &mut Matrix, list: &Texts) -> Texts {
+        if list.is_empty() {
+            return Texts::default();
+        }
+        let key = list.address();
+        if let Some(q) = self.practice_lists.get(&key) {
+            return q.clone();
+        }
+        let q: Texts = list.iter().map(|p| self.practice(matrix, p)).collect();
+        self.practice_lists.insert(key, q.clone());
+        q
+    }
+
+    /// An upstream holder's evidence, qualified.
+    fn evidence_list(&mut self, matrix: &mut Matrix, list: &Texts) -> Texts {
+        if list.is_empty() {
+            return Texts::default();
+        }
+        let key = list.address();
+        if let Some(q) = self.evidence_lists.get(&key) {
+            return q.clone();
+        }
+        let q: Texts = list.iter().map(|e| self.evidence(matrix, e)).collect();
+        self.evidence_lists.insert(key, q.clone());
+        q
+    }
+
+    /// The qualified id of upstream practice `id`, copied into `matrix` the first time.
+    fn practice(&mut self, matrix: &mut Matrix, id: &Text) -> Text {
+        if let Some(q) = self.practices.get(id.as_str()) {
+            return q.clone();
+        }
+        let q = Text::from(format!("{}/{id}", self.name));
+        if let Some(p) = self.matrix.practices.get(id.as_str()) {
+            matrix
+                .practices
+                .entry(q.to_string())
+                .or_insert_with(|| p.clone());
+        }
+        self.practices.insert(id.clone(), q.clone());
+        q
+    }
+
+    /// The qualified id of upstream evidence `id`, copied into `matrix` the first time.
+    fn evidence(&mut self, matrix: &mut Matrix, id: &Text) -> Text {
+        if let Some(q) = self.evidence.get(id.as_str()) {
+            return q.clone();
+        }
+        let q = Text::from(format!("{}/{id}", self.name));
+        if let Some(e) = self.matrix.evidence.get(id.as_str()) {
+            matrix
+                .evidence
+                .entry(q.to_string())
+                .or_insert_with(|| e.clone());
+        }
+        self.evidence.insert(id.clone(), q.clone());
+        q
     }
 }
 
@@ -423,7 +722,7 @@ fn direct_upstreams(set: &ModelSet, id: ModelId) -> Vec<ModelId> {
     targets
 }
 
-/// What [`Resolver::inherit`] takes from an upstream area.
+/// What [`Up::inherit`] takes from an upstream area.
 #[derive(Clone, Copy)]
 enum Inherit<'h> {
     /// Every holder: the cell names the upstream (with this holding, if any).
@@ -434,47 +733,21 @@ enum Inherit<'h> {
 }
 
 /// Convenience: resolves one model of a set.
-pub fn resolve(set: &ModelSet, id: ModelId) -> Option<Rc<Matrix>> {
+pub fn resolve(set: &ModelSet, id: ModelId) -> Option<Arc<Matrix>> {
     Resolver::new(set).resolve(id)
-}
-
-fn own_holder(id: &str, name: String, role: Role, holding: Option<&Holding>) -> ResolvedHolder {
-    let mut h = ResolvedHolder {
-        party: id.to_string(),
-        name,
-        role,
-        scope: None,
-        duties: Vec::new(),
-        how: Vec::new(),
-        evidence: Vec::new(),
-        note: None,
-        via: Vec::new(),
-    };
-    if let Some(holding) = holding {
-        annotate(&mut h, holding);
-    }
-    h
 }
 
 /// Adds what a holding written in this model says to a resolved holder.
 fn annotate(h: &mut ResolvedHolder, holding: &Holding) {
+    let text = |s: &crate::source::Spanned<String>| Text::from(s.value.as_str());
     if let Some(scope) = &holding.scope {
-        h.scope = Some(scope.value.clone());
+        h.scope = Some(text(scope));
     }
-    h.duties.reserve(holding.duties.len());
-    h.how.reserve(holding.how.len());
-    h.evidence.reserve(holding.evidence.len());
-    extend_unique(
-        &mut h.duties,
-        holding.duties.iter().map(|s| s.value.clone()),
-    );
-    extend_unique(&mut h.how, holding.how.iter().map(|s| s.value.clone()));
-    extend_unique(
-        &mut h.evidence,
-        holding.evidence.iter().map(|s| s.value.clone()),
-    );
+    extend_unique(&mut h.duties, holding.duties.iter().map(text));
+    extend_unique(&mut h.how, holding.how.iter().map(text));
+    extend_unique(&mut h.evidence, holding.evidence.iter().map(text));
     if let Some(note) = &holding.note {
-        h.note = Some(note.clone());
+        h.note = Some(Text::from(note.as_str()));
     }
 }
 
@@ -491,49 +764,40 @@ fn merge(holders: &mut Vec<ResolvedHolder>, new: ResolvedHolder, own: bool) {
         // Two inherited parts with different scopes (the area stands for
         // several upstream areas): keep both.
         (Some(old), Some(scope)) if !old.split("; ").any(|s| s == scope) => {
-            existing.scope = Some(format!("{old}; {scope}"));
+            existing.scope = Some(Text::from(format!("{old}; {scope}")));
         }
         _ => {}
     }
-    extend_unique(&mut existing.duties, new.duties);
-    extend_unique(&mut existing.how, new.how);
-    extend_unique(&mut existing.evidence, new.evidence);
+    merge_list(&mut existing.duties, new.duties);
+    merge_list(&mut existing.how, new.how);
+    merge_list(&mut existing.evidence, new.evidence);
     if existing.note.is_none() {
         existing.note = new.note;
     }
 }
 
-fn extend_unique(list: &mut Vec<String>, items: impl IntoIterator<Item = String>) {
-    for item in items {
-        if !list.contains(&item) {
-            list.push(item);
-        }
+/// [`extend_unique`] for a resolved list, which has no duplicates: shared
+/// rather than copied when `list` is empty.
+fn merge_list(list: &mut Texts, items: Texts) {
+    if list.is_empty() {
+        *list = items;
+    } else {
+        extend_unique(list, items.iter().cloned());
     }
 }
 
-/// Copies the practices and evidence an inherited holder refers to into
-/// this matrix, under their qualified ids (`how` and `evidence`, in the
-/// holder's order).
-fn copy_refs(
-    matrix: &mut Matrix,
-    up: &Matrix,
-    h: &ResolvedHolder,
-    how: &[String],
-    evidence: &[String],
-) {
-    for (p, qualified) in h.how.iter().zip(how) {
-        if let Some(practice) = up.practices.get(p) {
-            if !matrix.practices.contains_key(qualified) {
-                matrix.practices.insert(qualified.clone(), practice.clone());
-            }
+/// Appends the items `list` does not have yet, in order; `list` is
+/// copied only when something is added.
+fn extend_unique(list: &mut Texts, items: impl IntoIterator<Item = Text>) {
+    let mut grown: Option<Vec<Text>> = None;
+    for item in items {
+        let current = grown.as_deref().unwrap_or(list);
+        if !current.contains(&item) {
+            grown.get_or_insert_with(|| list.to_vec()).push(item);
         }
     }
-    for (e, qualified) in h.evidence.iter().zip(evidence) {
-        if let Some(item) = up.evidence.get(e) {
-            if !matrix.evidence.contains_key(qualified) {
-                matrix.evidence.insert(qualified.clone(), item.clone());
-            }
-        }
+    if let Some(grown) = grown {
+        *list = grown.into();
     }
 }
 
@@ -569,8 +833,8 @@ mod tests {
     #[test]
     fn one_resolver_gives_what_fresh_ones_give() {
         let set = chain();
+        assert!(crate::check::check(&set).is_empty());
         let mut resolver = Resolver::new(&set);
-        assert!(crate::check::check_with(&set, &mut resolver).is_empty());
         let root = resolver.resolve(ModelId(0)).unwrap();
         assert_eq!(*root, *resolve(&set, ModelId(0)).unwrap());
         let hosts = root.offerings[0].area("hosts").unwrap();
@@ -581,6 +845,20 @@ mod tests {
             let again = resolver.resolve(ModelId(i)).unwrap();
             assert_eq!(*again, *resolve(&set, ModelId(i)).unwrap());
         }
+    }
+
+    #[test]
+    fn customer_parts_are_the_customer_parts_of_the_whole() {
+        let set = chain();
+        let parts = Resolver::customer_parts(&set).resolve(ModelId(0)).unwrap();
+        let full = resolve(&set, ModelId(0)).unwrap();
+        let data = |m: &Matrix| m.offerings[0].area("data").unwrap().holders.clone();
+        assert_eq!(data(&parts), data(&full));
+        assert_eq!(data(&parts)[0].party, "customer");
+        // `hosts` is held by providers only: no customer part.
+        assert!(parts.offerings[0].area("hosts").unwrap().holders.is_empty());
+        assert!(!full.offerings[0].area("hosts").unwrap().holders.is_empty());
+        assert_eq!(parts.parties.len(), 2, "{:?}", parts.parties.keys());
     }
 
     /// An upstream's customer part in an area claimed without inheriting it
@@ -628,7 +906,7 @@ mod tests {
                     (
                         h.party.as_str(),
                         h.scope.as_deref(),
-                        h.duties.iter().map(String::as_str).collect(),
+                        h.duties.iter().map(Text::as_str).collect(),
                     )
                 })
                 .collect();

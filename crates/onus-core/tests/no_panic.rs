@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 use onus_core::check::check;
 use onus_core::diagnostic::{json, sarif, text, Diagnostic};
 use onus_core::load::{decode, ModelSet};
-use onus_core::resolve::resolve;
+use onus_core::resolve::{resolve, Matrix, Resolver};
 use onus_core::source::{SourceMap, Span};
 use onus_core::syntax::{parse, Syntax};
 use proptest::prelude::*;
@@ -126,6 +126,7 @@ fn pipeline(files: &HashMap<PathBuf, String>, roots: &[PathBuf]) {
     for i in 0..set.models.len() {
         let id = onus_core::load::ModelId(i);
         let matrix = resolve(&set, id);
+        assert_customer_parts(&set, id, matrix.as_deref());
         if !clean {
             continue;
         }
@@ -148,6 +149,32 @@ fn pipeline(files: &HashMap<PathBuf, String>, roots: &[PathBuf]) {
                     set.get(id).path.display()
                 );
             }
+        }
+    }
+}
+
+/// The customer-parts resolver gives exactly the customer part of every
+/// cell that full resolution gives, and nothing else.
+fn assert_customer_parts(set: &ModelSet, id: onus_core::load::ModelId, full: Option<&Matrix>) {
+    let parts = Resolver::customer_parts(set).resolve(id);
+    assert_eq!(parts.is_some(), full.is_some());
+    let (Some(parts), Some(full)) = (parts, full) else {
+        return;
+    };
+    assert_eq!(parts.offerings.len(), full.offerings.len());
+    for (p, f) in parts.offerings.iter().zip(&full.offerings) {
+        assert_eq!(p.areas.len(), f.areas.len());
+        for (pa, fa) in p.areas.iter().zip(&f.areas) {
+            let expected: Vec<_> = fa.customer_part().collect();
+            let got: Vec<_> = pa.holders.iter().collect();
+            assert_eq!(
+                got,
+                expected,
+                "`{}` in `{}` of {}",
+                fa.id,
+                f.id,
+                set.get(id).path.display()
+            );
         }
     }
 }

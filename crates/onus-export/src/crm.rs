@@ -8,6 +8,7 @@ use rust_xlsxwriter::XlsxError;
 use serde_json::{json, Value};
 
 use onus_core::resolve::Matrix;
+use onus_core::text::Text;
 use onus_oscal::crm::{Class, Coverage, Crm, Row};
 
 use crate::render::xlsx::{sheet, workbook};
@@ -159,7 +160,7 @@ fn holders(r: &Row) -> Vec<String> {
 }
 
 /// The practices (or evidence) of every holder of a control, each once, by name.
-fn references(matrix: &Matrix, r: &Row, ids: impl Fn(&Coverage) -> &Vec<String>) -> Vec<String> {
+fn references(matrix: &Matrix, r: &Row, ids: impl Fn(&Coverage) -> &[Text]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for cv in &r.coverage {
         for id in ids(cv) {

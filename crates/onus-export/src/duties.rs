@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use crate::matrix::md_escape;
 use crate::{csv, reference_labels, Format};
 use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
+use onus_core::text::Text;
 
 /// One area a party holds in one offering.
 pub struct Duty<'m> {
@@ -63,11 +64,14 @@ fn to_json(
     offerings: &[&ResolvedOffering],
     duties: &[Duty],
 ) -> Value {
-    let reference = |id: &String| {
-        let (name, url, access) = match (matrix.practices.get(id), matrix.evidence.get(id)) {
+    let reference = |id: &Text| {
+        let (name, url, access) = match (
+            matrix.practices.get(id.as_str()),
+            matrix.evidence.get(id.as_str()),
+        ) {
             (Some(p), _) => (p.name.clone(), p.url.clone(), p.access),
             (None, Some(e)) => (e.name.clone(), e.url.clone(), e.access),
-            _ => (id.clone(), None, Default::default()),
+            _ => (id.to_string(), None, Default::default()),
         };
         json!({ "id": id, "name": name, "url": url, "access": access.as_str() })
     };
@@ -110,18 +114,18 @@ fn csv_rows(matrix: &Matrix, duties: &[Duty]) -> Vec<Vec<String>> {
         let list: Vec<&str> = if d.holder.duties.is_empty() {
             vec![""]
         } else {
-            d.holder.duties.iter().map(String::as_str).collect()
+            d.holder.duties.iter().map(Text::as_str).collect()
         };
         for duty in list {
             rows.push(vec![
                 d.offering.id.clone(),
-                d.area.id.clone(),
-                d.area.name.clone(),
-                d.holder.scope.clone().unwrap_or_default(),
+                d.area.id.to_string(),
+                d.area.name.to_string(),
+                d.holder.scope.as_deref().unwrap_or_default().to_string(),
                 duty.to_string(),
                 reference_labels(matrix, &d.holder.how).join("\n"),
                 reference_labels(matrix, &d.holder.evidence).join("\n"),
-                d.holder.note.clone().unwrap_or_default(),
+                d.holder.note.as_deref().unwrap_or_default().to_string(),
             ]);
         }
     }
@@ -142,8 +146,8 @@ fn table(matrix: &Matrix, duties: &[Duty], width: Option<u16>) -> String {
     for d in duties {
         t.add_row(vec![
             d.offering.name.clone(),
-            d.area.name.clone(),
-            d.holder.scope.clone().unwrap_or_default(),
+            d.area.name.to_string(),
+            d.holder.scope.as_deref().unwrap_or_default().to_string(),
             d.holder
                 .duties
                 .iter()
@@ -186,7 +190,7 @@ fn markdown(
                 "| {} | {} | {} | {} | {} |\n",
                 md_escape(&d.area.name),
                 md_escape(d.holder.scope.as_deref().unwrap_or("")),
-                list(d.holder.duties.clone())
+                list(d.holder.duties.iter().map(Text::to_string).collect())
                     + &d.holder
                         .note
                         .as_ref()

@@ -14,6 +14,7 @@ mod select;
 pub use select::{select_offerings, select_party, SelectError};
 
 use onus_core::resolve::{Matrix, ResolvedHolder};
+use onus_core::text::Text;
 
 /// Formats of the `matrix` and `duties` views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,14 +30,14 @@ pub enum Format {
 
 /// How a holder is shown to people: its name, and where it is inherited from.
 pub fn holder_label(h: &ResolvedHolder) -> String {
-    match h.via.as_slice() {
-        [] => h.name.clone(),
+    match &*h.via {
+        [] => h.name.to_string(),
         via => format!("{} (via {})", h.name, via.join("/")),
     }
 }
 
 /// [`reference_label`] of each id.
-pub fn reference_labels(matrix: &Matrix, ids: &[String]) -> Vec<String> {
+pub fn reference_labels(matrix: &Matrix, ids: &[Text]) -> Vec<String> {
     ids.iter().map(|id| reference_label(matrix, id)).collect()
 }
 

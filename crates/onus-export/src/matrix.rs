@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 
 use crate::{csv, holder_label, Format};
 use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
+use onus_core::text::Text;
 
 pub fn render(matrix: &Matrix, offerings: &[&ResolvedOffering], format: Format) -> String {
     match format {
@@ -67,12 +68,12 @@ fn csv_rows(offerings: &[&ResolvedOffering]) -> Vec<Vec<String>> {
             for h in &a.holders {
                 rows.push(vec![
                     o.id.clone(),
-                    a.id.clone(),
-                    a.name.clone(),
-                    h.party.clone(),
-                    h.name.clone(),
+                    a.id.to_string(),
+                    a.name.to_string(),
+                    h.party.to_string(),
+                    h.name.to_string(),
                     h.role.as_str().to_string(),
-                    h.scope.clone().unwrap_or_default(),
+                    h.scope.as_deref().unwrap_or_default().to_string(),
                     // One item per line: a duty may itself contain "; ".
                     h.duties.join("\n"),
                     h.how.join("\n"),
@@ -110,7 +111,7 @@ fn rows(offerings: &[&ResolvedOffering]) -> Vec<(Option<String>, usize)> {
     for (i, a) in first.areas.iter().enumerate() {
         if a.group.is_some() && a.group.as_deref() != group {
             group = a.group.as_deref();
-            out.push((a.group.clone(), i));
+            out.push((a.group.as_ref().map(Text::to_string), i));
         }
         out.push((None, i));
     }

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use calamine::{Data, Reader, Xlsx};
 use onus_core::check::check;
@@ -34,14 +34,14 @@ fn examples() -> Vec<(String, PathBuf)> {
     out
 }
 
-fn load(path: &Path) -> Rc<Matrix> {
+fn load(path: &Path) -> Arc<Matrix> {
     let set = ModelSet::load(&[path.to_path_buf()], &onus_fs::OsFiles).expect("readable model");
     let (errors, _) = diagnostic::counts(&check(&set));
     assert_eq!(errors, 0, "{} has errors", path.display());
     resolve(&set, set.roots[0]).expect("resolved model")
 }
 
-fn example(name: &str) -> Rc<Matrix> {
+fn example(name: &str) -> Arc<Matrix> {
     load(&examples_dir().join(format!("{name}.onus.yaml")))
 }
 
@@ -446,10 +446,10 @@ fn xlsx_reads_back() {
                 let list = if h.duties.is_empty() {
                     vec![String::new()]
                 } else {
-                    h.duties.clone()
+                    h.duties.iter().map(|d| d.to_string()).collect()
                 };
                 list.into_iter()
-                    .map(move |d| (o.name.clone(), a.name.clone(), d))
+                    .map(move |d| (o.name.clone(), a.name.to_string(), d))
             })
             .collect();
         let found: Vec<(String, String, String)> = (1..duties.height())

@@ -215,7 +215,7 @@ pub struct Crm {
 pub fn frameworks(matrix: &Matrix) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let areas = matrix.offerings.first().map_or(&[][..], |o| &o.areas[..]);
-    for c in areas.iter().flat_map(|a| &a.controls) {
+    for c in areas.iter().flat_map(|a| a.controls.iter()) {
         if !out.contains(&c.framework) {
             out.push(c.framework.clone());
         }
@@ -245,11 +245,13 @@ pub fn build(
                 continue;
             }
             match not_in_baseline.iter_mut().find(|u| u.control == c.control) {
-                Some(u) if !u.areas.contains(&area.id) => u.areas.push(area.id.clone()),
+                Some(u) if !u.areas.iter().any(|a| *a == area.id) => {
+                    u.areas.push(area.id.to_string())
+                }
                 Some(_) => {}
                 None => not_in_baseline.push(Unselected {
                     control: c.control.clone(),
-                    areas: vec![area.id.clone()],
+                    areas: vec![area.id.to_string()],
                 }),
             }
         }
@@ -279,10 +281,10 @@ fn row(offering: &ResolvedOffering, control: ResolvedControl<'_>, framework: &st
         if !mapped {
             continue;
         }
-        areas.push(area.id.clone());
+        areas.push(area.id.to_string());
         coverage.extend(area.holders.iter().map(|h| Coverage {
-            area: area.id.clone(),
-            area_name: area.name.clone(),
+            area: area.id.to_string(),
+            area_name: area.name.to_string(),
             holder: h.clone(),
         }));
     }
@@ -390,11 +392,14 @@ mod tests {
                 name: party.into(),
                 role,
                 scope: None,
-                duties: Vec::new(),
-                how: Vec::new(),
-                evidence: Vec::new(),
+                duties: Default::default(),
+                how: Default::default(),
+                evidence: Default::default(),
                 note: None,
-                via: via.iter().map(|s| s.to_string()).collect(),
+                via: via
+                    .iter()
+                    .map(|s| onus_core::text::Text::from(*s))
+                    .collect(),
             },
         }
     }

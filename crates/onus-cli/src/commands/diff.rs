@@ -1,7 +1,7 @@
 //! `onus diff OLD NEW [--format text|markdown|json] [--fail-on breaking|any]`
 
 use std::process::ExitCode;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use clap::ValueEnum;
 use onus_core::diff::{diff, worst, Class};
@@ -105,7 +105,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
 }
 
 /// One side, resolved: from disk, or from a git revision.
-fn resolved(spec: &Spec) -> Result<Rc<Matrix>, CliError> {
+fn resolved(spec: &Spec) -> Result<Arc<Matrix>, CliError> {
     let label = spec.to_string();
     match spec {
         Spec::Disk(path) => load::resolved_from(path, &OsFiles, &label),

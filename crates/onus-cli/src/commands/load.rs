@@ -2,12 +2,12 @@
 //! with the findings (exit 1) if it has errors.
 
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
-use onus_core::check::check_with;
+use onus_core::check::check;
 use onus_core::diagnostic::{self, text, Diagnostic};
 use onus_core::load::{Files, ModelSet};
-use onus_core::resolve::{Matrix, Resolver};
+use onus_core::resolve::{resolve, Matrix};
 use onus_core::source::SourceMap;
 use onus_fs::OsFiles;
 
@@ -15,19 +15,17 @@ use crate::error::CliError;
 use crate::output;
 
 /// The resolved matrix of the model at `path`, if it has no errors.
-pub fn resolved(path: &Path) -> Result<Rc<Matrix>, CliError> {
+pub fn resolved(path: &Path) -> Result<Arc<Matrix>, CliError> {
     resolved_from(path, &OsFiles, &path.display().to_string())
 }
 
 /// The resolved matrix of the model at `path` read through `files` (the
 /// disk, or a git revision), if it has no errors; `label` names it in
 /// messages (`HEAD~1:models/x.onus.yaml`).
-pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Rc<Matrix>, CliError> {
+pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Arc<Matrix>, CliError> {
     let set = ModelSet::load(&[path.to_path_buf()], files)
         .map_err(|e| CliError::io("read", label, e.error))?;
-    // One resolver for both: checking resolves the upstreams the root needs.
-    let mut resolver = Resolver::new(&set);
-    let found = check_with(&set, &mut resolver);
+    let found = check(&set);
     // `onus check` reads files on disk only: no hint for a git revision.
     let hint = if *label == *path.display().to_string() {
         format!("; run `onus check {label}` for details")
@@ -37,8 +35,7 @@ pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Rc<M
     refuse_errors(found, &set.sources, |errors| {
         format!("{label} has {errors}{hint}")
     })?;
-    resolver
-        .resolve(set.roots[0])
+    resolve(&set, set.roots[0])
         .ok_or_else(|| CliError::Findings(format!("{label} could not be resolved")))
 }
 

@@ -10,7 +10,7 @@
 mod rules;
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -32,7 +32,9 @@ pub struct Context<'a> {
 
 pub struct UpstreamView<'a> {
     pub model: &'a Model,
-    pub matrix: Rc<Matrix>,
+    /// The upstream resolved to its customer parts only
+    /// ([`Resolver::customer_parts`]): each area's holders are its customer part.
+    pub matrix: Arc<Matrix>,
 }
 
 type Rule = fn(&Context, &mut Vec<Diagnostic>);
@@ -79,15 +81,11 @@ const CHAIN_RULES: &[Rule] = &[
 /// Checks every model of the set (roots and upstreams). Findings are
 /// sorted by file and position.
 pub fn check(set: &ModelSet) -> Vec<Diagnostic> {
-    check_with(set, &mut Resolver::new(set))
-}
-
-/// [`check`], resolving upstreams with `resolver`: a caller that resolves
-/// the roots next (`resolver.resolve(root)`) reuses what checking resolved.
-pub fn check_with<'a>(set: &'a ModelSet, resolver: &mut Resolver<'a>) -> Vec<Diagnostic> {
+    // The chain rules read only the upstreams' customer parts.
+    let mut resolver = Resolver::customer_parts(set);
     let mut checker = Checker {
         set,
-        resolver,
+        resolver: &mut resolver,
         done: HashMap::new(),
         diagnostics: Vec::new(),
     };

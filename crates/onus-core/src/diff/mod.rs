@@ -19,7 +19,7 @@ pub mod reword;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Access, Role};
+use crate::model::Access;
 use crate::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
 
 /// What a change means for the customer of the model. Ordered: the worst
@@ -690,10 +690,12 @@ impl<'a> Differ<'a> {
             .iter()
             .filter(|h| !o.holders.iter().any(|x| x.party == h.party))
             .collect();
-        let customer_alone_after = !n.holders.is_empty() && n.holders.iter().all(is_customer);
-        let removed_class =
-            |h: &&ResolvedHolder| classify::holder_removed(is_customer(h), customer_alone_after);
-        let added_class = |h: &&ResolvedHolder| classify::holder_added(is_customer(h));
+        let customer_alone_after =
+            !n.holders.is_empty() && n.holders.iter().all(ResolvedHolder::is_customer_part);
+        let removed_class = |h: &&ResolvedHolder| {
+            classify::holder_removed(h.is_customer_part(), customer_alone_after)
+        };
+        let added_class = |h: &&ResolvedHolder| classify::holder_added(h.is_customer_part());
         if !removed.is_empty() && !added.is_empty() {
             let class = removed
                 .iter()
@@ -751,7 +753,7 @@ impl<'a> Differ<'a> {
             self.push(
                 Change::new(
                     Kind::DutyAdded,
-                    classify::duty_added(is_customer(h)),
+                    classify::duty_added(h.is_customer_part()),
                     format!("new duty for {}: \"{duty}\"", label(h)),
                 )
                 .at(offering, Some(area))
@@ -762,7 +764,7 @@ impl<'a> Differ<'a> {
     }
 
     fn holder(&mut self, at: (Option<&str>, Option<&str>), o: &ResolvedHolder, n: &ResolvedHolder) {
-        let customer = is_customer(n);
+        let customer = n.is_customer_part();
         let who = label(n);
         let base = |kind, class, message| {
             Change::new(kind, class, message)
@@ -894,15 +896,10 @@ impl<'a> Differ<'a> {
     }
 }
 
-/// Whether a holder is the model's own customer-role party.
-fn is_customer(h: &ResolvedHolder) -> bool {
-    h.via.is_empty() && h.role == Role::Customer
-}
-
 /// A holder as people read it: its name, and where it is inherited from.
 fn label(h: &ResolvedHolder) -> String {
-    match h.via.as_slice() {
-        [] => h.name.clone(),
+    match &*h.via {
+        [] => h.name.to_string(),
         via => format!("{} (via {})", h.name, via.join("/")),
     }
 }

@@ -40,12 +40,12 @@ impl Pairing {
 /// Pairs `old` and `new` duties: identical ones first, then the most
 /// similar remaining pairs, greedily (ties go to the earlier duties, so the
 /// result is deterministic).
-pub fn pair(old: &[String], new: &[String]) -> Pairing {
+pub fn pair<S: AsRef<str>>(old: &[S], new: &[S]) -> Pairing {
     let mut out = Pairing::default();
     let mut old_used = vec![false; old.len()];
     let mut new_used = vec![false; new.len()];
     for (j, n) in new.iter().enumerate() {
-        if let Some(i) = (0..old.len()).find(|&i| !old_used[i] && old[i] == *n) {
+        if let Some(i) = (0..old.len()).find(|&i| !old_used[i] && old[i].as_ref() == n.as_ref()) {
             old_used[i] = true;
             new_used[j] = true;
             out.kept.push((i, j));
@@ -54,7 +54,7 @@ pub fn pair(old: &[String], new: &[String]) -> Pairing {
     let mut candidates = Vec::new();
     for (i, o) in old.iter().enumerate().filter(|(i, _)| !old_used[*i]) {
         for (j, n) in new.iter().enumerate().filter(|(j, _)| !new_used[*j]) {
-            let score = similarity(o, n);
+            let score = similarity(o.as_ref(), n.as_ref());
             if score >= PAIR_THRESHOLD {
                 candidates.push((score, i, j));
             }

@@ -11,6 +11,7 @@
 use std::fmt::Write;
 
 use onus_core::resolve::{Matrix, ResolvedHolder, ResolvedOffering};
+use onus_core::text::Text;
 
 use super::svg::xml_escape as esc;
 use super::{
@@ -284,7 +285,7 @@ fn reference_html(matrix: &Matrix, id: &str) -> String {
     }
 }
 
-fn references_html(matrix: &Matrix, ids: &[String]) -> Vec<String> {
+fn references_html(matrix: &Matrix, ids: &[Text]) -> Vec<String> {
     ids.iter().map(|id| reference_html(matrix, id)).collect()
 }
 
@@ -451,7 +452,7 @@ fn checklist(matrix: &Matrix, out: &mut String) {
             let duties: Vec<String> = if h.duties.is_empty() {
                 vec![format!("The whole area: {}", a.name)]
             } else {
-                h.duties.clone()
+                h.duties.iter().map(Text::to_string).collect()
             };
             for (k, d) in duties.iter().enumerate() {
                 let id = format!("check-{}-{}-{}", o.id, a.id, k + 1);

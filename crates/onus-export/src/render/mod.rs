@@ -110,7 +110,7 @@ pub enum Side {
 impl Side {
     pub fn of(h: &ResolvedHolder) -> Side {
         match (h.via.first(), h.role) {
-            (Some(upstream), _) => Side::Upstream(upstream.clone()),
+            (Some(upstream), _) => Side::Upstream(upstream.to_string()),
             (None, Role::Customer) => Side::Customer,
             (None, Role::ThirdParty) => Side::ThirdParty,
             (None, Role::Provider) => Side::Provider,

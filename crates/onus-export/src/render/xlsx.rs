@@ -9,6 +9,7 @@ use rust_xlsxwriter::{
 };
 
 use onus_core::resolve::Matrix;
+use onus_core::text::Text;
 
 use super::{reference, RenderError};
 use crate::{duties, holder_label, reference_labels};
@@ -53,23 +54,23 @@ pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
         for a in &o.areas {
             for h in &a.holders {
                 rows.push(vec![
-                    a.group.clone().unwrap_or_default(),
-                    a.name.clone(),
+                    a.group.as_ref().map(Text::to_string).unwrap_or_default(),
+                    a.name.to_string(),
                     a.split().to_string(),
                     holder_label(h),
                     h.role.as_str().to_string(),
                     h.via.join("/"),
-                    h.scope.clone().unwrap_or_default(),
+                    h.scope.as_deref().unwrap_or_default().to_string(),
                     h.duties.join("\n"),
                     reference_labels(matrix, &h.how).join("\n"),
                     reference_labels(matrix, &h.evidence).join("\n"),
-                    h.note.clone().unwrap_or_default(),
+                    h.note.as_deref().unwrap_or_default().to_string(),
                 ]);
             }
             if a.holders.is_empty() {
                 let mut row = vec![String::new(); MATRIX_HEADERS.len()];
-                row[0] = a.group.clone().unwrap_or_default();
-                row[1] = a.name.clone();
+                row[0] = a.group.as_deref().unwrap_or_default().to_string();
+                row[1] = a.name.to_string();
                 row[2] = a.split().to_string();
                 row[3] = "Nobody".into();
                 rows.push(row);
@@ -85,13 +86,13 @@ pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
             let list: Vec<&str> = if d.holder.duties.is_empty() {
                 vec![""]
             } else {
-                d.holder.duties.iter().map(String::as_str).collect()
+                d.holder.duties.iter().map(Text::as_str).collect()
             };
             for duty in list {
                 rows.push(vec![
                     d.offering.name.clone(),
-                    d.area.name.clone(),
-                    d.holder.scope.clone().unwrap_or_default(),
+                    d.area.name.to_string(),
+                    d.holder.scope.as_deref().unwrap_or_default().to_string(),
                     duty.to_string(),
                     reference_labels(matrix, &d.holder.how).join("\n"),
                     reference_labels(matrix, &d.holder.evidence).join("\n"),

@@ -45,7 +45,7 @@ pub fn export(input: Input<'_>) -> Value {
                     continue;
                 };
                 let mut frameworks: Vec<&str> = Vec::new();
-                for c in &a.controls {
+                for c in a.controls.iter() {
                     if !frameworks.contains(&c.framework.as_str()) {
                         frameworks.push(&c.framework);
                     }
@@ -112,7 +112,7 @@ pub fn export(input: Input<'_>) -> Value {
                     );
                     implementations.push(Value::Object(ci));
                     push_unique(&mut in_offering, (o.id.clone(), component_uuid.clone()));
-                    push_unique(&mut in_area, (a.id.clone(), component_uuid.clone()));
+                    push_unique(&mut in_area, (a.id.to_string(), component_uuid.clone()));
                 }
             }
         }

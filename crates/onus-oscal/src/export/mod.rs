@@ -31,7 +31,7 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use onus_core::model::{Model, Role};
-use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder};
+use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, Text};
 
 /// The OSCAL version exports declare (the schemas in the shared data are 1.2.1).
 pub const OSCAL_VERSION: &str = "1.2.1";
@@ -341,7 +341,7 @@ impl<'a> Context<'a> {
         if let Some(g) = a.group.as_deref().filter(|g| !g.trim().is_empty()) {
             props.push(prop("group", g));
         }
-        for c in &a.controls {
+        for c in a.controls.iter() {
             props.push(prop("control", &format!("{}:{}", c.framework, c.control)));
         }
         props
@@ -357,7 +357,7 @@ impl<'a> Context<'a> {
                 area.name
             )]
         } else {
-            h.duties.clone()
+            h.duties.iter().map(Text::to_string).collect()
         }
     }
 }
@@ -365,7 +365,7 @@ impl<'a> Context<'a> {
 /// A party's name as exports write it: `Microsoft (via azure)` for one
 /// reached through upstreams, so that an import, which has no upstreams,
 /// still says where it came from.
-pub fn party_label(name: &str, via: &[String]) -> String {
+pub fn party_label(name: &str, via: &[Text]) -> String {
     match via {
         [] => name.to_string(),
         via => format!("{name} (via {})", via.join("/")),

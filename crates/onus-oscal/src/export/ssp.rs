@@ -35,7 +35,7 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
     let framework = o
         .areas
         .iter()
-        .flat_map(|a| &a.controls)
+        .flat_map(|a| a.controls.iter())
         .find(|c| is_token(&c.control))
         .map(|c| c.framework.clone())
         .ok_or_else(|| Error::NothingToExport {

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 use onus_core::check::check;
@@ -28,7 +28,7 @@ pub fn shared(path: &str) -> PathBuf {
 
 /// An example model, checked (no errors) and resolved, with its frameworks.
 pub struct Example {
-    pub matrix: Rc<Matrix>,
+    pub matrix: Arc<Matrix>,
     pub frameworks: Vec<Framework>,
 }
 

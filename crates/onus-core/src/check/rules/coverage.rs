@@ -9,13 +9,14 @@ use indexmap::IndexMap;
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::Span;
+use crate::text::Text;
 
 /// An upstream area nobody claims, gathered over the offerings.
 struct Unclaimed<'a> {
     /// The first `runs-on` that consumes it.
     span: Span,
     offerings: Vec<&'a str>,
-    duties: Vec<String>,
+    duties: Vec<Text>,
 }
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {

@@ -62,14 +62,8 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     let Some(resolved) = up_offering.area_of(up.model, up_area) else {
                         continue;
                     };
-                    let duties: Vec<String> = resolved
-                        .customer_part()
-                        .map(|h| h.duties.clone())
-                        .next()
-                        .into_iter()
-                        .flatten()
-                        .collect();
-                    if resolved.customer_part().next().is_some() {
+                    if let Some(part) = resolved.customer_part().next() {
+                        let duties = &part.duties;
                         let entry = alone
                             .entry(holder.id.span)
                             .or_insert((upstream, Vec::new()));
