@@ -1,50 +1,98 @@
 //! `onus matrix`: who holds each area, per offering.
 
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell, ContentArrangement, Table};
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::{csv, holder_label, Format};
-use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
+use onus_core::resolve::{Matrix, ResolvedArea, ResolvedOffering};
 use onus_core::text::Text;
 
 pub fn render(matrix: &Matrix, offerings: &[&ResolvedOffering], format: Format) -> String {
     match format {
-        Format::Json => {
-            serde_json::to_string_pretty(&to_json(matrix, offerings)).unwrap_or_default() + "\n"
-        }
+        Format::Json => to_json(matrix, offerings),
         Format::Csv => csv::render(&csv_rows(offerings)),
         Format::Markdown => markdown(offerings),
         Format::Table { width } => table(offerings, width),
     }
 }
 
-/// The JSON of FORMAT.md ("Machine-readable output").
-pub fn to_json(matrix: &Matrix, offerings: &[&ResolvedOffering]) -> Value {
-    json!({
-        "model": matrix.model,
-        "offerings": offerings.iter().map(|o| json!({
-            "id": o.id,
-            "name": o.name,
-            "areas": o.areas.iter().map(|a| json!({
-                "id": a.id,
-                "name": a.name,
-                "holders": a.holders.iter().map(holder_json).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        })).collect::<Vec<_>>(),
-    })
+/// The JSON of FORMAT.md ("Machine-readable output"), written straight
+/// from the matrix: a big matrix is millions of values.
+pub fn to_json(matrix: &Matrix, offerings: &[&ResolvedOffering]) -> String {
+    let doc = MatrixJson {
+        model: &matrix.model,
+        offerings: seq(offerings, |o| OfferingJson {
+            id: &o.id,
+            name: &o.name,
+            areas: seq(&o.areas, |a| AreaJson {
+                id: &a.id,
+                name: &a.name,
+                holders: seq(&a.holders, |h| HolderJson {
+                    party: &h.party,
+                    name: &h.name,
+                    role: h.role.as_str(),
+                    scope: h.scope.as_deref(),
+                    duties: &h.duties,
+                    how: &h.how,
+                    evidence: &h.evidence,
+                    via: &h.via,
+                }),
+            }),
+        }),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-fn holder_json(h: &ResolvedHolder) -> Value {
-    json!({
-        "party": h.party,
-        "name": h.name,
-        "role": h.role.as_str(),
-        "scope": h.scope,
-        "duties": h.duties,
-        "how": h.how,
-        "evidence": h.evidence,
-        "via": h.via,
-    })
+#[derive(Serialize)]
+struct MatrixJson<'a, O> {
+    model: &'a str,
+    offerings: O,
+}
+
+#[derive(Serialize)]
+struct OfferingJson<'a, A> {
+    id: &'a str,
+    name: &'a str,
+    areas: A,
+}
+
+#[derive(Serialize)]
+struct AreaJson<'a, H> {
+    id: &'a str,
+    name: &'a str,
+    holders: H,
+}
+
+#[derive(Serialize)]
+struct HolderJson<'a> {
+    party: &'a str,
+    name: &'a str,
+    role: &'static str,
+    scope: Option<&'a str>,
+    duties: &'a [Text],
+    how: &'a [Text],
+    evidence: &'a [Text],
+    via: &'a [Text],
+}
+
+/// A JSON array of `f` of each item, made as it is written.
+struct Seq<'a, T, F>(&'a [T], F);
+
+fn seq<'a, T, J: Serialize>(
+    items: &'a [T],
+    f: impl Fn(&'a T) -> J,
+) -> Seq<'a, T, impl Fn(&'a T) -> J> {
+    Seq(items, f)
+}
+
+impl<'a, T, F, J> Serialize for Seq<'a, T, F>
+where
+    F: Fn(&'a T) -> J,
+    J: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(&self.1))
+    }
 }
 
 fn csv_rows(offerings: &[&ResolvedOffering]) -> Vec<Vec<String>> {
