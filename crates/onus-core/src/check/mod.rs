@@ -28,6 +28,8 @@ pub struct Context<'a> {
     pub upstreams: IndexMap<&'a str, UpstreamView<'a>>,
     /// Whether every upstream loaded without errors (chain rules need it).
     pub chain_ok: bool,
+    /// The upstreams for which [`Context::mapping_broken`] holds.
+    broken_mappings: Vec<&'a str>,
 }
 
 pub struct UpstreamView<'a> {
@@ -45,17 +47,30 @@ impl Context<'_> {
     /// and what they were meant to claim cannot be known, so the chain rules
     /// say nothing more about that upstream.
     pub fn mapping_broken(&self, upstream: &str) -> bool {
-        let up = self.upstreams.get(upstream);
-        self.model.areas.values().any(|a| {
-            a.upstream.iter().any(|(u, list)| {
-                !self.model.upstreams.contains_key(u)
-                    || (u == upstream
-                        && up.is_some_and(|up| {
-                            list.iter().any(|x| !up.model.areas.contains_key(&x.value))
-                        }))
+        self.broken_mappings.contains(&upstream)
+    }
+}
+
+/// The upstreams of `model` whose claims cannot be known ([`Context::mapping_broken`]).
+fn broken_mappings<'a>(
+    model: &'a Model,
+    upstreams: &IndexMap<&'a str, UpstreamView<'a>>,
+) -> Vec<&'a str> {
+    let names = model.upstreams.keys().map(String::as_str);
+    let claims = || model.areas.values().flat_map(|a| &a.upstream);
+    if claims().any(|(u, _)| !model.upstreams.contains_key(u)) {
+        return names.collect();
+    }
+    names
+        .filter(|name| {
+            let Some(up) = upstreams.get(name) else {
+                return false;
+            };
+            claims().any(|(u, list)| {
+                u == name && list.iter().any(|x| !up.model.areas.contains_key(&x.value))
             })
         })
-    }
+        .collect()
 }
 
 /// Rules on a model by itself.
@@ -154,6 +169,7 @@ impl<'a> Checker<'a, '_> {
                 set: self.set,
                 id,
                 model,
+                broken_mappings: broken_mappings(model, &upstreams),
                 upstreams,
                 chain_ok,
             };

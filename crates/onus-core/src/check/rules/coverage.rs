@@ -2,7 +2,7 @@
 //! every upstream area whose cell gives a part to the upstream's customer
 //! is stood for by some area of this model.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use indexmap::IndexMap;
 
@@ -22,8 +22,9 @@ struct Unclaimed<'a> {
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
     let mut unclaimed: IndexMap<(&str, &str), Unclaimed> = IndexMap::new();
-    // Upstream -> the upstream areas some area of this model stands for.
-    let mut claimed: HashMap<&str, HashSet<&str>> = HashMap::new();
+    // Upstream -> whether some area of this model stands for each of its
+    // areas (by index: the upstream offering's areas are in the same order).
+    let mut claimed: HashMap<&str, Vec<bool>> = HashMap::new();
     for (oid, offering) in &m.offerings {
         for (upstream, runs_on) in &offering.runs_on {
             let Some(up) = cx.upstreams.get(upstream.as_str()) else {
@@ -36,16 +37,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             let claimed = claimed.entry(upstream).or_insert_with(|| {
-                m.areas
-                    .keys()
-                    .flat_map(|a| m.stands_for(a, upstream))
-                    .collect()
+                let mut claimed = vec![false; up.model.areas.len()];
+                let ids = m.areas.keys().flat_map(|a| m.stands_for(a, upstream));
+                for i in ids.filter_map(|id| up.model.areas.get_index_of(id)) {
+                    claimed[i] = true;
+                }
+                claimed
             });
-            for up_area in &up_offering.areas {
+            for (i, up_area) in up_offering.areas.iter().enumerate() {
                 if up_area.customer_part().next().is_none() {
                     continue;
                 }
-                if !claimed.contains(up_area.id.as_str()) {
+                if !claimed.get(i).copied().unwrap_or(false) {
                     let entry = unclaimed
                         .entry((upstream.as_str(), up_area.id.as_str()))
                         .or_insert(Unclaimed {

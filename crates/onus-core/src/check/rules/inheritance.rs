@@ -17,9 +17,19 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut alone: IndexMap<Span, (&str, Vec<String>)> = IndexMap::new();
 
     for (area, cell) in &m.responsibilities {
-        if !m.areas.contains_key(area) {
+        let Some(area_def) = m.areas.get(area) else {
+            continue;
+        };
+        let inherits = cell
+            .body
+            .all_holders()
+            .iter()
+            .any(|h| h.list.iter().any(|h| m.upstreams.contains_key(&h.id.value)));
+        if !inherits {
             continue;
         }
+        // Upstream -> whether this area stands for something there.
+        let mut backed_by: Vec<(&str, bool)> = Vec::new();
         for (oid, offering) in &m.offerings {
             let Some(holders) = cell.body.for_offering(oid) else {
                 continue;
@@ -43,9 +53,16 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let Some(up) = cx.upstreams.get(upstream) else {
                     continue;
                 };
-                let backed = match m.areas[area].upstream.get(upstream) {
-                    Some(list) => !list.is_empty(),
-                    None => up.model.areas.contains_key(area),
+                let backed = match backed_by.iter().find(|(u, _)| *u == upstream) {
+                    Some(&(_, backed)) => backed,
+                    None => {
+                        let backed = match area_def.upstream.get(upstream) {
+                            Some(list) => !list.is_empty(),
+                            None => up.model.areas.contains_key(area),
+                        };
+                        backed_by.push((upstream, backed));
+                        backed
+                    }
                 };
                 if !backed && !cx.mapping_broken(upstream) {
                     unbacked.insert(holder.id.span, (area, upstream));
