@@ -86,6 +86,15 @@ impl Node {
     }
 }
 
+/// YAML's two parsers taken apart, for the differential tests and the fuzz
+/// target: `fast` answers only for the subset of YAML it reads (and then as
+/// `slow` does), `slow` (yaml-rust2) for everything. Not an API.
+#[doc(hidden)]
+pub mod yaml_paths {
+    pub use super::yaml::fast::parse as fast;
+    pub use super::yaml::slow;
+}
+
 /// Which syntax a file is written in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Syntax {

@@ -1,5 +1,15 @@
-//! YAML 1.2 (core schema) to [`Node`]s, driven by yaml-rust2's event parser
-//! so every node keeps its position.
+//! YAML 1.2 (core schema) to [`Node`]s, with every node's position.
+//!
+//! Two paths give the same tree. [`slow`] (this file) drives yaml-rust2's
+//! event parser: it reads all of YAML and says what is wrong with a file.
+//! It is also the biggest single cost of checking a big model, so [`parse`]
+//! first tries [`fast`]: a hand-written parser for the subset of YAML that
+//! model files use (block maps and lists, one-line scalars and flow
+//! collections, comments; see its docs). It answers only when the whole text
+//! is in the subset and is valid, with the very tree, values and spans, that
+//! `slow` gives; anything else, errors included, goes through `slow`.
+//! `tests/yaml_fast_path.rs` and the fuzz target `yaml_fast_path` hold the
+//! two to that.
 
 use std::collections::HashMap;
 
@@ -10,7 +20,17 @@ use super::{syntax_error, Node, Value, MAX_DEPTH, MAX_NODES};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
 
+pub(crate) mod fast;
+
 pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>) {
+    match fast::parse(file, text) {
+        Some(root) => (Some(root), Vec::new()),
+        None => slow(file, text),
+    }
+}
+
+/// The yaml-rust2 path, for every text: the tree it could build and the findings.
+pub fn slow(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>) {
     let lines = SourceFile::new("", text);
     // YAML allows a byte order mark at the start of a stream; the parser
     // sees the text after it, and positions on line 1 shift by one character.
@@ -121,25 +141,6 @@ impl Builder<'_> {
         }
         self.stack.push(frame);
     }
-
-    /// End of a scalar that starts at `start`: the value as written if it
-    /// is there verbatim, else the rest of the line.
-    fn scalar_end(&self, start: usize, value: &str, style: TScalarStyle) -> usize {
-        let text = &self.lines.text[start..];
-        let quoted = matches!(
-            style,
-            TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted
-        );
-        let inner = if quoted {
-            &text[1.min(text.len())..]
-        } else {
-            text
-        };
-        if !value.is_empty() && inner.starts_with(value) {
-            return start + value.len() + if quoted { 2 } else { 0 };
-        }
-        start + text.find(['\n', '\r']).unwrap_or(text.len())
-    }
 }
 
 impl MarkedEventReceiver for Builder<'_> {
@@ -174,7 +175,11 @@ impl MarkedEventReceiver for Builder<'_> {
                 }
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let end = self.scalar_end(at, &text, style);
+                let quoted = matches!(
+                    style,
+                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted
+                );
+                let end = scalar_end(&self.lines.text, at, &text, quoted);
                 let as_string =
                     style != TScalarStyle::Plain || tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let value = if as_string {
@@ -259,6 +264,22 @@ impl MarkedEventReceiver for Builder<'_> {
     }
 }
 
+/// End of a scalar that starts at byte `start` of `text` (at its opening
+/// quote if `quoted`): the value as written if it is there verbatim, else
+/// the rest of the line.
+pub(super) fn scalar_end(text: &str, start: usize, value: &str, quoted: bool) -> usize {
+    let text = &text[start..];
+    let inner = if quoted {
+        &text[1.min(text.len())..]
+    } else {
+        text
+    };
+    if !value.is_empty() && inner.starts_with(value) {
+        return start + value.len() + if quoted { 2 } else { 0 };
+    }
+    start + text.find(['\n', '\r']).unwrap_or(text.len())
+}
+
 /// A hint for the parser's messages that say what went wrong but not what to do.
 fn help_for(info: &str) -> Option<String> {
     let help = if info.contains("tab") {
@@ -288,12 +309,17 @@ fn count(node: &Node) -> usize {
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
-fn plain_scalar(text: String) -> Value {
+pub(super) fn plain_scalar(text: String) -> Value {
     match text.as_str() {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
-        t if is_number(t) => Value::Number(text),
+        // Every number starts with one of `0-9+-.`: most scalars are words.
+        t if t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+            && is_number(t) =>
+        {
+            Value::Number(text)
+        }
         _ => Value::String(text),
     }
 }
