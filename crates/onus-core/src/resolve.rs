@@ -20,7 +20,9 @@ use indexmap::IndexMap;
 use rustc_hash::FxHashMap;
 
 use crate::load::{ModelId, ModelSet};
-use crate::model::{Cell, ControlRef, Evidence, Holding, Model, Offering, Practice, Role};
+use crate::model::{
+    Cell, CellBody, ControlRef, Evidence, Holder, Holding, Model, Offering, Practice, Role,
+};
 pub use crate::text::{Text, Texts};
 
 /// The resolved model: who holds what, per offering, across the chain.
@@ -62,14 +64,29 @@ pub struct ResolvedOffering {
     pub areas: Vec<ResolvedArea>,
 }
 
+/// An area in one offering: what the area is (shared by every offering,
+/// and read through this: `area.id`, `area.name`) and who holds it there.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ResolvedArea {
+    pub info: Arc<AreaInfo>,
+    pub holders: Vec<ResolvedHolder>,
+}
+
+/// What an area is, the same in every offering.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AreaInfo {
     pub id: Text,
     pub name: Text,
     pub group: Option<Text>,
     pub description: Option<Text>,
-    pub controls: Arc<[ControlRef]>,
-    pub holders: Vec<ResolvedHolder>,
+    pub controls: Vec<ControlRef>,
+}
+
+impl std::ops::Deref for ResolvedArea {
+    type Target = AreaInfo;
+    fn deref(&self) -> &AreaInfo {
+        &self.info
+    }
 }
 
 /// One effective holder of an area in an offering.
@@ -237,8 +254,19 @@ impl<'a> Resolver<'a> {
         let mut b = Build::new(m);
         // Upstreams are resolved when a cell first needs them.
         let mut ups: Vec<Option<Option<Up<'a>>>> = (0..m.upstreams.len()).map(|_| None).collect();
-        let areas = area_texts(m);
+        let areas = area_infos(m);
         let cells: Vec<Option<&Cell>> = m.areas.keys().map(|a| m.responsibilities.get(a)).collect();
+        // What each holder names, looked up once for a cell that is the
+        // same in every offering (and per offering for the others).
+        let kind = |h: &Holder| b.holder_kind.get(h.id.value.as_str()).copied();
+        let same_kinds: Vec<Vec<Option<Kind>>> = cells
+            .iter()
+            .map(|cell| match cell.map(|c| &c.body) {
+                Some(CellBody::Holders(h)) => h.list.iter().map(kind).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let mut offering_kinds = Vec::new();
         let mut holders = Vec::new();
         // Upstream slot -> whether the cell at hand names it.
         let mut named = vec![false; m.upstreams.len()];
@@ -253,15 +281,23 @@ impl<'a> Resolver<'a> {
                 .collect();
             let runs_on_slot = |slot: usize| runs_on.iter().find(|(s, _)| *s == slot).map(|r| r.1);
             let mut resolved_areas = Vec::with_capacity(m.areas.len());
-            for (index, (template, cell)) in areas.iter().zip(&cells).enumerate() {
+            for (index, (info, cell)) in areas.iter().zip(&cells).enumerate() {
                 let list = cell
                     .and_then(|cell| cell.body.for_offering(oid))
                     .map_or(&[][..], |h| &h.list);
+                let kinds = match cell.map(|c| &c.body) {
+                    Some(CellBody::Holders(_)) => &same_kinds[index],
+                    _ => {
+                        offering_kinds.clear();
+                        offering_kinds.extend(list.iter().map(kind));
+                        &offering_kinds
+                    }
+                };
                 holders.clear();
                 named.fill(false);
-                for holder in list {
-                    match b.holder_kind.get(holder.id.value.as_str()) {
-                        Some(&Kind::Party(p, also_upstream)) => {
+                for (holder, kind) in list.iter().zip(kinds) {
+                    match *kind {
+                        Some(Kind::Party(p, also_upstream)) => {
                             if let Some(slot) = also_upstream {
                                 named[slot] = true;
                             }
@@ -271,7 +307,7 @@ impl<'a> Resolver<'a> {
                             let own = b.own_holder(p, holder.holding.as_ref());
                             merge(&mut holders, own, true);
                         }
-                        Some(&Kind::Upstream(slot)) => {
+                        Some(Kind::Upstream(slot)) => {
                             named[slot] = true;
                             let Some(up_offering) = runs_on_slot(slot) else {
                                 continue;
@@ -314,8 +350,8 @@ impl<'a> Resolver<'a> {
                 let mut exact = Vec::with_capacity(holders.len());
                 exact.append(&mut holders);
                 resolved_areas.push(ResolvedArea {
+                    info: Arc::clone(info),
                     holders: exact,
-                    ..template.clone()
                 });
             }
             b.matrix.offerings.push(ResolvedOffering {
@@ -338,18 +374,18 @@ fn runs_on_pairs(offering: &Offering) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Every area of the model as a resolved area without holders, made once
-/// and shared by the offerings.
-fn area_texts(m: &Model) -> Vec<ResolvedArea> {
+/// Every area of the model, made once and shared by the offerings.
+fn area_infos(m: &Model) -> Vec<Arc<AreaInfo>> {
     m.areas
         .iter()
-        .map(|(id, area)| ResolvedArea {
-            id: Text::from(id.as_str()),
-            name: Text::from(area.name.as_str()),
-            group: area.group.as_deref().map(Text::from),
-            description: area.description.as_deref().map(Text::from),
-            controls: area.controls.iter().map(|c| c.value.clone()).collect(),
-            holders: Vec::new(),
+        .map(|(id, area)| {
+            Arc::new(AreaInfo {
+                id: Text::from(id.as_str()),
+                name: Text::from(area.name.as_str()),
+                group: area.group.as_deref().map(Text::from),
+                description: area.description.as_deref().map(Text::from),
+                controls: area.controls.iter().map(|c| c.value.clone()).collect(),
+            })
         })
         .collect()
 }

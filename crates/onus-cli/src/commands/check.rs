@@ -84,6 +84,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         }
     };
     output::emit(None, out.as_bytes())?;
+    // The process ends here: taking a big model set apart piece by piece
+    // would cost more than the rest of the run after parsing; the system
+    // takes the memory back at once.
+    std::mem::forget(set);
     Ok(if errors > 0 {
         ExitCode::from(FINDINGS)
     } else {
