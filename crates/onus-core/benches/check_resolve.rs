@@ -10,7 +10,8 @@
 //! (the whole chain, fully: checking resolved only the upstreams' customer
 //! parts), `total` their sum.
 //!
-//! - `ONUS_BENCH_SIZES=100x5x1,2000x20x5` picks the sizes (areas x offerings x models).
+//! - `ONUS_BENCH_SIZES=100x5x1,2000x20x5` picks the sizes (areas x offerings x models;
+//!   `2000x20x5/inherit` for the chain where every cell inherits).
 //! - `ONUS_BENCH_WRITE=DIR` writes the files of one chain (`ONUS_BENCH_SIZE`,
 //!   default 2000x20x5) into DIR and exits, for `scripts/bench-core.sh`.
 
@@ -27,7 +28,14 @@ use onus_core::source::FileId;
 use onus_core::syntax::{parse, Syntax};
 use synthetic::Size;
 
-const SIZES: &[&str] = &["100x5x1", "500x10x3", "1000x20x5", "2000x20x5", "4000x20x5"];
+const SIZES: &[&str] = &[
+    "100x5x1",
+    "500x10x3",
+    "1000x20x5",
+    "2000x20x5",
+    "4000x20x5",
+    "2000x20x5/inherit",
+];
 
 fn main() {
     if let Ok(dir) = std::env::var("ONUS_BENCH_WRITE") {
@@ -40,7 +48,7 @@ fn main() {
         Err(_) => SIZES.iter().map(|s| size_of(s)).collect(),
     };
     println!(
-        "{:>12} {:>7} {:>7} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7}",
+        "{:>18} {:>7} {:>7} {:>4} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>7}",
         "size",
         "cells",
         "text KB",
@@ -145,8 +153,8 @@ fn bench(size: Size) {
     }
     let (parse_m, load_m, total_m) = (median(parse_t), median(load_t), median(total_t));
     println!(
-        "{:>12} {:>7} {:>7} {:>4} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>9.2} {:>8.0} {:>7.2}",
-        format!("{}x{}x{}", size.areas, size.offerings, size.models),
+        "{:>18} {:>7} {:>7} {:>4} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>9.2} {:>8.0} {:>7.2}",
+        size.to_string(),
         size.cells(),
         bytes / 1024,
         runs,

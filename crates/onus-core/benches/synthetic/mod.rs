@@ -15,6 +15,11 @@
 //!
 //! The last model has no upstream: there kind 2 is the provider, kind 3 the
 //! provider with duties, and `o-1` of kind 4 the provider.
+//!
+//! The `inherit` shape (`2000x20x5/inherit`) is the worst case for holders
+//! piling up along the chain: every cell of a model with an upstream is of
+//! kind 3, and every cell of the last model of kind 1, so each cell of the
+//! root has one holder per model.
 //! Areas keep the same ids all along the chain, so each stands for the
 //! upstream area of the same id and every upstream customer part is claimed;
 //! offering `o-j` runs on the upstream's `o-j`.
@@ -29,6 +34,18 @@ pub struct Size {
     pub areas: usize,
     pub offerings: usize,
     pub models: usize,
+    /// Every cell inherits (the `inherit` shape).
+    pub inherit: bool,
+}
+
+impl std::fmt::Display for Size {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}x{}x{}", self.areas, self.offerings, self.models)?;
+        if self.inherit {
+            write!(f, "/inherit")?;
+        }
+        Ok(())
+    }
 }
 
 impl Size {
@@ -37,13 +54,19 @@ impl Size {
         self.areas * self.offerings * self.models
     }
 
-    /// `2000x20x5`.
+    /// `2000x20x5`, or `2000x20x5/inherit`.
     pub fn parse(text: &str) -> Option<Size> {
-        let mut parts = text.split('x').map(|p| p.trim().parse::<usize>().ok());
+        let (dims, inherit) = match text.split_once('/') {
+            Some((dims, "inherit")) => (dims, true),
+            Some(_) => return None,
+            None => (text, false),
+        };
+        let mut parts = dims.split('x').map(|p| p.trim().parse::<usize>().ok());
         let size = Size {
             areas: parts.next()??,
             offerings: parts.next()??,
             models: parts.next()??,
+            inherit,
         };
         (parts.next().is_none() && size.areas > 0 && size.offerings >= 3 && size.models > 0)
             .then_some(size)
@@ -119,6 +142,7 @@ pub fn model(size: Size, k: usize) -> String {
     );
     for i in 0..size.areas {
         let kind = match (i + k) % 6 {
+            _ if size.inherit => 1 + 2 * usize::from(has_upstream),
             2 if !has_upstream => 0,
             kind => kind,
         };
