@@ -267,11 +267,13 @@ impl CellBody {
     }
 
     /// Every holder list written in the cell.
-    pub fn all_holders(&self) -> Vec<&Holders> {
-        match self {
-            CellBody::Holders(h) => vec![h],
-            CellBody::PerOffering(cells) => cells.iter().map(|c| &c.holders).collect(),
-        }
+    pub fn all_holders(&self) -> impl Iterator<Item = &Holders> {
+        let (one, per_offering) = match self {
+            CellBody::Holders(h) => (Some(h), &[][..]),
+            CellBody::PerOffering(cells) => (None, cells.as_slice()),
+        };
+        one.into_iter()
+            .chain(per_offering.iter().map(|c| &c.holders))
     }
 }
 

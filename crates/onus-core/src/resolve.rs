@@ -825,11 +825,19 @@ fn merge_list(list: &mut Texts, items: Texts) {
 /// Appends the items `list` does not have yet, in order; `list` is
 /// copied only when something is added.
 fn extend_unique(list: &mut Texts, items: impl IntoIterator<Item = Text>) {
+    let items = items.into_iter();
+    let room = list.len() + items.size_hint().0;
     let mut grown: Option<Vec<Text>> = None;
     for item in items {
         let current = grown.as_deref().unwrap_or(list);
         if !current.contains(&item) {
-            grown.get_or_insert_with(|| list.to_vec()).push(item);
+            grown
+                .get_or_insert_with(|| {
+                    let mut copy = Vec::with_capacity(room);
+                    copy.extend_from_slice(list);
+                    copy
+                })
+                .push(item);
         }
     }
     if let Some(grown) = grown {

@@ -23,7 +23,6 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         let inherits = cell
             .body
             .all_holders()
-            .iter()
             .any(|h| h.list.iter().any(|h| m.upstreams.contains_key(&h.id.value)));
         if !inherits {
             continue;
