@@ -926,6 +926,22 @@ mod tests {
     }
 
     #[test]
+    fn long_and_odd_text() {
+        let long = "x".repeat(3000);
+        for text in [
+            format!("k: {long}\n"),
+            format!("- {long}\n- '{long}'\n"),
+            format!("k: [{long}, \"{long}\"]\n"),
+            format!("{}: 1\n", "k".repeat(900)),
+            "k: a\u{1}b\u{7f}\n".to_string(),
+            "k: a\u{2028}b\u{85}\n".to_string(),
+            "\u{a0}k: v\n".to_string(),
+        ] {
+            fast(&text);
+        }
+    }
+
+    #[test]
     fn gives_up_outside_the_subset() {
         let long_key = format!("{}: 1\n", "k".repeat(1200));
         let deep = format!("k: {}{}\n", "[".repeat(200), "]".repeat(200));

@@ -310,16 +310,17 @@ fn count(node: &Node) -> usize {
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
 pub(super) fn plain_scalar(text: String) -> Value {
+    // Most scalars are words: null and the booleans have five characters
+    // at most, and every number starts with one of `0-9+-.`.
+    let numeric = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.');
+    if text.len() > 5 && !text.starts_with(numeric) {
+        return Value::String(text);
+    }
     match text.as_str() {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
-        // Every number starts with one of `0-9+-.`: most scalars are words.
-        t if t.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
-            && is_number(t) =>
-        {
-            Value::Number(text)
-        }
+        t if t.starts_with(numeric) && is_number(t) => Value::Number(text),
         _ => Value::String(text),
     }
 }
