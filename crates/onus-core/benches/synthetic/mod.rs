@@ -18,8 +18,8 @@
 //!
 //! The `inherit` shape (`2000x20x5/inherit`) is the worst case for holders
 //! piling up along the chain: every cell of a model with an upstream is of
-//! kind 3, and every cell of the last model of kind 1, so each cell of the
-//! root has one holder per model.
+//! kind 3, and every cell of the last model of kind 1 (area 0 the other way
+//! round), so each cell of the root has one holder per model.
 //! Areas keep the same ids all along the chain, so each stands for the
 //! upstream area of the same id and every upstream customer part is claimed;
 //! offering `o-j` runs on the upstream's `o-j`.
@@ -142,7 +142,14 @@ pub fn model(size: Size, k: usize) -> String {
     );
     for i in 0..size.areas {
         let kind = match (i + k) % 6 {
-            _ if size.inherit => 1 + 2 * usize::from(has_upstream),
+            // Area 0 the other way round, so every practice and evidence is used.
+            _ if size.inherit => {
+                if (i == 0) == has_upstream {
+                    1
+                } else {
+                    3
+                }
+            }
             2 if !has_upstream => 0,
             kind => kind,
         };
