@@ -9,6 +9,11 @@ use indexmap::IndexMap;
 
 use crate::source::{FileId, Span, Spanned};
 
+/// The maps of a model, by id, in written order. Hashed with foldhash
+/// (randomly seeded, so a hostile file cannot pick colliding ids): every
+/// check and resolution looks ids up in these, many times per cell.
+pub type Map<V> = IndexMap<String, V, foldhash::fast::RandomState>;
+
 /// The id an offering cell uses for "every other offering".
 pub const DEFAULT_OFFERING: &str = "default";
 
@@ -16,15 +21,15 @@ pub const DEFAULT_OFFERING: &str = "default";
 pub struct Model {
     pub file: FileId,
     pub meta: Meta,
-    pub parties: IndexMap<String, Party>,
-    pub upstreams: IndexMap<String, Upstream>,
-    pub offerings: IndexMap<String, Offering>,
-    pub areas: IndexMap<String, Area>,
-    pub practices: IndexMap<String, Practice>,
-    pub evidence: IndexMap<String, Evidence>,
-    pub frameworks: IndexMap<String, Framework>,
+    pub parties: Map<Party>,
+    pub upstreams: Map<Upstream>,
+    pub offerings: Map<Offering>,
+    pub areas: Map<Area>,
+    pub practices: Map<Practice>,
+    pub evidence: Map<Evidence>,
+    pub frameworks: Map<Framework>,
     /// One cell per area, keyed by area id.
-    pub responsibilities: IndexMap<String, Cell>,
+    pub responsibilities: Map<Cell>,
     /// Ids of entries (of any section) that are declared but could not be
     /// read; already reported, so references to them are not reported again.
     pub broken: Vec<String>,
@@ -137,7 +142,7 @@ pub struct Offering {
     pub description: Option<String>,
     pub url: Option<String>,
     /// Upstream id -> the upstream's offering id this offering consumes.
-    pub runs_on: IndexMap<String, RunsOn>,
+    pub runs_on: Map<RunsOn>,
 }
 
 #[derive(Clone, Debug)]
@@ -154,7 +159,7 @@ pub struct Area {
     pub group: Option<String>,
     pub description: Option<String>,
     /// Upstream id -> the upstream's areas this area stands for (spanned at the upstream id).
-    pub upstream: IndexMap<String, Spanned<Vec<Spanned<String>>>>,
+    pub upstream: Map<Spanned<Vec<Spanned<String>>>>,
     pub controls: Vec<Spanned<ControlRef>>,
 }
 

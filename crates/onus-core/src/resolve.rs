@@ -16,12 +16,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use indexmap::IndexMap;
 use rustc_hash::FxHashMap;
 
 use crate::load::{ModelId, ModelSet};
 use crate::model::{
-    Cell, CellBody, ControlRef, Evidence, Holder, Holding, Model, Offering, Practice, Role,
+    Cell, CellBody, ControlRef, Evidence, Holder, Holding, Map, Model, Offering, Practice, Role,
 };
 pub use crate::text::{Text, Texts};
 
@@ -37,11 +36,11 @@ pub struct Matrix {
     /// Qualified id of the publisher (always a party of the model itself).
     pub publisher: String,
     /// Every party that holds something, and the model's own parties, by qualified id.
-    pub parties: IndexMap<String, PartyInfo>,
+    pub parties: Map<PartyInfo>,
     /// Practices by qualified id.
-    pub practices: IndexMap<String, Practice>,
+    pub practices: Map<Practice>,
     /// Evidence by qualified id.
-    pub evidence: IndexMap<String, Evidence>,
+    pub evidence: Map<Evidence>,
     pub offerings: Vec<ResolvedOffering>,
 }
 

@@ -1,8 +1,6 @@
 //! The document tree to a [`Model`]. Keeps going after a problem: a bad
 //! entry is reported and skipped, so one run shows everything wrong.
 
-use indexmap::IndexMap;
-
 use crate::diagnostic::{suggest, Code, Diagnostic};
 use crate::model::*;
 use crate::source::{FileId, Span, Spanned};
@@ -230,8 +228,8 @@ impl Decoder {
         node: Option<&Node>,
         what: &str,
         mut entry: impl FnMut(&mut Self, &Spanned<String>, &Node) -> Option<T>,
-    ) -> IndexMap<String, T> {
-        let mut out = IndexMap::new();
+    ) -> Map<T> {
+        let mut out = Map::default();
         let Some(node) = node else { return out };
         let Value::Map(entries) = &node.value else {
             self.type_error(node, &format!("`{what}`"), "a map of ids");
@@ -357,7 +355,7 @@ impl Decoder {
             practices,
             evidence,
             frameworks,
-            responsibilities: IndexMap::new(),
+            responsibilities: Map::default(),
             broken: Vec::new(),
         };
         let cells = self.required_section(&top, "responsibilities");
