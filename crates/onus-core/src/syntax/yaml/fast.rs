@@ -1,5 +1,7 @@
 //! The fast path: a hand-written parser for the YAML that model files are
-//! written in, about ten times faster than driving yaml-rust2's events.
+//! written in: on the benchmark chain, `syntax::parse` takes a fifth of the
+//! time it takes through yaml-rust2's events (and most of that fifth goes
+//! to allocating and freeing the tree, which both paths do).
 //!
 //! It answers `Some(root)` only for a text that is wholly in the subset
 //! below and valid, and then the tree is the one [`super::slow`] gives,
@@ -561,6 +563,7 @@ impl Parser<'_> {
     /// Scans a plain scalar at `p` on a line ending at `end`, in block or
     /// flow context; `None` if one cannot start there (or if yaml-rust2
     /// would find fault with it).
+    #[inline(always)]
     fn plain(&self, p: usize, end: usize, flow: bool) -> Option<Stop> {
         let b = self.b;
         let next = b.get(p + 1).copied().filter(|_| p + 1 < end);
