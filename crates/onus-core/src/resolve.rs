@@ -504,14 +504,9 @@ struct Up<'a> {
     offerings: FxHashMap<&'a str, usize>,
     /// Upstream party -> the holder it is here.
     parties: FxHashMap<Text, Qualified>,
-    /// Upstream practice / evidence id -> qualified id.
-    practices: FxHashMap<Text, Text>,
-    evidence: FxHashMap<Text, Text>,
-    /// Upstream list of practices / evidence, by address -> the qualified
-    /// list. Sound because the upstream matrix, and so every list in it,
-    /// lives as long as this: no two lists can share an address meanwhile.
-    practice_lists: FxHashMap<usize, Texts>,
-    evidence_lists: FxHashMap<usize, Texts>,
+    /// Upstream practices and evidence, as qualified here.
+    practices: Refs,
+    evidence: Refs,
     /// Take only customer parts ([`Scope::CustomerParts`]).
     parts_only: bool,
 }
@@ -565,10 +560,8 @@ impl<'a> Up<'a> {
             stands_for,
             offerings,
             parties: FxHashMap::default(),
-            practices: FxHashMap::default(),
-            evidence: FxHashMap::default(),
-            practice_lists: FxHashMap::default(),
-            evidence_lists: FxHashMap::default(),
+            practices: Refs::default(),
+            evidence: Refs::default(),
             parts_only,
         }
     }
@@ -603,8 +596,13 @@ impl<'a> Up<'a> {
                 if !q.customer_part && !q.listed {
                     self.list(matrix, &q);
                 }
-                let practices = self.practice_list(matrix, &h.how);
-                let evidence = self.evidence_list(matrix, &h.evidence);
+                let (name, up) = (self.name, &self.matrix);
+                let practices =
+                    self.practices
+                        .list(name, &up.practices, &mut matrix.practices, &h.how);
+                let evidence =
+                    self.evidence
+                        .list(name, &up.evidence, &mut matrix.evidence, &h.evidence);
                 let cell = matches!(how, Inherit::Cell(_));
                 let mut resolved = if q.customer_part {
                     let (party, name, role) = self.as_holder.clone();
@@ -684,64 +682,60 @@ impl<'a> Up<'a> {
             }
         }
     }
+}
 
-    /// An upstream holder's practices, qualified.
-    fn practice_list(&mut self, matrix: &mut Matrix, list: &Texts) -> Texts {
+/// The ids of one kind of upstream reference (practices, or evidence) as
+/// qualified in the model being resolved.
+#[derive(Default)]
+struct Refs {
+    /// Upstream id -> qualified id.
+    ids: FxHashMap<Text, Text>,
+    /// Upstream list, by address -> the qualified list. Sound because the
+    /// upstream matrix, and so every list in it, lives as long as this: no
+    /// two lists can share an address meanwhile.
+    lists: FxHashMap<usize, Texts>,
+}
+
+impl Refs {
+    /// A list of upstream `upstream`'s ids, qualified; what they refer to in
+    /// `from` is copied into `into` the first time.
+    fn list<T: Clone>(
+        &mut self,
+        upstream: &str,
+        from: &Map<T>,
+        into: &mut Map<T>,
+        list: &Texts,
+    ) -> Texts {
         if list.is_empty() {
             return Texts::default();
         }
         let key = list.address();
-        if let Some(q) = self.practice_lists.get(&key) {
+        if let Some(q) = self.lists.get(&key) {
             return q.clone();
         }
-        let q: Texts = list.iter().map(|p| self.practice(matrix, p)).collect();
-        self.practice_lists.insert(key, q.clone());
+        let q: Texts = list
+            .iter()
+            .map(|id| self.id(upstream, from, into, id))
+            .collect();
+        self.lists.insert(key, q.clone());
         q
     }
 
-    /// An upstream holder's evidence, qualified.
-    fn evidence_list(&mut self, matrix: &mut Matrix, list: &Texts) -> Texts {
-        if list.is_empty() {
-            return Texts::default();
-        }
-        let key = list.address();
-        if let Some(q) = self.evidence_lists.get(&key) {
+    fn id<T: Clone>(
+        &mut self,
+        upstream: &str,
+        from: &Map<T>,
+        into: &mut Map<T>,
+        id: &Text,
+    ) -> Text {
+        if let Some(q) = self.ids.get(id.as_str()) {
             return q.clone();
         }
-        let q: Texts = list.iter().map(|e| self.evidence(matrix, e)).collect();
-        self.evidence_lists.insert(key, q.clone());
-        q
-    }
-
-    /// The qualified id of upstream practice `id`, copied into `matrix` the first time.
-    fn practice(&mut self, matrix: &mut Matrix, id: &Text) -> Text {
-        if let Some(q) = self.practices.get(id.as_str()) {
-            return q.clone();
+        let q = Text::from(format!("{upstream}/{id}"));
+        if let Some(item) = from.get(id.as_str()) {
+            into.entry(q.to_string()).or_insert_with(|| item.clone());
         }
-        let q = Text::from(format!("{}/{id}", self.name));
-        if let Some(p) = self.matrix.practices.get(id.as_str()) {
-            matrix
-                .practices
-                .entry(q.to_string())
-                .or_insert_with(|| p.clone());
-        }
-        self.practices.insert(id.clone(), q.clone());
-        q
-    }
-
-    /// The qualified id of upstream evidence `id`, copied into `matrix` the first time.
-    fn evidence(&mut self, matrix: &mut Matrix, id: &Text) -> Text {
-        if let Some(q) = self.evidence.get(id.as_str()) {
-            return q.clone();
-        }
-        let q = Text::from(format!("{}/{id}", self.name));
-        if let Some(e) = self.matrix.evidence.get(id.as_str()) {
-            matrix
-                .evidence
-                .entry(q.to_string())
-                .or_insert_with(|| e.clone());
-        }
-        self.evidence.insert(id.clone(), q.clone());
+        self.ids.insert(id.clone(), q.clone());
         q
     }
 }
