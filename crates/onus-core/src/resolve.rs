@@ -161,9 +161,24 @@ impl ResolvedArea {
 }
 
 impl ResolvedHolder {
+    /// How people read the holder: [`party_label`].
+    pub fn label(&self) -> String {
+        party_label(&self.name, &self.via)
+    }
+
     /// Whether this is the model's own customer-role party.
     pub fn is_customer_part(&self) -> bool {
         self.via.is_empty() && self.role == Role::Customer
+    }
+}
+
+/// A party's name as people read it: `Microsoft (via azure)` for one
+/// reached through upstreams, so that it still says where it comes from
+/// where the upstreams are not shown.
+pub fn party_label(name: &str, via: &[Text]) -> String {
+    match via {
+        [] => name.to_string(),
+        via => format!("{name} (via {})", via.join("/")),
     }
 }
 

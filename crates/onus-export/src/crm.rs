@@ -12,7 +12,7 @@ use onus_core::text::Text;
 use onus_oscal::crm::{Class, Coverage, Crm, Row};
 
 use crate::render::xlsx::{sheet, workbook};
-use crate::{csv, holder_label, reference_label, Format};
+use crate::{csv, reference_label, Format};
 
 /// Columns of the CSV and of the workbook's "CRM" sheet.
 pub const HEADERS: [&str; 13] = [
@@ -119,7 +119,7 @@ pub fn rows(matrix: &Matrix, crms: &[Crm]) -> Vec<Vec<String>> {
                         cv.holder
                             .duties
                             .iter()
-                            .map(move |d| format!("{}: {d}", holder_label(&cv.holder)))
+                            .map(move |d| format!("{}: {d}", cv.holder.label()))
                     })
                     .collect::<Vec<_>>()
                     .join("; "),
@@ -151,7 +151,7 @@ fn origination(r: &Row) -> String {
 fn holders(r: &Row) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for cv in &r.coverage {
-        let label = holder_label(&cv.holder);
+        let label = cv.holder.label();
         if !out.contains(&label) {
             out.push(label);
         }
@@ -185,7 +185,7 @@ fn coverage_lines(matrix: &Matrix, r: &Row) -> Vec<String> {
     }
     let mut lines = Vec::new();
     for cv in &r.coverage {
-        let mut head = format!("{} — {}", holder_label(&cv.holder), cv.area_name);
+        let mut head = format!("{} — {}", cv.holder.label(), cv.area_name);
         if let Some(scope) = &cv.holder.scope {
             head.push_str(&format!(" [{scope}]"));
         }

@@ -13,7 +13,7 @@ mod select;
 
 pub use select::{select_offerings, select_party, SelectError};
 
-use onus_core::resolve::{Matrix, ResolvedHolder};
+use onus_core::resolve::Matrix;
 use onus_core::text::Text;
 
 /// Formats of the `matrix` and `duties` views.
@@ -26,14 +26,6 @@ pub enum Format {
     Markdown,
     Csv,
     Json,
-}
-
-/// How a holder is shown to people: its name, and where it is inherited from.
-pub fn holder_label(h: &ResolvedHolder) -> String {
-    match &*h.via {
-        [] => h.name.to_string(),
-        via => format!("{} (via {})", h.name, via.join("/")),
-    }
 }
 
 /// [`reference_label`] of each id.

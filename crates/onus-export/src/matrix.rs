@@ -3,7 +3,7 @@
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell, ContentArrangement, Table};
 use serde::Serialize;
 
-use crate::{csv, holder_label, Format};
+use crate::{csv, Format};
 use onus_core::resolve::{Matrix, ResolvedArea, ResolvedOffering};
 use onus_core::text::Text;
 
@@ -142,8 +142,8 @@ fn cell_lines(a: &ResolvedArea) -> Vec<String> {
     a.holders
         .iter()
         .map(|h| match &h.scope {
-            Some(scope) => format!("{} [{scope}]", holder_label(h)),
-            None => holder_label(h),
+            Some(scope) => format!("{} [{scope}]", h.label()),
+            None => h.label(),
         })
         .collect()
 }

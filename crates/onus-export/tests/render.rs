@@ -419,7 +419,7 @@ fn xlsx_reads_back() {
                 for h in &a.holders {
                     assert_eq!(cell(&range, r, 1), a.name);
                     assert_eq!(cell(&range, r, 2), a.split());
-                    assert_eq!(cell(&range, r, 3), onus_export::holder_label(h));
+                    assert_eq!(cell(&range, r, 3), h.label());
                     assert_eq!(cell(&range, r, 6), h.scope.clone().unwrap_or_default());
                     r += 1;
                 }

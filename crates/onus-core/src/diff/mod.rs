@@ -718,7 +718,7 @@ impl<'a> Differ<'a> {
                     Change::new(
                         Kind::HolderRemoved,
                         removed_class(h),
-                        format!("{} no longer holds it", label(h)),
+                        format!("{} no longer holds it", h.label()),
                     )
                     .at(at.0, at.1)
                     .party(&h.party),
@@ -726,8 +726,8 @@ impl<'a> Differ<'a> {
             }
             for h in &added {
                 let message = match &h.scope {
-                    Some(scope) => format!("now also held by {} (scope: {scope})", label(h)),
-                    None => format!("now also held by {}", label(h)),
+                    Some(scope) => format!("now also held by {} (scope: {scope})", h.label()),
+                    None => format!("now also held by {}", h.label()),
                 };
                 self.push(
                     Change::new(Kind::HolderAdded, added_class(h), message)
@@ -754,7 +754,7 @@ impl<'a> Differ<'a> {
                 Change::new(
                     Kind::DutyAdded,
                     classify::duty_added(h.is_customer_part()),
-                    format!("new duty for {}: \"{duty}\"", label(h)),
+                    format!("new duty for {}: \"{duty}\"", h.label()),
                 )
                 .at(offering, Some(area))
                 .party(&h.party)
@@ -765,7 +765,7 @@ impl<'a> Differ<'a> {
 
     fn holder(&mut self, at: (Option<&str>, Option<&str>), o: &ResolvedHolder, n: &ResolvedHolder) {
         let customer = n.is_customer_part();
-        let who = label(n);
+        let who = n.label();
         let base = |kind, class, message| {
             Change::new(kind, class, message)
                 .at(at.0, at.1)
@@ -896,16 +896,8 @@ impl<'a> Differ<'a> {
     }
 }
 
-/// A holder as people read it: its name, and where it is inherited from.
-fn label(h: &ResolvedHolder) -> String {
-    match &*h.via {
-        [] => h.name.to_string(),
-        via => format!("{} (via {})", h.name, via.join("/")),
-    }
-}
-
 fn labels(holders: &[&ResolvedHolder]) -> String {
-    let names: Vec<String> = holders.iter().map(|h| label(h)).collect();
+    let names: Vec<String> = holders.iter().map(|h| h.label()).collect();
     match names.as_slice() {
         [] => "nobody".to_string(),
         [one] => one.clone(),

@@ -18,7 +18,6 @@ use super::{
     area_groups, detailed_areas, holding_parties, party_rows, reference, sides, swatch,
     PartyColumn, Side,
 };
-use crate::holder_label;
 
 /// The whole page.
 pub fn render(matrix: &Matrix) -> String {
@@ -184,7 +183,7 @@ fn badge(h: &ResolvedHolder, sides: &[Side]) -> String {
     format!(
         "<span class=\"badge {}\">{}</span>",
         Side::of(h).class(sides),
-        esc(&holder_label(h))
+        esc(&h.label())
     )
 }
 
@@ -299,13 +298,13 @@ fn by_party(matrix: &Matrix, sides: &[Side], out: &mut String) {
             "<h3 id=\"party-{}\"><span class=\"chip {}\" aria-hidden=\"true\"></span>{}</h3>",
             esc(&party.replace('/', "-")),
             Side::of(first.holder).class(sides),
-            esc(&holder_label(first.holder))
+            esc(&first.holder.label())
         );
         let columns = PartyColumn::for_rows(matrix, &rows);
         let _ = write!(
             out,
             "<div class=\"table-wrap\"><table>\n<caption>What {} does, area by area</caption>\n<thead><tr>",
-            esc(&holder_label(first.holder))
+            esc(&first.holder.label())
         );
         for c in &columns {
             let _ = write!(out, "<th scope=\"col\">{}</th>", c.heading());

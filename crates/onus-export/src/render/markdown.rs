@@ -7,7 +7,7 @@ use onus_core::resolve::{Matrix, ResolvedHolder};
 
 use super::{detailed_areas, holding_parties, party_rows, reference, PartyColumn, Reference};
 use crate::matrix::md_escape;
-use crate::{holder_label, Format};
+use crate::Format;
 
 /// The whole page.
 pub fn render(matrix: &Matrix) -> String {
@@ -89,10 +89,7 @@ fn by_party(matrix: &Matrix, out: &mut String) {
     for party in parties {
         let rows = party_rows(matrix, party);
         let Some(first) = rows.first() else { continue };
-        out.push_str(&format!(
-            "\n### {}\n\n",
-            md_escape(&holder_label(first.holder))
-        ));
+        out.push_str(&format!("\n### {}\n\n", md_escape(&first.holder.label())));
         let columns = PartyColumn::for_rows(matrix, &rows);
         table_head(
             out,
@@ -142,8 +139,7 @@ fn side_by_side(matrix: &Matrix, out: &mut String) {
         section.push('\n');
         let mut head = vec!["Responsibility area".to_string()];
         head.extend(columns.iter().map(|p| {
-            super::party_holder(matrix, p)
-                .map_or_else(|| md_escape(p), |h| md_escape(&holder_label(h)))
+            super::party_holder(matrix, p).map_or_else(|| md_escape(p), |h| md_escape(&h.label()))
         }));
         table_head(
             &mut section,

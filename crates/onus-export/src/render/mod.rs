@@ -432,7 +432,7 @@ pub fn uses(matrix: &Matrix, id: &str) -> Vec<String> {
                 if !(h.how.iter().any(|x| x == id) || h.evidence.iter().any(|x| x == id)) {
                     continue;
                 }
-                let label = crate::holder_label(h);
+                let label = h.label();
                 match found.iter_mut().find(|(p, a, _)| *p == label && *a == i) {
                     Some((_, _, offerings)) => offerings.push(&o.name),
                     None => found.push((label, i, vec![&o.name])),

@@ -15,7 +15,6 @@ use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder};
 
 use super::text_width::{width, wrap};
 use super::{area_groups, sides, swatch, Side};
-use crate::holder_label;
 
 const FONT: &str = "'DejaVu Sans', Verdana, Arial, Helvetica, sans-serif";
 const MARGIN: f64 = 24.0;
@@ -159,7 +158,7 @@ impl<'m> Layout<'m> {
                 .iter()
                 .flat_map(|o| &o.areas)
                 .flat_map(|a| &a.holders)
-                .map(|h| width(&holder_label(h), CELL, false)),
+                .map(|h| width(&h.label(), CELL, false)),
         );
         let widest_head = longest(&mut matrix.offerings.iter().map(|o| width(&o.name, HEAD, true)));
         let count = matrix.offerings.len().max(1) as f64;
@@ -418,7 +417,7 @@ impl<'m> Layout<'m> {
         holders
             .into_iter()
             .map(|h| {
-                let lines = wrap(&holder_label(h), inner, CELL, false);
+                let lines = wrap(&h.label(), inner, CELL, false);
                 Band {
                     height: block_height(lines.len(), CELL) + BAND_PAD,
                     lines,
@@ -517,7 +516,7 @@ impl<'m> Layout<'m> {
         for party in super::holding_parties(self.matrix) {
             if let Some(h) = super::party_holder(self.matrix, party) {
                 if Side::of(h) == *side {
-                    let label = holder_label(h);
+                    let label = h.label();
                     if !names.contains(&label) {
                         names.push(label);
                     }
@@ -563,8 +562,8 @@ fn cell_title(a: &ResolvedArea, offering: &str) -> String {
 
 fn holder_with_scope(h: &ResolvedHolder) -> String {
     match &h.scope {
-        Some(s) => format!("{} ({s})", holder_label(h)),
-        None => holder_label(h),
+        Some(s) => format!("{} ({s})", h.label()),
+        None => h.label(),
     }
 }
 

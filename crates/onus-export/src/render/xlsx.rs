@@ -12,7 +12,7 @@ use onus_core::resolve::Matrix;
 use onus_core::text::Text;
 
 use super::{reference, RenderError};
-use crate::{duties, holder_label, reference_labels};
+use crate::{duties, reference_labels};
 
 /// Names of the fixed sheets (offering sheets must not take them).
 pub const CUSTOMER_DUTIES: &str = "Customer duties";
@@ -57,7 +57,7 @@ pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
                     a.group.as_ref().map(Text::to_string).unwrap_or_default(),
                     a.name.to_string(),
                     a.split().to_string(),
-                    holder_label(h),
+                    h.label(),
                     h.role.as_str().to_string(),
                     h.via.join("/"),
                     h.scope.as_deref().unwrap_or_default().to_string(),

@@ -19,9 +19,9 @@
 use serde_json::{json, Map, Value};
 
 use onus_core::model::Role;
-use onus_core::resolve::{ResolvedArea, ResolvedHolder};
+use onus_core::resolve::{party_label, ResolvedArea, ResolvedHolder};
 
-use super::{line, party_label, prop, Context, Input};
+use super::{line, prop, Context, Input};
 use crate::crm::control_label;
 
 /// The component definition of a resolved model, as OSCAL JSON.

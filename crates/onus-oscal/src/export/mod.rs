@@ -31,7 +31,7 @@ use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use onus_core::model::{Model, Role};
-use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, Text};
+use onus_core::resolve::{party_label, Matrix, ResolvedArea, ResolvedHolder, Text};
 
 /// The OSCAL version exports declare (the schemas in the shared data are 1.2.1).
 pub const OSCAL_VERSION: &str = "1.2.1";
@@ -332,7 +332,7 @@ impl<'a> Context<'a> {
 
     /// A holder's name as exports show it: `Microsoft (via azure)`.
     pub fn label(h: &ResolvedHolder) -> String {
-        party_label(&h.name, &h.via)
+        h.label()
     }
 
     /// The props of an area: its id, group and controls (`FRAMEWORK:ID`).
@@ -359,16 +359,6 @@ impl<'a> Context<'a> {
         } else {
             h.duties.iter().map(Text::to_string).collect()
         }
-    }
-}
-
-/// A party's name as exports write it: `Microsoft (via azure)` for one
-/// reached through upstreams, so that an import, which has no upstreams,
-/// still says where it came from.
-pub fn party_label(name: &str, via: &[Text]) -> String {
-    match via {
-        [] => name.to_string(),
-        via => format!("{name} (via {})", via.join("/")),
     }
 }
 
