@@ -5,11 +5,11 @@
 //! It is also the biggest single cost of checking a big model, so [`parse`]
 //! first tries [`fast`]: a hand-written parser for the subset of YAML that
 //! model files use (block maps and lists, one-line scalars and flow
-//! collections, comments; see its docs). It answers only when the whole text
-//! is in the subset and is valid, with the very tree, values and spans, that
-//! `slow` gives; anything else, errors included, goes through `slow`.
-//! `tests/yaml_fast_path.rs` and the fuzz target `yaml_fast_path` hold the
-//! two to that.
+//! collections, plain block scalars, comments; see its docs). It answers
+//! only when the whole text is in the subset and is valid, with the very
+//! tree, values and spans, that `slow` gives; anything else, errors
+//! included, goes through `slow`. `tests/yaml_fast_path.rs` and the fuzz
+//! target `yaml_fast_path` hold the two to that.
 
 use std::collections::HashMap;
 
