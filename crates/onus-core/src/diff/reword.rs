@@ -76,7 +76,7 @@ pub fn pair<S: AsRef<str>>(old: &[S], new: &[S]) -> Pairing {
 
 /// How alike two texts are, from 0 to 1: the better of the character edit
 /// similarity and the overlap of their significant words (Sørensen–Dice),
-/// both on the [`normalize`]d texts.
+/// both on the normalized texts (`normalize`).
 pub fn similarity(a: &str, b: &str) -> f64 {
     let (a, b) = (normalize(a), normalize(b));
     let chars = strsim::normalized_levenshtein(&a, &b);

@@ -31,6 +31,13 @@ pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>)
 
 /// The yaml-rust2 path, for every text: the tree it could build and the findings.
 pub fn slow(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>) {
+    // yaml-rust2 reads a NUL as the end of the stream: the rest of the file
+    // would be lost without a word.
+    if let Some(at) = text.find('\0') {
+        let d = syntax_error(file, text, at, "a NUL byte, which YAML text cannot hold")
+            .with_help("the file may be binary or damaged: remove the byte");
+        return (None, vec![d]);
+    }
     let lines = SourceFile::new("", text);
     // YAML allows a byte order mark at the start of a stream; the parser
     // sees the text after it, and positions on line 1 shift by one character.
@@ -436,6 +443,7 @@ mod tests {
             ("a: 1\n---\nb: 2\n", "one YAML document"),
             ("a: [1, 2\n", "invalid YAML"),
             ("a: *nope\n", "invalid YAML"),
+            ("a: 1\nb: x\0y\nc: 3\n", "a NUL byte"),
         ] {
             let (root, d) = parse(FileId(0), text);
             assert!(root.is_none(), "{text}");
