@@ -22,6 +22,7 @@ use crate::load::{ModelId, ModelSet};
 use crate::model::{
     Cell, CellBody, ControlRef, Evidence, Holder, Holding, Map, Model, Offering, Practice, Role,
 };
+use crate::source::Spanned;
 pub use crate::text::{Text, Texts};
 
 /// The resolved model: who holds what, per offering, across the chain.
@@ -783,15 +784,28 @@ pub fn resolve(set: &ModelSet, id: ModelId) -> Option<Arc<Matrix>> {
 
 /// Adds what a holding written in this model says to a resolved holder.
 fn annotate(h: &mut ResolvedHolder, holding: &Holding) {
-    let text = |s: &crate::source::Spanned<String>| Text::from(s.value.as_str());
     if let Some(scope) = &holding.scope {
-        h.scope = Some(text(scope));
+        h.scope = Some(Text::from(scope.value.as_str()));
     }
-    extend_unique(&mut h.duties, holding.duties.iter().map(text));
-    extend_unique(&mut h.how, holding.how.iter().map(text));
-    extend_unique(&mut h.evidence, holding.evidence.iter().map(text));
+    add_written(&mut h.duties, &holding.duties);
+    add_written(&mut h.how, &holding.how);
+    add_written(&mut h.evidence, &holding.evidence);
     if let Some(note) = &holding.note {
         h.note = Some(Text::from(note.as_str()));
+    }
+}
+
+/// [`extend_unique`] for a list written in the model: made in one
+/// allocation when `list` is empty and the items are distinct, as they
+/// nearly always are.
+fn add_written(list: &mut Texts, items: &[Spanned<String>]) {
+    let text = |s: &Spanned<String>| Text::from(s.value.as_str());
+    let distinct =
+        || (1..items.len()).all(|i| items[..i].iter().all(|b| b.value != items[i].value));
+    if list.is_empty() && distinct() {
+        *list = items.iter().map(text).collect();
+    } else {
+        extend_unique(list, items.iter().map(text));
     }
 }
 
