@@ -3,7 +3,7 @@
 //! an XLSX workbook. One row per control of the baseline; the controls the
 //! model maps outside the baseline and the counts per class follow.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell};
 use rust_xlsxwriter::XlsxError;
 use serde_json::{json, Value};
 
@@ -12,7 +12,7 @@ use onus_core::text::Text;
 use onus_oscal::crm::{Class, Coverage, Crm, Row};
 
 use crate::render::xlsx::{sheet, workbook};
-use crate::{csv, reference_label, Format};
+use crate::{csv, reference_label, terminal_table, Format};
 
 /// Columns of the CSV and of the workbook's "CRM" sheet.
 pub const HEADERS: [&str; 13] = [
@@ -253,12 +253,7 @@ fn table(matrix: &Matrix, crms: &[Crm], width: Option<u16>) -> String {
         }
         out.push_str(&heading(c));
         out.push('\n');
-        let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-        if let Some(w) = width {
-            t.set_width(w);
-        }
+        let mut t = terminal_table(width);
         t.set_header(
             [
                 "Control",

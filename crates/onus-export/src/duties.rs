@@ -1,10 +1,10 @@
 //! `onus duties`: one party's obligations, per offering.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell};
 use serde_json::{json, Value};
 
 use crate::matrix::md_escape;
-use crate::{csv, reference_labels, Format};
+use crate::{csv, reference_labels, terminal_table, Format};
 use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
 use onus_core::text::Text;
 
@@ -13,6 +13,18 @@ pub struct Duty<'m> {
     pub offering: &'m ResolvedOffering,
     pub area: &'m ResolvedArea,
     pub holder: &'m ResolvedHolder,
+}
+
+impl<'m> Duty<'m> {
+    /// The duty texts, one row each in a sheet: an area held with no
+    /// listed duty still gets one row, with an empty duty.
+    pub fn rows(&self) -> Vec<&'m str> {
+        if self.holder.duties.is_empty() {
+            vec![""]
+        } else {
+            self.holder.duties.iter().map(Text::as_str).collect()
+        }
+    }
 }
 
 /// What `party` holds, offering by offering, in area order.
@@ -111,12 +123,7 @@ fn csv_rows(matrix: &Matrix, duties: &[Duty]) -> Vec<Vec<String>> {
     .map(String::from)
     .to_vec()];
     for d in duties {
-        let list: Vec<&str> = if d.holder.duties.is_empty() {
-            vec![""]
-        } else {
-            d.holder.duties.iter().map(Text::as_str).collect()
-        };
-        for duty in list {
+        for duty in d.rows() {
             rows.push(vec![
                 d.offering.id.clone(),
                 d.area.id.to_string(),
@@ -133,12 +140,7 @@ fn csv_rows(matrix: &Matrix, duties: &[Duty]) -> Vec<Vec<String>> {
 }
 
 fn table(matrix: &Matrix, duties: &[Duty], width: Option<u16>) -> String {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some(w) = width {
-        t.set_width(w);
-    }
+    let mut t = terminal_table(width);
     t.set_header(
         ["Offering", "Area", "Scope", "Duties", "How", "Evidence"]
             .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),

@@ -16,6 +16,18 @@ pub use select::{select_offerings, select_party, SelectError};
 use onus_core::resolve::Matrix;
 use onus_core::text::Text;
 
+/// An empty terminal table in the one style of every view, wrapped to
+/// `width` columns when given.
+fn terminal_table(width: Option<u16>) -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    if let Some(w) = width {
+        t.set_width(w);
+    }
+    t
+}
+
 /// Formats of the `matrix` and `duties` views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {

@@ -1,9 +1,9 @@
 //! `onus matrix`: who holds each area, per offering.
 
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Attribute, Cell, ContentArrangement, Table};
+use comfy_table::{Attribute, Cell};
 use serde::Serialize;
 
-use crate::{csv, Format};
+use crate::{csv, terminal_table, Format};
 use onus_core::resolve::{Matrix, ResolvedArea, ResolvedOffering};
 use onus_core::text::Text;
 
@@ -167,12 +167,7 @@ fn rows(offerings: &[&ResolvedOffering]) -> Vec<(Option<String>, usize)> {
 }
 
 fn table(offerings: &[&ResolvedOffering], width: Option<u16>) -> String {
-    let mut t = Table::new();
-    t.load_preset(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if let Some(w) = width {
-        t.set_width(w);
-    }
+    let mut t = terminal_table(width);
     let mut header = vec![Cell::new("Area").add_attribute(Attribute::Bold)];
     header.extend(
         offerings

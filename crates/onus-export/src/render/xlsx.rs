@@ -83,12 +83,7 @@ pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
     if let Some(customer) = matrix.customer() {
         let offerings: Vec<_> = matrix.offerings.iter().collect();
         for d in duties::of(&offerings, customer) {
-            let list: Vec<&str> = if d.holder.duties.is_empty() {
-                vec![""]
-            } else {
-                d.holder.duties.iter().map(Text::as_str).collect()
-            };
-            for duty in list {
+            for duty in d.rows() {
                 rows.push(vec![
                     d.offering.name.clone(),
                     d.area.name.to_string(),
