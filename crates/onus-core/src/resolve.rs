@@ -255,13 +255,27 @@ impl<'a> Resolver<'a> {
     }
 
     /// Upstream `slot` (its index in `m.upstreams`) of model `id`, resolved.
-    fn upstream(&mut self, id: ModelId, m: &'a Model, slot: usize) -> Option<Up<'a>> {
+    /// `as_holder`: the upstream's `as` party, as a holder of this model.
+    fn upstream(
+        &mut self,
+        id: ModelId,
+        m: &'a Model,
+        slot: usize,
+        as_holder: &Who,
+    ) -> Option<Up<'a>> {
         let (name, _) = m.upstreams.get_index(slot)?;
         let target = (*self.set.get(id).upstreams.get(name)?)?;
         let matrix = self.resolve(target)?;
         let model = self.set.model(target)?;
         let parts_only = self.scope == Scope::CustomerParts;
-        Some(Up::new(m, name, matrix, model, parts_only))
+        Some(Up::new(
+            m,
+            name,
+            matrix,
+            model,
+            as_holder.clone(),
+            parts_only,
+        ))
     }
 
     fn build(&mut self, id: ModelId, m: &'a Model) -> Matrix {
@@ -328,10 +342,12 @@ impl<'a> Resolver<'a> {
                                 continue;
                             };
                             // Only a customer part that lands on this model's customer is one here.
-                            if parts_only && !b.as_customer[slot] {
+                            if parts_only && b.as_holders[slot].2 != Role::Customer {
                                 continue;
                             }
-                            let up = ups[slot].get_or_insert_with(|| self.upstream(id, m, slot));
+                            let up = ups[slot].get_or_insert_with(|| {
+                                self.upstream(id, m, slot, &b.as_holders[slot])
+                            });
                             if let Some(up) = up {
                                 let how = Inherit::Cell(holder.holding.as_ref());
                                 up.inherit(&mut b.matrix, index, up_offering, how, &mut holders);
@@ -344,17 +360,18 @@ impl<'a> Resolver<'a> {
                 // inheriting it is the `as` party's to do: when that party holds
                 // the area, its duties say so.
                 for &(slot, up_offering) in &runs_on {
-                    if named[slot] || (parts_only && !b.as_customer[slot]) {
+                    let as_party = &b.as_holders[slot].0;
+                    if named[slot] || (parts_only && b.as_holders[slot].2 != Role::Customer) {
                         continue;
                     }
-                    let as_party = &b.as_parties[slot];
                     if !holders
                         .iter()
                         .any(|h| h.via.is_empty() && h.party == *as_party)
                     {
                         continue;
                     }
-                    let up = ups[slot].get_or_insert_with(|| self.upstream(id, m, slot));
+                    let up = ups[slot]
+                        .get_or_insert_with(|| self.upstream(id, m, slot, &b.as_holders[slot]));
                     if let Some(up) = up {
                         let how = Inherit::CustomerPart;
                         up.inherit(&mut b.matrix, index, up_offering, how, &mut holders);
@@ -419,12 +436,15 @@ enum Kind {
 struct Build<'a> {
     matrix: Matrix,
     holder_kind: FxHashMap<&'a str, Kind>,
-    /// The model's parties as holders: id, name, role.
-    parties: Vec<(Text, Text, Role)>,
-    /// Upstream slot -> its `as` party, and whether that is the customer.
-    as_parties: Vec<Text>,
-    as_customer: Vec<bool>,
+    /// The model's parties as holders.
+    parties: Vec<Who>,
+    /// Upstream slot -> its `as` party as a holder (a provider under its
+    /// own id if the model lacks it: reported by the checker).
+    as_holders: Vec<Who>,
 }
+
+/// A holder's party id, name and role.
+type Who = (Text, Text, Role);
 
 impl<'a> Build<'a> {
     fn new(m: &'a Model) -> Build<'a> {
@@ -469,18 +489,15 @@ impl<'a> Build<'a> {
             matrix,
             holder_kind,
             parties,
-            as_parties: m
-                .upstreams
-                .keys()
-                .map(|u| Text::from(m.as_party(u)))
-                .collect(),
-            as_customer: m
+            as_holders: m
                 .upstreams
                 .keys()
                 .map(|u| {
-                    m.parties
-                        .get(m.as_party(u))
-                        .is_some_and(|p| p.role == Role::Customer)
+                    let id = m.as_party(u);
+                    match m.parties.get(id) {
+                        Some(p) => (Text::from(id), Text::from(p.name.as_str()), p.role),
+                        None => (Text::from(id), Text::from(id), Role::Provider),
+                    }
                 })
                 .collect(),
         }
@@ -513,7 +530,7 @@ struct Up<'a> {
     matrix: Arc<Matrix>,
     model: &'a Model,
     /// The `as` party, as the holder an upstream customer part becomes.
-    as_holder: (Text, Text, Role),
+    as_holder: Who,
     /// Area of the model (by index) -> the upstream areas it stands for.
     stands_for: Vec<Vec<usize>>,
     /// Upstream offering id -> its index.
@@ -546,13 +563,9 @@ impl<'a> Up<'a> {
         name: &'a str,
         matrix: Arc<Matrix>,
         model: &'a Model,
+        as_holder: Who,
         parts_only: bool,
     ) -> Up<'a> {
-        let as_party = m.as_party(name);
-        let as_holder = match m.parties.get(as_party) {
-            Some(p) => (Text::from(as_party), Text::from(p.name.as_str()), p.role),
-            None => (Text::from(as_party), Text::from(as_party), Role::Provider),
-        };
         let stands_for = m
             .areas
             .keys()
@@ -610,7 +623,7 @@ impl<'a> Up<'a> {
                     continue;
                 }
                 if !q.customer_part && !q.listed {
-                    self.list(matrix, &q);
+                    self.list(matrix, &h.party, &q);
                 }
                 let (name, up) = (self.name, &self.matrix);
                 let practices =
@@ -683,7 +696,7 @@ impl<'a> Up<'a> {
     }
 
     /// Adds an upstream party to the matrix's parties, the first time it holds something.
-    fn list(&mut self, matrix: &mut Matrix, q: &Qualified) {
+    fn list(&mut self, matrix: &mut Matrix, up_party: &Text, q: &Qualified) {
         if !matrix.parties.contains_key(q.party.as_str()) {
             let info = PartyInfo {
                 name: q.name.clone(),
@@ -692,10 +705,8 @@ impl<'a> Up<'a> {
             };
             matrix.parties.insert(q.party.to_string(), info);
         }
-        for seen in self.parties.values_mut() {
-            if seen.party == q.party {
-                seen.listed = true;
-            }
+        if let Some(seen) = self.parties.get_mut(up_party.as_str()) {
+            seen.listed = true;
         }
     }
 }
