@@ -68,18 +68,6 @@ impl From<String> for Text {
     }
 }
 
-impl From<&String> for Text {
-    fn from(s: &String) -> Text {
-        Text(Arc::from(s.as_str()))
-    }
-}
-
-impl From<Text> for String {
-    fn from(t: Text) -> String {
-        t.0.to_string()
-    }
-}
-
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
         *self.0 == *other
