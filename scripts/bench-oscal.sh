@@ -17,11 +17,11 @@
 #   ROUNDS=15             paired trestle/onus rounds
 #   TRESTLE_VERSION=5.2.0 the compliance-trestle release to install ("" = latest)
 #   OSCAL_DATA=...        folder with the NIST files
-#                         (default: ../shared/data/oscal/nist-800-53-rev5 beside the repo)
+#                         (default: data/oscal/nist-800-53-rev5)
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
-data="${OSCAL_DATA:-$root/../shared/data/oscal/nist-800-53-rev5}"
+data="${OSCAL_DATA:-$root/data/oscal/nist-800-53-rev5}"
 data="$(cd "$data" && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 work="$target/bench-oscal"

@@ -20,7 +20,7 @@ use onus_oscal::{load, resolve_against, resolve_owned, Catalog, Profile};
 
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/oscal/nist-800-53-rev5"
+    "/../../data/oscal/nist-800-53-rev5"
 );
 
 /// A piece of work to time.

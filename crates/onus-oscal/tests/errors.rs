@@ -8,7 +8,7 @@ use onus_oscal::{resolve_against, Error, Profile, UnknownId};
 
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/oscal/nist-800-53-rev5"
+    "/../../data/oscal/nist-800-53-rev5"
 );
 
 fn data(file: &str) -> PathBuf {

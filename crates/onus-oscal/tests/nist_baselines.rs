@@ -10,7 +10,7 @@ use onus_oscal::{resolve_against, Catalog, Profile, ResolvedCatalog, Warning};
 
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../../shared/data/oscal/nist-800-53-rev5"
+    "/../../data/oscal/nist-800-53-rev5"
 );
 
 fn data(file: &str) -> PathBuf {
@@ -260,7 +260,7 @@ fn the_full_catalog_round_trips_without_loss() {
 fn resolved_high_is_valid_against_the_oscal_catalog_schema() {
     let schema_path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/oscal/schemas/oscal_catalog_schema.json"
+        "/../../data/oscal/schemas/oscal_catalog_schema.json"
     );
     let schema: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(schema_path).unwrap()).unwrap();

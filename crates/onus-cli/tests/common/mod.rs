@@ -11,10 +11,10 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A file of the shared OSCAL data, which lives beside the repository.
+/// A file of the OSCAL reference data in `data/oscal/`.
 pub fn shared(path: &str) -> String {
     root()
-        .join("../shared/data/oscal")
+        .join("data/oscal")
         .join(path)
         .display()
         .to_string()

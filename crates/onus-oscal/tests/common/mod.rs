@@ -1,5 +1,5 @@
 //! What the export, import and CRM tests share: the bundled examples, the
-//! NIST data in the shared folder, and the official OSCAL schemas.
+//! NIST data in `data/oscal/`, and the official OSCAL schemas.
 
 #![allow(dead_code)]
 
@@ -23,7 +23,7 @@ pub fn root() -> PathBuf {
 }
 
 pub fn shared(path: &str) -> PathBuf {
-    root().join("../shared/data/oscal").join(path)
+    root().join("data/oscal").join(path)
 }
 
 /// An example model, checked (no errors) and resolved, with its frameworks.
