@@ -1,17 +1,17 @@
-//! The YAML fast path against the event parsers it could be replaced by
-//! (issue 10, point 7), on the synthetic chain of `check_resolve`
-//! (default 2000x20x5: `ONUS_BENCH_SIZE`).
+//! The YAML fast path against yaml-rust2, on the synthetic chain of
+//! `check_resolve` (default 2000x20x5: `ONUS_BENCH_SIZE`). Commit 814b3e6
+//! ran saphyr-parser's events here too (docs/benchmarks.md, "YAML: the fast
+//! path against saphyr-parser").
 //!
 //! `cargo bench -p onus-core --bench yaml_parsers` prints the median wall
 //! time of each way of reading every file of the chain:
 //!
 //! - `fast`: `syntax::yaml_paths::fast`, the hand-written parser, to the tree;
 //! - `slow`: `syntax::yaml_paths::slow`, yaml-rust2's events to the same tree;
-//! - `yaml-rust2 events`: yaml-rust2's event stream alone, no tree;
-//! - `saphyr events`: saphyr-parser's event stream alone (with start and
-//!   end spans), no tree: a floor for any tree built on it.
+//! - `yaml-rust2 events`: yaml-rust2's event stream alone, no tree: a floor
+//!   for any tree built on it.
 //!
-//! `ONUS_BENCH_ONLY=fast|slow|yaml-rust2|saphyr|none` runs that one way once
+//! `ONUS_BENCH_ONLY=fast|slow|yaml-rust2|none` runs that one way once
 //! (`none`: only generating the chain), for instruction counts:
 //! `valgrind --tool=callgrind` of each minus `none`.
 
@@ -33,7 +33,6 @@ const WAYS: &[(&str, &str, Way)] = &[
         usize::from(slow(FileId(0), t).0.is_some())
     }),
     ("yaml-rust2", "yaml-rust2 events only", yaml_rust2_events),
-    ("saphyr", "saphyr-parser events only", saphyr_events),
 ];
 
 fn yaml_rust2_events(text: &str) -> usize {
@@ -52,16 +51,6 @@ fn yaml_rust2_events(text: &str) -> usize {
     }
 }
 
-fn saphyr_events(text: &str) -> usize {
-    let mut n = 0;
-    for event in saphyr_parser::Parser::new_from_str(text) {
-        let event = event.unwrap_or_else(|e| panic!("saphyr-parser: {e}"));
-        std::hint::black_box(&event);
-        n += 1;
-    }
-    n
-}
-
 fn main() {
     let size = std::env::var("ONUS_BENCH_SIZE").unwrap_or_else(|_| "2000x20x5".into());
     let size = synthetic::Size::parse(&size).expect("a size such as 2000x20x5");
@@ -72,7 +61,7 @@ fn main() {
             let (_, _, way) = WAYS
                 .iter()
                 .find(|(name, _, _)| *name == only)
-                .expect("ONUS_BENCH_ONLY: fast, slow, yaml-rust2, saphyr or none");
+                .expect("ONUS_BENCH_ONLY: fast, slow, yaml-rust2 or none");
             std::hint::black_box(run(*way));
         }
         return;
