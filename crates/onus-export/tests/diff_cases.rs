@@ -1,6 +1,7 @@
-//! Data-driven tests of `onus_core::diff`: each `tests/diff/*.case` file
-//! takes the example models of the repository, applies textual edits, and
-//! states the exact changes expected between the two versions.
+//! Data-driven tests of `onus diff`: each `tests/diff/*.case` file takes
+//! the example models of the repository, applies textual edits, and states
+//! the exact changes expected between the two versions, as found and
+//! classified by `onus_core::diff` and worded by `onus_export::diff::message`.
 //!
 //! A case file:
 //!
@@ -21,7 +22,7 @@
 //! `<<<< all` replaces every occurrence (at least one). The expected line is
 //! `CLASS KIND OFFERING/AREA: MESSAGE`, `-` standing for no offering or area.
 //! Both versions must load without errors. Adding a case is adding a file;
-//! `UPDATE_EXPECT=1 cargo test --test diff_cases` rewrites the `expect:`
+//! `UPDATE_EXPECT=1 cargo test -p onus-export --test diff_cases` rewrites the `expect:`
 //! sections from what the code finds (review the result with `git diff`).
 
 use std::collections::HashMap;
@@ -32,6 +33,7 @@ use onus_core::check::check;
 use onus_core::diff::{diff, Change};
 use onus_core::load::ModelSet;
 use onus_core::resolve::{resolve, Matrix};
+use onus_export::diff::Wording;
 
 struct Case {
     model: String,
@@ -144,14 +146,14 @@ fn resolved(files: &HashMap<PathBuf, String>, model: &str, side: &str) -> Result
 }
 
 /// One change as a line of an `expect:` section.
-pub fn line(c: &Change) -> String {
+fn line(c: &Change, wording: &Wording) -> String {
     format!(
         "{} {} {}/{}: {}",
         c.class.as_str(),
         c.kind.as_str(),
         c.offering.as_deref().unwrap_or("-"),
         c.area.as_deref().unwrap_or("-"),
-        c.message
+        wording.message(c)
     )
 }
 
@@ -173,7 +175,8 @@ fn run(case: &Case) -> Result<Vec<String>, String> {
     }
     let old = resolved(&old_files, &case.model, "old")?;
     let new = resolved(&new_files, &case.model, "new")?;
-    Ok(diff(&old, &new).iter().map(line).collect())
+    let wording = Wording::new(&old, &new);
+    Ok(diff(&old, &new).iter().map(|c| line(c, &wording)).collect())
 }
 
 #[test]

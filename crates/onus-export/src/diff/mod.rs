@@ -1,12 +1,16 @@
 //! `onus diff`: the changes between two versions of a model
 //! ([`onus_core::diff`]) as terminal text, a Markdown changelog a provider
-//! can publish, or JSON for tools (documented in `docs/diff.md`).
+//! can publish, or JSON for tools (documented in `docs/diff.md`), each
+//! change in the words of [`message`].
+
+pub mod message;
 
 use std::fmt::Write;
 
 use serde_json::{json, Value};
 
 use crate::matrix::md_escape;
+pub use message::Wording;
 use onus_core::diff::{counts, Change, Class, Kind};
 use onus_core::resolve::Matrix;
 
@@ -44,6 +48,8 @@ pub fn render(old: Version, new: Version, changes: &[Change], format: DiffFormat
 /// The JSON of `docs/diff.md`.
 pub fn to_json(old: Version, new: Version, changes: &[Change]) -> Value {
     let [cosmetic, notable, breaking] = counts(changes);
+    let wording = Wording::new(old.matrix, new.matrix);
+    let value = |v: &Option<onus_core::diff::Value>| v.as_ref().map(|v| v.joined());
     let version = |v: Version| {
         json!({
             "source": v.source,
@@ -63,9 +69,9 @@ pub fn to_json(old: Version, new: Version, changes: &[Change]) -> Value {
             "party": c.party,
             "reference": c.reference,
             "field": c.field,
-            "before": c.before,
-            "after": c.after,
-            "message": c.message,
+            "before": value(&c.before),
+            "after": value(&c.after),
+            "message": wording.message(c),
         })).collect::<Vec<_>>(),
     })
 }
@@ -106,6 +112,7 @@ fn text(old: Version, new: Version, changes: &[Change], color: bool) -> String {
             summary(changes)
         }
     );
+    let wording = Wording::new(old.matrix, new.matrix);
     let mut current = None;
     for c in changes {
         let here = location(c);
@@ -119,7 +126,7 @@ fn text(old: Version, new: Version, changes: &[Change], color: bool) -> String {
             Class::Notable => "33",
             Class::Cosmetic => "2",
         };
-        let _ = writeln!(out, "  {}  {}", paint(code, &class), c.message);
+        let _ = writeln!(out, "  {}  {}", paint(code, &class), wording.message(c));
     }
     out
 }
@@ -174,6 +181,7 @@ fn markdown(old: Version, new: Version, changes: &[Change]) -> String {
         return out;
     }
     let _ = writeln!(out, "{}.", summary(changes));
+    let wording = Wording::new(o, n);
     for (class, heading, intro) in [
         (
             Class::Breaking,
@@ -198,7 +206,7 @@ fn markdown(old: Version, new: Version, changes: &[Change]) -> String {
         let _ = write!(out, "\n## {heading}\n\n{intro}\n\n");
         for c in of_class {
             // A message that ends in a quoted sentence has its full stop already.
-            let message = md_escape(&c.message);
+            let message = md_escape(&wording.message(c));
             let stop = if message.ends_with(".\"") || message.ends_with('.') { "" } else { "." };
             let _ = writeln!(out, "- **{}**: {message}{stop}", md_escape(&place(o, n, c)));
         }
