@@ -1,5 +1,5 @@
 //! The loaded model: what a `.onus.yaml` file says, with the span of every
-//! key and value, in the order it was written. See `FORMAT.md`.
+//! key and value, in the order it was written. See `docs/format.md`.
 //!
 //! These types hold what was *written*; [`crate::resolve`] turns them into
 //! who *effectively* holds what. A `Model` may still break rules (unknown

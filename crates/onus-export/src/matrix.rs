@@ -16,7 +16,7 @@ pub fn render(matrix: &Matrix, offerings: &[&ResolvedOffering], format: Format) 
     }
 }
 
-/// The JSON of FORMAT.md ("Machine-readable output"), written straight
+/// The JSON of docs/format.md ("Machine-readable output"), written straight
 /// from the matrix: a big matrix is millions of values.
 pub fn to_json(matrix: &Matrix, offerings: &[&ResolvedOffering]) -> String {
     let doc = MatrixJson {
