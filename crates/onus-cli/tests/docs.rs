@@ -197,7 +197,7 @@ fn completions_are_generated_for_each_shell() {
         let script = stdout(&o);
         assert!(script.contains(marker), "{shell}: no `{marker}`");
         assert!(
-            script.contains("render") && script.contains("force"),
+            script.contains("render") && script.contains("show-via"),
             "{shell}: subcommands and options missing"
         );
     }
