@@ -196,7 +196,7 @@ fn bad_usage_exits_2_with_a_suggestion() {
         stderr(&o)
     );
 
-    let o = onus(&["check", "docs"]);
+    let o = onus(&["check", "scripts"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no model files"), "{}", stderr(&o));
 
