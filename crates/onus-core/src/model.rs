@@ -314,6 +314,11 @@ pub struct Holding {
     /// Evidence ids.
     pub evidence: Vec<Spanned<String>>,
     pub note: Option<String>,
+    /// Upstream ids whose customer duties, carried to this holder (the
+    /// upstream's `as` party) in an area that stands for the upstream's
+    /// without inheriting it, these `duties` say in this model's words:
+    /// the upstream's wording is not added.
+    pub rewords: Vec<Spanned<String>>,
 }
 
 impl Holding {
