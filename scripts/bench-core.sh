@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 size=${SIZE:-2000x20x5}
 runs=${RUNS:-11}
 target=${CARGO_TARGET_DIR:-target}
-onus="$target/release/onus"
+onus="$target/profiling/onus"   # the `profiling` profile: release with line tables
 gnu_time=/usr/bin/time
 if ! "$gnu_time" -f %M true >/dev/null 2>&1; then
     echo "GNU time is missing at $gnu_time: apt-get install -y time" >&2
@@ -27,11 +27,11 @@ echo "cpus: $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 
-cargo build --release -q -p onus-cli
+cargo build --profile profiling -q -p onus-cli
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 ONUS_BENCH_WRITE="$dir" ONUS_BENCH_SIZE="$size" \
-    cargo bench -q -p onus-core --bench check_resolve 2>&1 | grep -v '^$' || true
+    cargo bench --profile profiling -q -p onus-core --bench check_resolve 2>&1 | grep -v '^$' || true
 root="$dir/model-0.onus.yaml"
 echo "files: $(ls "$dir" | wc -l), $(cat "$dir"/* | wc -c) bytes"
 echo
@@ -69,6 +69,6 @@ measure "onus check examples/ (5 real models)" "$onus" check examples
 echo
 
 if [[ -z ${SKIP_CARGO_BENCH:-} ]]; then
-    echo "== in process (cargo bench -p onus-core --bench check_resolve)"
-    cargo bench -q -p onus-core --bench check_resolve 2>&1 | grep -v '^$'
+    echo "== in process (cargo bench --profile profiling -p onus-core --bench check_resolve)"
+    cargo bench --profile profiling -q -p onus-core --bench check_resolve 2>&1 | grep -v '^$'
 fi

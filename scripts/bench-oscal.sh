@@ -43,8 +43,8 @@ echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 
 # --- onus -----------------------------------------------------------------------
 echo
-echo "== onus (cargo bench -p onus-oscal --bench resolve)"
-bench_bin="$(cd "$root" && cargo bench -p onus-oscal --bench resolve --no-run --message-format=json 2>/dev/null |
+echo "== onus (cargo bench --profile profiling -p onus-oscal --bench resolve)"
+bench_bin="$(cd "$root" && cargo bench --profile profiling -p onus-oscal --bench resolve --no-run --message-format=json 2>/dev/null |
     python3 -c '
 import json, sys
 for line in sys.stdin:

@@ -196,7 +196,7 @@ fn bad_usage_exits_2_with_a_suggestion() {
         stderr(&o)
     );
 
-    let o = onus(&["check", "docs"]);
+    let o = onus(&["check", "scripts"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no model files"), "{}", stderr(&o));
 
@@ -249,6 +249,10 @@ fn init_writes_a_model_that_checks() {
     let p = path.to_str().unwrap();
     let o = onus(&["init", p]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The header names the file written and the docs to read next.
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with(&format!("# {p}: ")), "{text}");
+    assert!(text.contains("docs/format.md") && text.contains("docs/tutorial.md"));
     let o = onus(&["check", p]);
     assert_eq!(stdout(&o), "checked 1 model: 0 errors, 0 warnings\n");
     let o = onus(&["init", p]);

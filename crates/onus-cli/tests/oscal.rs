@@ -75,6 +75,14 @@ fn crm_markdown_and_csv() {
     );
     assert!(md.contains("**Mapped but not in the baseline:** sa-11.4 (secure-development)"));
     assert!(md.ends_with("| **total** | **370** |\n"));
+    // Each control is one table row of five cells: a holder's duties are
+    // bullets inside the cell, not lines that would end the row.
+    let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| AC-2 |")).collect();
+    assert_eq!(rows.len(), 1, "{md}");
+    let unescaped_pipes = rows[0].replace("\\|", "").matches('|').count();
+    assert_eq!(unescaped_pipes, 6, "{}", rows[0]);
+    assert!(rows[0].contains("<br>• "), "{}", rows[0]);
+    assert!(!md.contains("<br>  - "), "{md}");
 
     let o = onus(&[
         "crm",

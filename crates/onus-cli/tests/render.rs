@@ -48,7 +48,9 @@ fn stdout_gets_the_same_bytes_as_a_file() {
     let dir = tempfile::tempdir().unwrap();
     for to in ["markdown", "svg", "xlsx"] {
         let out = dir.path().join(to);
+        // The workbook's creation date is the run's: fixed here, so both runs agree.
         let file = onus()
+            .env("SOURCE_DATE_EPOCH", "1796079900")
             .args(["render", "--to", to, "-o"])
             .arg(&out)
             .arg(example("azure"))
@@ -57,6 +59,7 @@ fn stdout_gets_the_same_bytes_as_a_file() {
         assert!(file.status.success());
         // Standard output is a pipe here, so even the binary workbook may go there.
         let piped = onus()
+            .env("SOURCE_DATE_EPOCH", "1796079900")
             .args(["render", "--to", to])
             .arg(example("azure"))
             .output()
@@ -84,4 +87,61 @@ fn bad_usage_exits_2() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no-such-model.onus.yaml"));
+}
+
+#[test]
+fn source_date_epoch_makes_the_workbook_reproducible() {
+    let run = |epoch: &str| {
+        onus()
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .args(["render", "--to", "xlsx"])
+            .arg(example("codat"))
+            .output()
+            .unwrap()
+    };
+    let (a, b, c) = (run("1796079900"), run("1796079900"), run("946684800"));
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    assert_eq!(a.stdout, b.stdout);
+    assert_ne!(a.stdout, c.stdout, "the date is in the workbook");
+    let bad = run("yesterday");
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("SOURCE_DATE_EPOCH is `yesterday`"), "{err}");
+}
+
+#[test]
+fn one_offering_and_names_with_or_without_upstreams() {
+    let md = |extra: &[&str]| {
+        let o = onus()
+            .args(["render", "--to", "markdown"])
+            .args(extra)
+            .arg(example("outsystems"))
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let (code, page, _) = md(&["--offering", "odc"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        page.contains("| Area | OutSystems Developer Cloud |"),
+        "{page}"
+    );
+    assert!(!page.contains("OutSystems 11 Cloud"), "{page}");
+    assert!(
+        page.contains("\n### Amazon Web Services\n") && !page.contains("(via aws)"),
+        "{page}"
+    );
+    let (code, page, _) = md(&["--show-via"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        page.contains("\n### Amazon Web Services (via aws)\n"),
+        "{page}"
+    );
+    let (code, _, err) = md(&["--offering", "od"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("did you mean `odc`?"), "{err}");
 }

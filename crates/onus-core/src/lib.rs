@@ -4,7 +4,7 @@
 //! - [`syntax`]: YAML and JSON to a position-keeping tree.
 //! - [`load`]: the tree to a [`model::Model`], and a model's upstream chain
 //!   into a [`load::ModelSet`] (files come through the [`load::Files`] trait).
-//! - [`check`]: every rule of FORMAT.md, one per file.
+//! - [`check`]: every rule of docs/format.md, one per file.
 //! - [`resolve`]: the effective holders per offering and area, across the chain.
 //! - [`diagnostic`]: findings as values, and their text/JSON/SARIF renderings.
 

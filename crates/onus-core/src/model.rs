@@ -1,5 +1,5 @@
 //! The loaded model: what a `.onus.yaml` file says, with the span of every
-//! key and value, in the order it was written. See `FORMAT.md`.
+//! key and value, in the order it was written. See `docs/format.md`.
 //!
 //! These types hold what was *written*; [`crate::resolve`] turns them into
 //! who *effectively* holds what. A `Model` may still break rules (unknown
@@ -314,6 +314,11 @@ pub struct Holding {
     /// Evidence ids.
     pub evidence: Vec<Spanned<String>>,
     pub note: Option<String>,
+    /// Upstream ids whose customer duties, carried to this holder (the
+    /// upstream's `as` party) in an area that stands for the upstream's
+    /// without inheriting it, these `duties` say in this model's words:
+    /// the upstream's wording is not added.
+    pub rewords: Vec<Spanned<String>>,
 }
 
 impl Holding {

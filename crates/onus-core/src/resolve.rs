@@ -364,6 +364,10 @@ impl<'a> Resolver<'a> {
                     if named[slot] || (parts_only && b.as_holders[slot].2 != Role::Customer) {
                         continue;
                     }
+                    // Unless the `as` party's holding says them in its own words.
+                    if reworded(list, as_party, m, slot) {
+                        continue;
+                    }
                     if !holders
                         .iter()
                         .any(|h| h.via.is_empty() && h.party == *as_party)
@@ -396,6 +400,16 @@ impl<'a> Resolver<'a> {
         }
         b.matrix
     }
+}
+
+/// Whether `as_party`'s holding in this cell rewords the customer duties
+/// of the upstream in `slot` (`rewords: [UPSTREAM]`).
+fn reworded(list: &[Holder], as_party: &str, m: &Model, slot: usize) -> bool {
+    list.iter()
+        .filter(|h| h.id.value == as_party)
+        .filter_map(|h| h.holding.as_ref())
+        .flat_map(|h| &h.rewords)
+        .any(|u| m.upstreams.get_index_of(&u.value) == Some(slot))
 }
 
 fn runs_on_pairs(offering: &Offering) -> Vec<(String, String)> {

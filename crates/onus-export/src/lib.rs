@@ -11,7 +11,7 @@ pub mod matrix;
 pub mod render;
 mod select;
 
-pub use select::{select_offerings, select_party, SelectError};
+pub use select::{only_offering, select_offerings, select_party, SelectError};
 
 use onus_core::resolve::Matrix;
 use onus_core::text::Text;

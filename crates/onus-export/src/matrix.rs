@@ -4,19 +4,19 @@ use comfy_table::{Attribute, Cell};
 use serde::Serialize;
 
 use crate::{csv, terminal_table, Format};
-use onus_core::resolve::{Matrix, ResolvedArea, ResolvedOffering};
+use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
 use onus_core::text::Text;
 
 pub fn render(matrix: &Matrix, offerings: &[&ResolvedOffering], format: Format) -> String {
     match format {
         Format::Json => to_json(matrix, offerings),
         Format::Csv => csv::render(&csv_rows(offerings)),
-        Format::Markdown => markdown(offerings),
+        Format::Markdown => markdown(offerings, ResolvedHolder::label),
         Format::Table { width } => table(offerings, width),
     }
 }
 
-/// The JSON of FORMAT.md ("Machine-readable output"), written straight
+/// The JSON of docs/format.md ("Machine-readable output"), written straight
 /// from the matrix: a big matrix is millions of values.
 pub fn to_json(matrix: &Matrix, offerings: &[&ResolvedOffering]) -> String {
     let doc = MatrixJson {
@@ -134,16 +134,16 @@ fn csv_rows(offerings: &[&ResolvedOffering]) -> Vec<Vec<String>> {
     rows
 }
 
-/// The holders of one area, one per line, with scope.
-fn cell_lines(a: &ResolvedArea) -> Vec<String> {
+/// The holders of one area, one per line, named by `label`, with scope.
+fn cell_lines(a: &ResolvedArea, label: impl Fn(&ResolvedHolder) -> String) -> Vec<String> {
     if a.holders.is_empty() {
         return vec!["(nobody)".to_string()];
     }
     a.holders
         .iter()
         .map(|h| match &h.scope {
-            Some(scope) => format!("{} [{scope}]", h.label()),
-            None => h.label(),
+            Some(scope) => format!("{} [{scope}]", label(h)),
+            None => label(h),
         })
         .collect()
 }
@@ -186,7 +186,7 @@ fn table(offerings: &[&ResolvedOffering], width: Option<u16>) -> String {
             row.extend(
                 offerings
                     .iter()
-                    .map(|o| Cell::new(cell_lines(&o.areas[i]).join("\n"))),
+                    .map(|o| Cell::new(cell_lines(&o.areas[i], ResolvedHolder::label).join("\n"))),
             );
         }
         t.add_row(row);
@@ -194,7 +194,12 @@ fn table(offerings: &[&ResolvedOffering], width: Option<u16>) -> String {
     format!("{t}\n")
 }
 
-fn markdown(offerings: &[&ResolvedOffering]) -> String {
+/// The matrix as a Markdown table, holders named by `label` (the page
+/// `onus render` writes names them as its options say).
+pub fn markdown(
+    offerings: &[&ResolvedOffering],
+    label: impl Fn(&ResolvedHolder) -> String,
+) -> String {
     let mut out = String::new();
     let head: Vec<String> = std::iter::once("Area".to_string())
         .chain(offerings.iter().map(|o| md_escape(&o.name)))
@@ -208,7 +213,7 @@ fn markdown(offerings: &[&ResolvedOffering]) -> String {
                 .collect(),
             None => std::iter::once(md_escape(&offerings[0].areas[i].name))
                 .chain(offerings.iter().map(|o| {
-                    cell_lines(&o.areas[i])
+                    cell_lines(&o.areas[i], &label)
                         .iter()
                         .map(|l| md_escape(l))
                         .collect::<Vec<_>>()

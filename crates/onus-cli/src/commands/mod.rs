@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 mod check;
+mod completions;
 mod crm;
 mod diff;
 mod duties;
@@ -40,6 +41,11 @@ pub enum Command {
     Schema,
     /// Explain a diagnostic code (or all of them, as Markdown).
     Explain(explain::Args),
+    /// Print a shell completion script: `onus completions bash > /etc/bash_completion.d/onus`.
+    Completions(completions::Args),
+    /// Print the man page (roff): `onus man > onus.1`.
+    #[command(hide = true)]
+    Man,
 }
 
 pub fn run(command: Command) -> Result<ExitCode, CliError> {
@@ -54,6 +60,8 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Init(args) => init::run(args),
         Command::Schema => schema::run(),
         Command::Explain(args) => explain::run(args),
+        Command::Completions(args) => completions::run(args),
+        Command::Man => completions::man(),
     }
 }
 

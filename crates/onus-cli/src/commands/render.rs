@@ -1,10 +1,10 @@
-//! `onus render MODEL --to markdown|html|svg|xlsx [-o FILE]`
+//! `onus render MODEL --to markdown|html|svg|xlsx [--offering ID] [--show-via] [-o FILE]`
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use onus_export::render::{self, Target};
+use onus_export::render::{self, Options, Target};
 
 use crate::commands::load;
 use crate::error::CliError;
@@ -17,6 +17,13 @@ pub struct Args {
     /// What to render.
     #[arg(long, value_enum)]
     to: RenderTarget,
+    /// Only this offering (default: every one).
+    #[arg(long, value_name = "ID")]
+    offering: Option<String>,
+    /// Name parties reached through upstreams with them, "Microsoft (via
+    /// azure)", in the Markdown page and the workbook (default: the name alone).
+    #[arg(long)]
+    show_via: bool,
     /// Write to this file (atomically) instead of standard output. An XLSX
     /// workbook needs a file, or a pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -54,9 +61,32 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             "an XLSX workbook is binary and standard output is a terminal; write it to a file with `-o FILE`".into(),
         ));
     }
-    let matrix = load::resolved(&args.model)?;
-    let bytes = render::render(&matrix, target)
+    let options = Options {
+        show_via: args.show_via,
+        created: Some(created()?),
+        ..Options::default()
+    };
+    let mut matrix = load::resolved(&args.model)?;
+    if let Some(id) = &args.offering {
+        matrix = std::sync::Arc::new(onus_export::only_offering(&matrix, id)?);
+    }
+    let bytes = render::render_with(&matrix, target, &options)
         .map_err(|e| CliError::Usage(format!("cannot render {}: {e}", args.model.display())))?;
     output::emit(args.output.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// When the document is made: `SOURCE_DATE_EPOCH` (seconds since the Unix
+/// epoch, for reproducible builds) when set, else now.
+fn created() -> Result<i64, CliError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) => v.trim().parse::<i64>().map_err(|_| {
+            CliError::Usage(format!(
+                "SOURCE_DATE_EPOCH is `{v}`, not a number of seconds since 1970-01-01; set it to one (e.g. `$(git log -1 --format=%ct)`) or unset it"
+            ))
+        }),
+        Err(_) => Ok(std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))),
+    }
 }

@@ -1,4 +1,4 @@
-//! Checking: every rule of FORMAT.md over a [`ModelSet`], one rule per file
+//! Checking: every rule of docs/format.md over a [`ModelSet`], one rule per file
 //! under `rules/`. Codes and their documentation are in
 //! [`crate::diagnostic::Code`].
 //!
@@ -238,7 +238,7 @@ responsibilities:
     }
 }
 
-/// Defects a new user found by following FORMAT.md to the letter.
+/// Defects a new user found by following the format's reference to the letter.
 #[cfg(test)]
 mod regressions {
     use super::test_support::{check_files, codes, model};

@@ -1,4 +1,4 @@
-//! The JSON array of FORMAT.md: severity, code, message, file, line,
+//! The JSON array of docs/format.md: severity, code, message, file, line,
 //! column (1-based), help.
 
 use serde_json::{json, Value};

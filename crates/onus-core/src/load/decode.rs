@@ -33,7 +33,7 @@ const OFFERING: &[&str] = &["name", "description", "url", "runs-on"];
 const AREA: &[&str] = &["name", "group", "description", "upstream", "controls"];
 const PRACTICE: &[&str] = &["name", "kind", "url", "access", "description"];
 const FRAMEWORK: &[&str] = &["name", "catalog", "url"];
-const HOLDING: &[&str] = &["scope", "duties", "how", "evidence", "note"];
+const HOLDING: &[&str] = &["scope", "duties", "how", "evidence", "note", "rewords"];
 
 /// Decodes a model document. Returns `None` when too little is readable to
 /// make a model (the root is not a map, or `model:` is unusable).
@@ -686,7 +686,7 @@ impl Decoder {
                     }
                     let holding = match &value.value {
                         Value::Null => None,
-                        Value::Map(_) => self.holding(value, &id),
+                        Value::Map(_) => self.holding(model, value, &id),
                         _ => {
                             self.push(
                                 Diagnostic::new(
@@ -709,10 +709,50 @@ impl Decoder {
                 }
             }
         }
+        self.rewords_apply(model, &list);
         Some(Holders {
             span: node.span,
             list,
         })
+    }
+
+    /// `rewords: [UPSTREAM]` is for the upstream's `as` party, in a cell
+    /// that does not inherit from that upstream (where its customer duties
+    /// are carried to the `as` party): anywhere else it would do nothing.
+    fn rewords_apply(&mut self, model: &Model, list: &[Holder]) {
+        for h in list {
+            let Some(holding) = &h.holding else { continue };
+            for u in &holding.rewords {
+                if !model.upstreams.contains_key(&u.value) {
+                    continue; // reported as unknown already
+                }
+                let problem = if list.iter().any(|other| other.id.value == u.value) {
+                    Some(format!(
+                        "this cell inherits from `{}`: its customer part is merged here, not carried",
+                        u.value
+                    ))
+                } else if model.as_party(&u.value) != h.id.value {
+                    Some(format!(
+                        "`{}`'s customer duties are carried to `{}` (its `as` party), not to `{}`",
+                        u.value,
+                        model.as_party(&u.value),
+                        h.id.value
+                    ))
+                } else {
+                    None
+                };
+                if let Some(problem) = problem {
+                    self.push(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            u.span,
+                            format!("`rewords: [{}]` has nothing to reword: {problem}", u.value),
+                        )
+                        .with_help("remove it; `rewords` goes on the `as` party's holding in an area that stands for the upstream's without naming the upstream"),
+                    );
+                }
+            }
+        }
     }
 
     /// A holder id; an invalid one gets the closest declared holder as suggestion.
@@ -733,10 +773,45 @@ impl Decoder {
         id
     }
 
-    fn holding(&mut self, node: &Node, holder: &Spanned<String>) -> Option<Holding> {
+    fn holding(&mut self, model: &Model, node: &Node, holder: &Spanned<String>) -> Option<Holding> {
         let what = format!("the holding of `{}`", holder.value);
         let f = self.fields(node, &what, HOLDING)?;
+        let rewords = f
+            .get("rewords")
+            .map(|n| self.id_list(n, "an upstream id in `rewords`"))
+            .unwrap_or_default();
+        for u in &rewords {
+            if !model.upstreams.contains_key(&u.value) {
+                let help = suggest(&u.value, model.upstreams.keys().map(String::as_str))
+                    .unwrap_or_else(|| {
+                        "`rewords` lists upstream ids (see `upstreams:`)".to_string()
+                    });
+                self.push(
+                    Diagnostic::new(
+                        Code::UnknownUpstream,
+                        u.span,
+                        format!(
+                            "`rewords` names `{}`, which is not an upstream of this model",
+                            u.value
+                        ),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+        let has_duties = f.get("duties").is_some();
+        if !rewords.is_empty() && !has_duties {
+            self.push(
+                Diagnostic::new(
+                    Code::MissingKey,
+                    rewords[0].span,
+                    format!("{what} rewords an upstream's duties but has no `duties`"),
+                )
+                .with_help("add `duties:` saying, in this model's words, what the upstream leaves to its customer"),
+            );
+        }
         Some(Holding {
+            rewords,
             scope: f.get("scope").and_then(|n| self.text(n, "`scope`")),
             duties: f
                 .get("duties")

@@ -3,28 +3,37 @@
 //! each party's "Responsibility | How is it done?" table, the parties'
 //! scopes and duties side by side, and the evidence.
 
+use onus_core::model::Role;
 use onus_core::resolve::{Matrix, ResolvedHolder};
 
-use super::{detailed_areas, holding_parties, party_rows, reference, PartyColumn, Reference};
+use super::{
+    controls_by_framework, detailed_areas, holding_parties, party_rows, reference, Options,
+    PartyColumn, Reference,
+};
 use crate::matrix::md_escape;
-use crate::Format;
+
+/// The whole page, with the default [`Options`].
+pub fn render(matrix: &Matrix) -> String {
+    render_with(matrix, &Options::default())
+}
 
 /// The whole page.
-pub fn render(matrix: &Matrix) -> String {
+pub fn render_with(matrix: &Matrix, options: &Options) -> String {
     let mut out = format!("# {}\n", md_escape(&super::page_title(matrix)));
     if let Some(d) = &matrix.description {
         out.push_str(&format!("\n{}\n", md_escape(d.trim())));
     }
     out.push_str(&meta(matrix));
-    offerings(matrix, &mut out);
+    offerings(matrix, options, &mut out);
 
     out.push_str("\n## Who holds what\n\n");
     let all: Vec<_> = matrix.offerings.iter().collect();
-    out.push_str(&crate::matrix::render(matrix, &all, Format::Markdown));
+    out.push_str(&crate::matrix::markdown(&all, |h| options.label(matrix, h)));
 
-    by_party(matrix, &mut out);
-    side_by_side(matrix, &mut out);
-    evidence(matrix, &mut out);
+    by_party(matrix, options, &mut out);
+    side_by_side(matrix, options, &mut out);
+    controls(matrix, &mut out);
+    evidence(matrix, options, &mut out);
     out.push_str(&format!(
         "\n---\n\n_Rendered by onus from the model `{}`._\n",
         md_escape(&matrix.model)
@@ -50,7 +59,7 @@ fn meta(matrix: &Matrix) -> String {
     }
 }
 
-fn offerings(matrix: &Matrix, out: &mut String) {
+fn offerings(matrix: &Matrix, options: &Options, out: &mut String) {
     let worth_a_list = matrix.offerings.len() > 1
         || matrix
             .offerings
@@ -69,7 +78,10 @@ fn offerings(matrix: &Matrix, out: &mut String) {
             let on: Vec<String> = o
                 .runs_on
                 .iter()
-                .map(|(u, off)| format!("`{u}` (offering `{off}`)"))
+                .map(|(u, off)| match options.show_via {
+                    true => format!("`{u}` (offering `{off}`)"),
+                    false => md_escape(&upstream_name(matrix, u)),
+                })
                 .collect();
             line.push_str(&format!(" Runs on {}.", on.join(", ")));
         }
@@ -78,9 +90,24 @@ fn offerings(matrix: &Matrix, out: &mut String) {
     }
 }
 
+/// An upstream as people know it: the names of its providers (the parties
+/// reached through it alone), or its id when none holds anything here.
+fn upstream_name(matrix: &Matrix, upstream: &str) -> String {
+    let names: Vec<&str> = matrix
+        .parties
+        .values()
+        .filter(|p| p.role == Role::Provider && p.via.len() == 1 && p.via[0] == upstream)
+        .map(|p| &*p.name)
+        .collect();
+    match names.is_empty() {
+        true => upstream.to_string(),
+        false => names.join(" and "),
+    }
+}
+
 /// Per party, a "Responsibility | How is it done?" table like the seeds'
 /// (with scope, duties, evidence and notes when the model has them).
-fn by_party(matrix: &Matrix, out: &mut String) {
+fn by_party(matrix: &Matrix, options: &Options, out: &mut String) {
     let parties = holding_parties(matrix);
     if parties.is_empty() {
         return;
@@ -89,7 +116,10 @@ fn by_party(matrix: &Matrix, out: &mut String) {
     for party in parties {
         let rows = party_rows(matrix, party);
         let Some(first) = rows.first() else { continue };
-        out.push_str(&format!("\n### {}\n\n", md_escape(&first.holder.label())));
+        out.push_str(&format!(
+            "\n### {}\n\n",
+            md_escape(&options.label(matrix, first.holder))
+        ));
         let columns = PartyColumn::for_rows(matrix, &rows);
         table_head(
             out,
@@ -120,7 +150,7 @@ fn by_party(matrix: &Matrix, out: &mut String) {
 
 /// Per offering, one row per area where some holder says what it does or
 /// the area is shared: each party's scope and duties side by side.
-fn side_by_side(matrix: &Matrix, out: &mut String) {
+fn side_by_side(matrix: &Matrix, options: &Options, out: &mut String) {
     let parties = holding_parties(matrix);
     let mut section = String::new();
     for o in &matrix.offerings {
@@ -139,7 +169,8 @@ fn side_by_side(matrix: &Matrix, out: &mut String) {
         section.push('\n');
         let mut head = vec!["Responsibility area".to_string()];
         head.extend(columns.iter().map(|p| {
-            super::party_holder(matrix, p).map_or_else(|| md_escape(p), |h| md_escape(&h.label()))
+            super::party_holder(matrix, p)
+                .map_or_else(|| md_escape(p), |h| md_escape(&options.label(matrix, h)))
         }));
         table_head(
             &mut section,
@@ -178,7 +209,30 @@ fn holding_cell(h: &ResolvedHolder) -> String {
     lines.join("<br>")
 }
 
-fn evidence(matrix: &Matrix, out: &mut String) {
+/// The controls each area maps to (`controls:`), when some area has any.
+fn controls(matrix: &Matrix, out: &mut String) {
+    let Some(first) = matrix.offerings.first() else {
+        return;
+    };
+    if first.areas.iter().all(|a| a.controls.is_empty()) {
+        return;
+    }
+    out.push_str("\n## Controls\n\n");
+    table_head(out, &["Responsibility area", "Controls"]);
+    for a in first.areas.iter().filter(|a| !a.controls.is_empty()) {
+        out.push_str(&format!(
+            "| {} | {} |\n",
+            md_escape(&a.name),
+            controls_by_framework(a)
+                .iter()
+                .map(|l| md_escape(l))
+                .collect::<Vec<_>>()
+                .join("<br>")
+        ));
+    }
+}
+
+fn evidence(matrix: &Matrix, options: &Options, out: &mut String) {
     if matrix.evidence.is_empty() {
         return;
     }
@@ -191,7 +245,7 @@ fn evidence(matrix: &Matrix, out: &mut String) {
             link(&r),
             md_escape(r.kind.as_deref().unwrap_or("")),
             r.access.as_str(),
-            super::uses(matrix, id)
+            super::uses_with(matrix, id, options)
                 .iter()
                 .map(|u| md_escape(u))
                 .collect::<Vec<_>>()

@@ -63,14 +63,83 @@ impl From<rust_xlsxwriter::XlsxError> for RenderError {
     }
 }
 
-/// Renders the whole model as `target`.
+/// Renders the whole model as `target`, with the default [`Options`].
 pub fn render(matrix: &Matrix, target: Target) -> Result<Vec<u8>, RenderError> {
+    render_with(matrix, target, &Options::default())
+}
+
+/// Renders the whole model as `target`. (To render one offering, pass a
+/// matrix that holds only it: [`crate::select::only_offering`].)
+pub fn render_with(
+    matrix: &Matrix,
+    target: Target,
+    options: &Options,
+) -> Result<Vec<u8>, RenderError> {
     Ok(match target {
-        Target::Markdown => markdown::render(matrix).into_bytes(),
+        Target::Markdown => markdown::render_with(matrix, options).into_bytes(),
         Target::Html => html::render(matrix).into_bytes(),
         Target::Svg => svg::render(matrix).into_bytes(),
-        Target::Xlsx => xlsx::render(matrix)?,
+        Target::Xlsx => xlsx::render_with(matrix, options)?,
     })
+}
+
+/// What the caller decides about a document. The renderers read no clock
+/// and no environment: the same matrix and options give the same bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Name a party reached through upstreams with them, `Microsoft (via
+    /// azure)`, as the terminal views do. Off: `Microsoft`, the name people
+    /// know (the upstreams are still named where two parties share a name).
+    pub show_via: bool,
+    /// When the document was made, in seconds since the Unix epoch (the
+    /// workbook's creation date); `None`: 2000-01-01, a fixed date.
+    pub created: Option<i64>,
+    /// What made the document, for the workbook's "About" sheet.
+    pub generator: String,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            show_via: false,
+            created: None,
+            generator: format!("onus {}", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+impl Options {
+    /// A holder's name in a document: its name, or [`ResolvedHolder::label`]
+    /// (with the upstreams) when asked for, or when another party of the
+    /// model has the same name (two "Customer"s must be told apart).
+    pub fn label(&self, matrix: &Matrix, h: &ResolvedHolder) -> String {
+        let ambiguous = || {
+            matrix
+                .parties
+                .iter()
+                .any(|(id, p)| p.name == h.name && *id != *h.party)
+        };
+        if self.show_via || (!h.via.is_empty() && ambiguous()) {
+            h.label()
+        } else {
+            h.name.to_string()
+        }
+    }
+}
+
+/// An area's controls, per framework in the order first written:
+/// `nist-800-53-rev5: ac-2, ia-2`.
+pub fn controls_by_framework(area: &ResolvedArea) -> Vec<String> {
+    let mut out: Vec<(&str, Vec<&str>)> = Vec::new();
+    for c in &area.controls {
+        match out.iter_mut().find(|(f, _)| *f == c.framework) {
+            Some((_, list)) => list.push(&c.control),
+            None => out.push((&c.framework, vec![&c.control])),
+        }
+    }
+    out.into_iter()
+        .map(|(f, list)| format!("{f}: {}", list.join(", ")))
+        .collect()
 }
 
 /// The heading of a document: "Codat: Shared responsibility model", or the
@@ -420,6 +489,15 @@ pub fn href(matrix: &Matrix, url: &str) -> Option<String> {
 /// in party then area order; a party that uses it in only some offerings
 /// names them: "OutSystems (ODC, O11 Cloud): Encryption, ...".
 pub fn uses(matrix: &Matrix, id: &str) -> Vec<String> {
+    let options = Options {
+        show_via: true,
+        ..Options::default()
+    };
+    uses_with(matrix, id, &options)
+}
+
+/// [`uses`], parties named as `options` says.
+pub fn uses_with(matrix: &Matrix, id: &str, options: &Options) -> Vec<String> {
     let Some(first) = matrix.offerings.first() else {
         return Vec::new();
     };
@@ -432,7 +510,7 @@ pub fn uses(matrix: &Matrix, id: &str) -> Vec<String> {
                 if !(h.how.iter().any(|x| x == id) || h.evidence.iter().any(|x| x == id)) {
                     continue;
                 }
-                let label = h.label();
+                let label = options.label(matrix, h);
                 match found.iter_mut().find(|(p, a, _)| *p == label && *a == i) {
                     Some((_, _, offerings)) => offerings.push(&o.name),
                     None => found.push((label, i, vec![&o.name])),

@@ -1,8 +1,10 @@
 //! The workbook auditors filter: one sheet per offering (the matrix, one
-//! row per area and holder), "Customer duties" (one row per duty),
-//! "Practices" and "Evidence". Every sheet has a frozen, filterable header
-//! row and columns sized to their content. The creation date is fixed, so
-//! the same matrix gives the same bytes.
+//! row per area and holder, with the area's controls), "Customer duties"
+//! (one row per duty), "Practices", "Evidence", and "About" (the model,
+//! its version, what made the workbook and when). Every sheet has a
+//! frozen, filterable header row and columns sized to their content. The
+//! creation date is the caller's ([`Options::created`]), or a fixed one:
+//! the same matrix and options give the same bytes.
 
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -11,72 +13,104 @@ use rust_xlsxwriter::{
 use onus_core::resolve::Matrix;
 use onus_core::text::Text;
 
-use super::{reference, RenderError};
+use super::{controls_by_framework, reference, Options, RenderError};
 use crate::{duties, reference_labels};
 
 /// Names of the fixed sheets (offering sheets must not take them).
 pub const CUSTOMER_DUTIES: &str = "Customer duties";
 pub const PRACTICES: &str = "Practices";
 pub const EVIDENCE: &str = "Evidence";
+pub const ABOUT: &str = "About";
 
-/// Headers of an offering's sheet.
+/// Headers of an offering's sheet; with [`Options::show_via`], "Inherited
+/// via" follows (the upstream ids a holder is reached through).
 pub const MATRIX_HEADERS: [&str; 11] = [
     "Group",
     "Area",
     "Split",
     "Holder",
     "Role",
-    "Inherited via",
     "Scope",
     "Duties",
     "How is it done?",
     "Evidence",
     "Note",
+    "Controls",
 ];
 
+/// The header of the column [`Options::show_via`] adds to an offering's sheet.
+pub const VIA_HEADER: &str = "Inherited via";
+
 /// Headers of the "Customer duties" sheet.
-pub const DUTY_HEADERS: [&str; 6] = ["Offering", "Area", "Scope", "Duty", "How", "Evidence"];
+pub const DUTY_HEADERS: [&str; 6] = [
+    "Offering",
+    "Area",
+    "Scope",
+    "Duty",
+    "How is it done?",
+    "Evidence",
+];
 
 /// Headers of the "Practices" and "Evidence" sheets (the last is "Used for" or "Backs").
-const REFERENCE_HEADERS: [&str; 5] = ["Id", "Name", "Kind", "Access", "URL"];
+const REFERENCE_HEADERS: [&str; 5] = ["Id", "Name", "Kind", "Access", "Address"];
+
+/// Headers of the "About" sheet.
+pub const ABOUT_HEADERS: [&str; 2] = ["About", "Value"];
 
 /// Widest a column gets, in characters; longer text wraps.
 const MAX_WIDTH: usize = 60;
 
-/// The workbook's bytes.
+/// The workbook's bytes, with the default [`Options`].
 pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
-    let mut book = workbook(&super::page_title(matrix), &matrix.name)?;
-    let mut names: Vec<String> = vec![CUSTOMER_DUTIES.into(), PRACTICES.into(), EVIDENCE.into()];
+    render_with(matrix, &Options::default())
+}
+
+/// The workbook's bytes.
+pub fn render_with(matrix: &Matrix, options: &Options) -> Result<Vec<u8>, RenderError> {
+    let mut book = workbook_at(&super::page_title(matrix), &matrix.name, options.created)?;
+    let mut names: Vec<String> = [CUSTOMER_DUTIES, PRACTICES, EVIDENCE, ABOUT]
+        .map(String::from)
+        .to_vec();
+    let mut headers = MATRIX_HEADERS.to_vec();
+    if options.show_via {
+        headers.push(VIA_HEADER);
+    }
     for o in &matrix.offerings {
         let name = sheet_name(&o.name, &names);
         names.push(name.clone());
         let mut rows = Vec::new();
         for a in &o.areas {
+            let controls = controls_by_framework(a).join("\n");
             for h in &a.holders {
-                rows.push(vec![
+                let mut row = vec![
                     a.group.as_ref().map(Text::to_string).unwrap_or_default(),
                     a.name.to_string(),
                     a.split().to_string(),
-                    h.label(),
+                    options.label(matrix, h),
                     h.role.as_str().to_string(),
-                    h.via.join("/"),
                     h.scope.as_deref().unwrap_or_default().to_string(),
                     h.duties.join("\n"),
                     reference_labels(matrix, &h.how).join("\n"),
                     reference_labels(matrix, &h.evidence).join("\n"),
                     h.note.as_deref().unwrap_or_default().to_string(),
-                ]);
+                    controls.clone(),
+                ];
+                if options.show_via {
+                    row.push(h.via.join("/"));
+                }
+                rows.push(row);
             }
             if a.holders.is_empty() {
-                let mut row = vec![String::new(); MATRIX_HEADERS.len()];
+                let mut row = vec![String::new(); headers.len()];
                 row[0] = a.group.as_deref().unwrap_or_default().to_string();
                 row[1] = a.name.to_string();
                 row[2] = a.split().to_string();
                 row[3] = "Nobody".into();
+                row[10] = controls.clone();
                 rows.push(row);
             }
         }
-        sheet(book.add_worksheet(), &name, &MATRIX_HEADERS, &rows)?;
+        sheet(book.add_worksheet(), &name, &headers, &rows)?;
     }
 
     let mut rows = Vec::new();
@@ -121,7 +155,7 @@ pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
                     r.kind.unwrap_or_default(),
                     r.access.as_str().to_string(),
                     r.href.unwrap_or_default(),
-                    super::uses(matrix, id).join("\n"),
+                    super::uses_with(matrix, id, options).join("\n"),
                 ]
             })
             .collect();
@@ -129,14 +163,79 @@ pub fn render(matrix: &Matrix) -> Result<Vec<u8>, RenderError> {
         headers.push(last);
         sheet(book.add_worksheet(), name, &headers, &rows)?;
     }
+    sheet(
+        book.add_worksheet(),
+        ABOUT,
+        &ABOUT_HEADERS,
+        &about(matrix, options),
+    )?;
     Ok(book.save_to_buffer()?)
 }
 
-/// A workbook whose properties carry `title` and `author` and a fixed
-/// creation date, so the same content gives the same bytes.
+/// The rows of the "About" sheet: what the workbook is of, what made it, when.
+fn about(matrix: &Matrix, options: &Options) -> Vec<Vec<String>> {
+    let publisher = matrix
+        .parties
+        .get(&matrix.publisher)
+        .map_or_else(|| matrix.publisher.clone(), |p| p.name.to_string());
+    let offerings: Vec<&str> = matrix.offerings.iter().map(|o| o.name.as_str()).collect();
+    [
+        ("Title", Some(super::page_title(matrix))),
+        ("Model", Some(matrix.model.clone())),
+        ("Version", matrix.version.clone()),
+        ("Publisher", Some(publisher)),
+        ("Source", matrix.url.clone()),
+        ("Offerings", Some(offerings.join("\n"))),
+        ("Generated by", Some(options.generator.clone())),
+        (
+            "Created",
+            Some(utc_date(options.created.unwrap_or(FIXED_DATE))),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| vec![k.to_string(), v]))
+    .collect()
+}
+
+/// 2000-01-01T00:00:00Z: the creation date when the caller gives none.
+const FIXED_DATE: i64 = 946_684_800;
+
+/// `2026-11-30 23:05 UTC` for seconds since the Unix epoch.
+fn utc_date(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let minutes = secs.rem_euclid(86_400) / 60;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// A workbook with a fixed creation date: [`workbook_at`] with none.
 pub(crate) fn workbook(title: &str, author: &str) -> Result<Workbook, XlsxError> {
+    workbook_at(title, author, None)
+}
+
+/// A workbook whose properties carry `title`, `author` and the creation
+/// date `created` (seconds since the Unix epoch; `None`: 2000-01-01), so
+/// the same content and date give the same bytes.
+pub(crate) fn workbook_at(
+    title: &str,
+    author: &str,
+    created: Option<i64>,
+) -> Result<Workbook, XlsxError> {
     let mut book = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    let created = ExcelDateTime::from_timestamp(created.unwrap_or(FIXED_DATE))?;
     book.set_properties(
         &DocProperties::new()
             .set_title(title)
@@ -213,13 +312,7 @@ pub fn sheet_name(wanted: &str, taken: &[String]) -> String {
     let is_taken = |n: &str| {
         taken.iter().any(|t| t.eq_ignore_ascii_case(n)) || n.eq_ignore_ascii_case("History")
     };
-    let cut = |s: &str, max: usize| {
-        s.chars()
-            .take(max)
-            .collect::<String>()
-            .trim_end()
-            .to_string()
-    };
+    let cut = |s: &str, max: usize| cut_at_word(s, max);
     let first = cut(clean, 31);
     if !is_taken(&first) {
         return first;
@@ -233,9 +326,29 @@ pub fn sheet_name(wanted: &str, taken: &[String]) -> String {
         .unwrap_or(first)
 }
 
+/// `s` in at most `max` characters, cut after a whole word when it is
+/// longer (mid-word only when its first word alone is too long).
+fn cut_at_word(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.trim_end().to_string();
+    }
+    let head: String = s.chars().take(max).collect();
+    let next_is_break = s.chars().nth(max).is_some_and(|c| c.is_whitespace());
+    let cut = if next_is_break {
+        head.as_str()
+    } else {
+        match head.rfind(char::is_whitespace) {
+            Some(i) if i > 0 => &head[..i],
+            _ => head.as_str(),
+        }
+    };
+    cut.trim_end_matches(|c: char| c.is_whitespace() || ",;:-(".contains(c))
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sheet_name;
+    use super::{cut_at_word, sheet_name, utc_date};
 
     #[test]
     fn sheet_names_are_valid_and_unique() {
@@ -244,7 +357,42 @@ mod tests {
         assert_eq!(sheet_name("evidence", &taken), "evidence (2)");
         assert_eq!(sheet_name("'x'", &taken), "x");
         let long = sheet_name("OutSystems 11 self-managed (including on premises)", &taken);
-        assert_eq!(long.chars().count(), 31);
+        assert_eq!(long, "OutSystems 11 self-managed");
         assert_eq!(sheet_name("History", &taken), "History (2)");
+        let taken = vec![long];
+        assert_eq!(
+            sheet_name("OutSystems 11 self-managed (including on premises)", &taken),
+            "OutSystems 11 self-managed (2)"
+        );
+    }
+
+    #[test]
+    fn long_names_are_cut_between_words() {
+        assert_eq!(
+            cut_at_word("Platform as a service", 31),
+            "Platform as a service"
+        );
+        assert_eq!(
+            cut_at_word("Infrastructure as a service offering", 31),
+            "Infrastructure as a service"
+        );
+        // Exactly at a word's end.
+        assert_eq!(cut_at_word("abc def", 3), "abc");
+        // One word longer than the limit is cut where it must be.
+        assert_eq!(
+            cut_at_word("Supercalifragilisticexpialidocious", 31)
+                .chars()
+                .count(),
+            31
+        );
+        assert_eq!(cut_at_word("Cloud services, hosted", 16), "Cloud services");
+    }
+
+    #[test]
+    fn dates_are_utc() {
+        assert_eq!(utc_date(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_date(946_684_800), "2000-01-01 00:00 UTC");
+        assert_eq!(utc_date(1_796_079_900), "2026-11-30 23:05 UTC");
+        assert_eq!(utc_date(951_782_400), "2000-02-29 00:00 UTC");
     }
 }

@@ -1,6 +1,6 @@
-//! The model an import builds, and its YAML text in FORMAT.md's layout.
+//! The model an import builds, and its YAML text in docs/format.md's layout.
 //!
-//! The YAML is written by hand rather than serialized: keys in FORMAT.md's
+//! The YAML is written by hand rather than serialized: keys in docs/format.md's
 //! order, flow style for short records (`{ name: Codat, role: provider }`),
 //! every scalar quoted unless it is plainly a string.
 
