@@ -84,7 +84,7 @@ fn main() {
     let profile_text = std::fs::read_to_string(&profile_path).expect("the HIGH profile");
 
     // Check once that the benchmarked work is the real thing.
-    let high = load::resolve_file(&profile_path, None).expect("HIGH resolves");
+    let high = load::resolve_file(&profile_path, &load::HrefMap::new()).expect("HIGH resolves");
     assert_eq!(high.len(), 370, "HIGH has 370 controls and enhancements");
     let parsed = Catalog::from_json(&catalog_text).expect("the catalog parses");
     let profile = Profile::from_json(&profile_text).expect("the profile parses");
@@ -119,7 +119,7 @@ fn main() {
             "onus_file",
             "onus load::resolve_file(HIGH) from disk",
             || {
-                black_box(load::resolve_file(&profile_path, None).unwrap());
+                black_box(load::resolve_file(&profile_path, &load::HrefMap::new()).unwrap());
             },
         ),
     ];

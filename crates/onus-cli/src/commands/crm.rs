@@ -91,8 +91,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             .and_then(|f| f.catalog)
             .map(|c| args.model.parent().unwrap_or(Path::new("")).join(c)),
     };
-    let baseline = onus_oscal::load::resolve_file(&args.profile, catalog.as_deref())
+    let map = onus_oscal::load::HrefMap::new().with_fallback(catalog);
+    let baseline = onus_oscal::load::resolve_file(&args.profile, &map)
         .map_err(|e| CliError::Usage(e.to_string()))?;
+    let baseline = onus_oscal::Baseline::of(&baseline);
     let crms: Vec<crm::Crm> = offerings
         .iter()
         .map(|o| crm::build(&matrix, o, &baseline, &framework))
