@@ -13,11 +13,7 @@ pub fn root() -> PathBuf {
 
 /// A file of the OSCAL reference data in `data/oscal/`.
 pub fn shared(path: &str) -> String {
-    root()
-        .join("data/oscal")
-        .join(path)
-        .display()
-        .to_string()
+    root().join("data/oscal").join(path).display().to_string()
 }
 
 /// Runs `onus ARGS` in the root, without colour or a table width.

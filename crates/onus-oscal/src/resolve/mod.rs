@@ -95,7 +95,8 @@ impl From<Profile> for Imported<'_> {
 ///
 /// The result's uuid is new (a v5 UUID of the profile's uuid and those of
 /// every catalog it imported, so the same inputs give the same uuid); its
-/// metadata is the profile's.
+/// metadata is the profile's (last-modified included, so the result does
+/// not depend on the clock), declaring the `oscal-version` this crate writes.
 ///
 /// Fails on the first error: an unknown id in `with-ids`
 /// ([`Error::UnknownControls`]), an import cycle, an unsupported `custom`
@@ -120,6 +121,8 @@ where
         name.push_str(uuid);
     }
     catalog.uuid = crate::export::uuid_of(&name);
+    // The result is written with this crate's OSCAL (and validates against it).
+    catalog.metadata.oscal_version = Some(crate::export::OSCAL_VERSION.to_owned());
     Ok(ResolvedCatalog::new(catalog, origins, resolver.warnings))
 }
 
