@@ -587,3 +587,69 @@ fn oscal_resolve_writes_a_schema_valid_catalog() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(o.stdout, std::fs::read(&file).unwrap());
 }
+
+/// NIST's PRIVACY profile selects six enhancements whose parents it does
+/// not select: each is a warning on standard error, counted, in the JSON,
+/// and a failure under `--deny-warnings`.
+#[test]
+fn resolution_warnings_are_shown_counted_and_can_fail_the_run() {
+    let privacy = shared("nist-800-53-rev5/NIST_SP-800-53_rev5_PRIVACY-baseline_profile.json");
+    let args = [
+        "crm",
+        "examples/codat.onus.yaml",
+        "--profile",
+        &privacy,
+        "--format",
+        "json",
+    ];
+    let o = onus(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 7, "{err}");
+    assert!(
+        err.starts_with("warning: `ac-3.14` is selected but its parent `ac-3` is not"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with(&format!("warning: resolving {privacy} gave 6 warnings\n")),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["warnings"].as_array().unwrap().len(), 6);
+
+    let o = onus(&[&args[..], &["--deny-warnings"]].concat());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty());
+    assert!(
+        stderr(&o).ends_with("gave 6 warnings, and `--deny-warnings` was given\n"),
+        "{}",
+        stderr(&o)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("privacy.json");
+    let o = onus(&[
+        "oscal",
+        "resolve",
+        &privacy,
+        "--deny-warnings",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!file.exists(), "nothing is written");
+
+    // A built-in baseline has no warnings: the key is there, empty.
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "nist-800-53-rev5-privacy",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["warnings"], serde_json::json!([]));
+}

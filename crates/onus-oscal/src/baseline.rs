@@ -54,6 +54,9 @@ pub struct Baseline {
     pub release: String,
     /// Every control and enhancement, in catalog order.
     pub controls: Vec<BaselineControl>,
+    /// What resolving the profile worked around ([`crate::Warning`]), as
+    /// sentences; none for the built-in baselines.
+    pub warnings: Vec<String>,
     by_id: HashMap<String, usize>,
 }
 
@@ -71,12 +74,14 @@ impl Baseline {
                 parent: c.parent_id.map(str::to_owned),
             })
             .collect();
-        Baseline::new(
+        let mut baseline = Baseline::new(
             String::new(),
             metadata.title.clone(),
             metadata.version.clone().unwrap_or_default(),
             controls,
-        )
+        );
+        baseline.warnings = resolved.warnings().iter().map(|w| w.to_string()).collect();
+        baseline
     }
 
     /// The baseline of a catalog that is itself a resolved profile (NIST's
@@ -110,6 +115,7 @@ impl Baseline {
             title,
             release,
             controls,
+            warnings: Vec::new(),
             by_id,
         }
     }

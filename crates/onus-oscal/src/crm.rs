@@ -211,6 +211,8 @@ pub struct Crm {
     /// Controls mapped in the model but not in the baseline, in model order.
     pub not_in_baseline: Vec<Unselected>,
     pub counts: Counts,
+    /// What resolving the baseline's profile worked around ([`Baseline::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 /// The framework ids the model's areas map to, in order of first use.
@@ -340,6 +342,7 @@ pub fn build(
         rows,
         not_in_baseline,
         counts,
+        warnings: baseline.warnings.clone(),
     }
 }
 

@@ -39,6 +39,10 @@ pub struct Args {
     /// that are found are read as they are.
     #[arg(long, value_name = "CATALOG.json", requires = "profile", hide = true)]
     catalog: Option<PathBuf>,
+    /// Fail (exit 1) if resolving the profile gives warnings (they are
+    /// always shown on standard error, with their count).
+    #[arg(long)]
+    deny_warnings: bool,
     /// List the built-in baselines, with the release each is from.
     #[arg(long, exclusive = true)]
     list_baselines: bool,
@@ -104,6 +108,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             }
             let resolved =
                 onus_oscal::load::resolve_file(profile, &map).map_err(oscal::error)?;
+            oscal::warn(profile, resolved.warnings(), args.deny_warnings)?;
             Baseline::of(&resolved)
         }
         (None, None) => match builtin {

@@ -42,6 +42,10 @@ struct ResolveArgs {
     /// document is replaced, the rest of the chain is resolved. Repeatable.
     #[arg(long, value_name = "FROM=TO")]
     href_map: Vec<String>,
+    /// Fail (exit 1, nothing written) if resolution gives warnings (they
+    /// are always shown on standard error, with their count).
+    #[arg(long)]
+    deny_warnings: bool,
     /// Write the resolved catalog to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
@@ -97,6 +101,7 @@ fn resolve(args: ResolveArgs) -> Result<ExitCode, CliError> {
         map.insert_arg(entry).map_err(error)?;
     }
     let resolved = onus_oscal::load::resolve_file(&args.profile, &map).map_err(error)?;
+    warn(&args.profile, resolved.warnings(), args.deny_warnings)?;
     output::emit(args.output.as_deref(), resolved.to_json_pretty().as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -188,6 +193,30 @@ pub fn frameworks(path: &Path) -> Result<Vec<Framework>, CliError> {
         .and_then(|id| set.model(*id))
         .map(Framework::of_model)
         .unwrap_or_default())
+}
+
+/// Shows what resolving `profile` worked around on standard error, with
+/// the count; with `deny`, any warning fails the run (exit 1).
+pub fn warn(profile: &Path, warnings: &[onus_oscal::Warning], deny: bool) -> Result<(), CliError> {
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let summary = format!(
+        "resolving {} gave {} warning{}",
+        profile.display(),
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    );
+    if deny {
+        return Err(CliError::Findings(format!(
+            "{summary}, and `--deny-warnings` was given"
+        )));
+    }
+    eprintln!("warning: {summary}");
+    Ok(())
 }
 
 /// An OSCAL library error as the CLI reports it: a file that cannot be
