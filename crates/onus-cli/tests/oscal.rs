@@ -653,3 +653,28 @@ fn resolution_warnings_are_shown_counted_and_can_fail_the_run() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(json["warnings"], serde_json::json!([]));
 }
+
+/// `--catalog` still works, says it is deprecated, and no longer replaces
+/// the chain: NIST's HIGH profile still selects its 370 controls.
+#[test]
+fn the_deprecated_catalog_option_is_a_fallback() {
+    let catalog = shared("nist-800-53-rev5/NIST_SP-800-53_rev5_catalog.json");
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--profile",
+        &high(),
+        "--catalog",
+        &catalog,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("warning: `--catalog` is deprecated"),
+        "{}",
+        stderr(&o)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["offerings"][0]["counts"]["total"], 370);
+}

@@ -97,6 +97,12 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let baseline = match (&args.baseline, &args.profile) {
         (Some(name), _) => Baseline::builtin(name).map_err(oscal::error)?,
         (None, Some(profile)) => {
+            if args.catalog.is_some() {
+                eprintln!(
+                    "warning: `--catalog` is deprecated: it now only answers the imports that \
+                     cannot be found; map an import with `--href-map FROM=TO`"
+                );
+            }
             let fallback = args.catalog.clone().or_else(|| {
                 catalog
                     .filter(|_| builtin.is_none())
