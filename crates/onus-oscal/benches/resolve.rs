@@ -102,7 +102,24 @@ fn main() {
         "the built-in is NIST's 5.1.1 resolved HIGH"
     );
 
+    // FedRAMP LOW through the mapped chain: FedRAMP's profile, its catalog
+    // import mapped to NIST's resolved 5.1.1 HIGH.
+    let fedramp_low = data.join("../fedramp-rev5/FedRAMP_rev5_LOW-baseline_profile.json");
+    let mut to_high = load::HrefMap::new();
+    to_high.insert("NIST_SP-800-53_rev5_catalog.json", &resolved_high_path);
+    assert_eq!(
+        load::resolve_file(&fedramp_low, &to_high).unwrap().len(),
+        156
+    );
+
     let cases = [
+        Case::new(
+            "fedramp_low",
+            "load::resolve_file(FedRAMP LOW, --href-map to NIST 5.1.1 HIGH) from disk",
+            || {
+                black_box(load::resolve_file(&fedramp_low, &to_high).unwrap());
+            },
+        ),
         Case::new(
             "builtin",
             "Baseline::builtin(HIGH): decode the bundled form",
