@@ -416,21 +416,19 @@ fn crm_against_a_builtin_baseline_needs_no_files() {
     );
     assert_eq!(json["offerings"][0]["counts"]["total"], 287);
 
-    let o = onus(&[
-        "crm",
-        "examples/codat.onus.yaml",
-        "--baseline",
-        "fedramp-low",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).starts_with("error: there is no built-in baseline `fedramp-low`"),
-        "{}",
-        stderr(&o)
+    let codat = ["crm", "examples/codat.onus.yaml"];
+    usage_error(
+        &[&codat[..], &["--baseline", "fedramp-low"]].concat(),
+        "error: there is no built-in baseline `fedramp-low`",
     );
-    let o = onus(&["crm", "examples/codat.onus.yaml"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--list-baselines"), "{}", stderr(&o));
+    usage_error(&codat, "--list-baselines");
+}
+
+/// Runs `onus ARGS`, which must fail with exit 2 and a message containing `needle`.
+fn usage_error(args: &[&str], needle: &str) {
+    let o = onus(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
 }
 
 /// The built-in FedRAMP LOW is what resolving FedRAMP's profile with
@@ -463,23 +461,16 @@ fn builtin_fedramp_low_is_the_resolved_profile() {
     assert_eq!(stdout(&builtin).lines().count(), 1 + 156 + 17);
 
     // Without the mapping, the missing catalog says how to map it.
-    let o = onus(&["crm", "examples/codat.onus.yaml", "--profile", &profile]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--href-map 'NIST_SP-800-53_rev5_catalog.json=PATH'"),
-        "{}",
-        stderr(&o)
+    let args = ["crm", "examples/codat.onus.yaml", "--profile", &profile];
+    usage_error(&args, "--href-map 'NIST_SP-800-53_rev5_catalog.json=PATH'");
+    usage_error(
+        &[
+            &args[..],
+            &["--href-map", "NIST_SP-800-53_rev5_catalog.json"],
+        ]
+        .concat(),
+        "is not `FROM=TO`",
     );
-    let o = onus(&[
-        "crm",
-        "examples/codat.onus.yaml",
-        "--profile",
-        &profile,
-        "--href-map",
-        "NIST_SP-800-53_rev5_catalog.json",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("is not `FROM=TO`"), "{}", stderr(&o));
 }
 
 /// A model mapped to another catalog is refused, not shown with every
