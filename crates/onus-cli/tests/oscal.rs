@@ -381,3 +381,299 @@ fn import_does_not_replace_a_model_without_force() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(std::fs::read_to_string(&out).unwrap().contains("onus: 1"));
 }
+
+const NIST_HIGH_511: &str =
+    "nist-800-53-rev5-5.1.1/NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json";
+
+fn fedramp(level: &str) -> String {
+    shared(&format!(
+        "fedramp-rev5/FedRAMP_rev5_{level}-baseline_profile.json"
+    ))
+}
+
+fn map_to_nist_high() -> String {
+    format!("NIST_SP-800-53_rev5_catalog.json={}", shared(NIST_HIGH_511))
+}
+
+#[test]
+fn crm_against_a_builtin_baseline_needs_no_files() {
+    let o = onus(&["crm", "--list-baselines"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let list = stdout(&o);
+    for line in [
+        "nist-800-53-rev5-moderate  287 controls  release 5.1.1+u4",
+        "fedramp-rev5-li-saas       156 controls  release fedramp2.1.0-oscal1.0.4",
+    ] {
+        assert!(list.contains(line), "{list}");
+    }
+    assert_eq!(list.lines().count(), 6);
+
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "nist-800-53-rev5-moderate",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(
+        json["baseline"],
+        "NIST Special Publication 800-53 Revision 5.1.1 MODERATE IMPACT BASELINE"
+    );
+    assert_eq!(json["offerings"][0]["counts"]["total"], 287);
+
+    let codat = ["crm", "examples/codat.onus.yaml"];
+    usage_error(
+        &[&codat[..], &["--baseline", "fedramp-low"]].concat(),
+        "error: there is no built-in baseline `fedramp-low`",
+    );
+    usage_error(&codat, "--list-baselines");
+}
+
+/// Runs `onus ARGS`, which must fail with exit 2 and a message containing `needle`.
+fn usage_error(args: &[&str], needle: &str) {
+    let o = onus(args);
+    assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    assert!(stderr(&o).contains(needle), "{args:?}: {}", stderr(&o));
+}
+
+/// The built-in FedRAMP LOW is what resolving FedRAMP's profile with
+/// `--href-map` gives: the same CRM, byte for byte.
+#[test]
+fn builtin_fedramp_low_is_the_resolved_profile() {
+    let builtin = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "fedramp-rev5-low",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(builtin.status.code(), Some(0), "{}", stderr(&builtin));
+    let map = map_to_nist_high();
+    let profile = fedramp("LOW");
+    let resolved = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--profile",
+        &profile,
+        "--href-map",
+        &map,
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(resolved.status.code(), Some(0), "{}", stderr(&resolved));
+    assert_eq!(stdout(&builtin), stdout(&resolved));
+    assert_eq!(stdout(&builtin).lines().count(), 1 + 156 + 17);
+
+    // Without the mapping, the missing catalog says how to map it.
+    let args = ["crm", "examples/codat.onus.yaml", "--profile", &profile];
+    usage_error(&args, "--href-map 'NIST_SP-800-53_rev5_catalog.json=PATH'");
+    usage_error(
+        &[
+            &args[..],
+            &["--href-map", "NIST_SP-800-53_rev5_catalog.json"],
+        ]
+        .concat(),
+        "is not `FROM=TO`",
+    );
+}
+
+/// A model mapped to another catalog is refused, not shown with every
+/// control unassigned.
+#[test]
+fn crm_with_a_model_of_another_framework_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("ccm.onus.yaml");
+    std::fs::write(
+        &model,
+        "onus: 1
+model: { id: acme, name: Acme, publisher: acme }
+parties:
+  acme: { name: Acme, role: provider }
+  customer: { name: Customer, role: customer }
+offerings:
+  app: { name: App }
+areas:
+  data: { name: Data, controls: [ccm:DSP-01, ccm:DSP-07] }
+frameworks:
+  ccm: { name: CSA Cloud Controls Matrix v4 }
+responsibilities:
+  data: [acme, customer]
+",
+    )
+    .unwrap();
+    let o = onus(&[
+        "crm",
+        model.to_str().unwrap(),
+        "--baseline",
+        "nist-800-53-rev5-high",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stdout(&o).is_empty());
+    assert!(
+        stderr(&o).starts_with(
+            "error: model `acme` maps areas to 2 control(s) of framework `ccm` (DSP-01, DSP-07), \
+             but none of them is a control of `NIST Special Publication 800-53 Revision 5.1.1 HIGH IMPACT BASELINE`"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// A framework whose `catalog:` names a built-in baseline makes it the default.
+#[test]
+fn a_framework_catalog_can_name_a_builtin_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(common::root().join("examples/codat.onus.yaml"))
+        .unwrap()
+        .replace(
+            "nist-800-53-rev5: { name: NIST SP 800-53 Rev. 5 }",
+            "nist-800-53-rev5: { name: NIST SP 800-53 Rev. 5, catalog: nist-800-53-rev5-low }",
+        );
+    assert!(text.contains("catalog: nist-800-53-rev5-low"));
+    // Codat runs on azure: copy both.
+    std::fs::write(dir.path().join("codat.onus.yaml"), text).unwrap();
+    std::fs::copy(
+        common::root().join("examples/azure.onus.yaml"),
+        dir.path().join("azure.onus.yaml"),
+    )
+    .unwrap();
+    let model = dir.path().join("codat.onus.yaml");
+    let o = onus(&["crm", model.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["offerings"][0]["counts"]["total"], 149);
+}
+
+#[test]
+fn oscal_resolve_writes_a_schema_valid_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("low.json");
+    let map = map_to_nist_high();
+    let o = onus(&[
+        "oscal",
+        "resolve",
+        &fedramp("LI-SaaS"),
+        "--href-map",
+        &map,
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let errors: Vec<String> = schema("oscal_catalog_schema.json")
+        .iter_errors(&json)
+        .take(5)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let metadata = &json["catalog"]["metadata"];
+    assert_eq!(metadata["oscal-version"], "1.2.1");
+    assert_eq!(
+        metadata["links"],
+        serde_json::json!([{"href": "FedRAMP_rev5_LI-SaaS-baseline_profile.json", "rel": "resolution-source"}])
+    );
+    assert_ne!(
+        json["catalog"]["uuid"], "ece2fd2d-87f7-476a-a295-6e1ec8153771",
+        "a new uuid, not the profile's"
+    );
+    // To standard output, the same bytes.
+    let o = onus(&["oscal", "resolve", &fedramp("LI-SaaS"), "--href-map", &map]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.stdout, std::fs::read(&file).unwrap());
+}
+
+/// NIST's PRIVACY profile selects six enhancements whose parents it does
+/// not select: each is a warning on standard error, counted, in the JSON,
+/// and a failure under `--deny-warnings`.
+#[test]
+fn resolution_warnings_are_shown_counted_and_can_fail_the_run() {
+    let privacy = shared("nist-800-53-rev5/NIST_SP-800-53_rev5_PRIVACY-baseline_profile.json");
+    let args = [
+        "crm",
+        "examples/codat.onus.yaml",
+        "--profile",
+        &privacy,
+        "--format",
+        "json",
+    ];
+    let o = onus(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 7, "{err}");
+    assert!(
+        err.starts_with("warning: `ac-3.14` is selected but its parent `ac-3` is not"),
+        "{err}"
+    );
+    assert!(
+        err.ends_with(&format!("warning: resolving {privacy} gave 6 warnings\n")),
+        "{err}"
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["warnings"].as_array().unwrap().len(), 6);
+
+    let o = onus(&[&args[..], &["--deny-warnings"]].concat());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty());
+    assert!(
+        stderr(&o).ends_with("gave 6 warnings, and `--deny-warnings` was given\n"),
+        "{}",
+        stderr(&o)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("privacy.json");
+    let o = onus(&[
+        "oscal",
+        "resolve",
+        &privacy,
+        "--deny-warnings",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(!file.exists(), "nothing is written");
+
+    // A built-in baseline has no warnings: the key is there, empty.
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "nist-800-53-rev5-privacy",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["warnings"], serde_json::json!([]));
+}
+
+/// `--catalog` still works, says it is deprecated, and no longer replaces
+/// the chain: NIST's HIGH profile still selects its 370 controls.
+#[test]
+fn the_deprecated_catalog_option_is_a_fallback() {
+    let catalog = shared("nist-800-53-rev5/NIST_SP-800-53_rev5_catalog.json");
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--profile",
+        &high(),
+        "--catalog",
+        &catalog,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with("warning: `--catalog` is deprecated"),
+        "{}",
+        stderr(&o)
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(json["offerings"][0]["counts"]["total"], 370);
+}

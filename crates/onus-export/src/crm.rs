@@ -55,6 +55,7 @@ pub fn to_json(matrix: &Matrix, crms: &[Crm]) -> Value {
         "model": matrix.model,
         "framework": first.map(|c| c.framework.as_str()),
         "baseline": first.map(|c| c.baseline.as_str()),
+        "warnings": first.map_or(&[][..], |c| &c.warnings[..]),
         "offerings": crms.iter().map(|c| json!({
             "id": c.offering,
             "name": c.offering_name,

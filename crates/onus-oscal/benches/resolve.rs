@@ -16,7 +16,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use onus_oscal::{load, resolve_against, resolve_owned, Catalog, Profile};
+use onus_oscal::{load, resolve_against, resolve_owned, Baseline, Catalog, Profile};
 
 const DATA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -84,12 +84,65 @@ fn main() {
     let profile_text = std::fs::read_to_string(&profile_path).expect("the HIGH profile");
 
     // Check once that the benchmarked work is the real thing.
-    let high = load::resolve_file(&profile_path, None).expect("HIGH resolves");
+    let high = load::resolve_file(&profile_path, &load::HrefMap::new()).expect("HIGH resolves");
     assert_eq!(high.len(), 370, "HIGH has 370 controls and enhancements");
     let parsed = Catalog::from_json(&catalog_text).expect("the catalog parses");
     let profile = Profile::from_json(&profile_text).expect("the profile parses");
 
+    // What `onus crm --baseline nist-800-53-rev5-high` reads, against the
+    // ways to get the same baseline from JSON.
+    let resolved_high_path = data.join(
+        "../nist-800-53-rev5-5.1.1/NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json",
+    );
+    let builtin = Baseline::builtin("nist-800-53-rev5-high").expect("the built-in HIGH");
+    assert_eq!(builtin.len(), 370);
+    assert_eq!(
+        Baseline::of_catalog(&load::read_catalog(&resolved_high_path).unwrap()).controls,
+        builtin.controls,
+        "the built-in is NIST's 5.1.1 resolved HIGH"
+    );
+
+    // FedRAMP LOW through the mapped chain: FedRAMP's profile, its catalog
+    // import mapped to NIST's resolved 5.1.1 HIGH.
+    let fedramp_low = data.join("../fedramp-rev5/FedRAMP_rev5_LOW-baseline_profile.json");
+    let mut to_high = load::HrefMap::new();
+    to_high.insert("NIST_SP-800-53_rev5_catalog.json", &resolved_high_path);
+    assert_eq!(
+        load::resolve_file(&fedramp_low, &to_high).unwrap().len(),
+        156
+    );
+
     let cases = [
+        Case::new(
+            "fedramp_low",
+            "load::resolve_file(FedRAMP LOW, --href-map to NIST 5.1.1 HIGH) from disk",
+            || {
+                black_box(load::resolve_file(&fedramp_low, &to_high).unwrap());
+            },
+        ),
+        Case::new(
+            "builtin",
+            "Baseline::builtin(HIGH): decode the bundled form",
+            || {
+                black_box(Baseline::builtin("nist-800-53-rev5-high").unwrap());
+            },
+        ),
+        Case::new(
+            "resolved_json",
+            "read + parse NIST's resolved HIGH catalog (5.1.1), Baseline::of_catalog",
+            || {
+                let catalog = load::read_catalog(&resolved_high_path).unwrap();
+                black_box(Baseline::of_catalog(&catalog));
+            },
+        ),
+        Case::new(
+            "profile_baseline",
+            "load::resolve_file(HIGH) from disk, Baseline::of (crm --profile)",
+            || {
+                let resolved = load::resolve_file(&profile_path, &load::HrefMap::new()).unwrap();
+                black_box(Baseline::of(&resolved));
+            },
+        ),
         Case::new("read", "read the catalog file (3.2 MB)", || {
             black_box(std::fs::read_to_string(&catalog_path).unwrap());
         }),
@@ -119,7 +172,7 @@ fn main() {
             "onus_file",
             "onus load::resolve_file(HIGH) from disk",
             || {
-                black_box(load::resolve_file(&profile_path, None).unwrap());
+                black_box(load::resolve_file(&profile_path, &load::HrefMap::new()).unwrap());
             },
         ),
     ];

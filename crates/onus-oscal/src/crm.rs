@@ -17,7 +17,9 @@
 use onus_core::model::Role;
 use onus_core::resolve::{Matrix, ResolvedHolder, ResolvedOffering};
 
-use crate::resolve::{ResolvedCatalog, ResolvedControl};
+use crate::baseline::{Baseline, BaselineControl};
+use crate::error::FrameworkMismatch;
+use crate::Error;
 
 /// Who holds a control in an offering, for the customer reading the CRM.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -209,6 +211,8 @@ pub struct Crm {
     /// Controls mapped in the model but not in the baseline, in model order.
     pub not_in_baseline: Vec<Unselected>,
     pub counts: Counts,
+    /// What resolving the baseline's profile worked around ([`Baseline::warnings`]).
+    pub warnings: Vec<String>,
 }
 
 /// The framework ids the model's areas map to, in order of first use.
@@ -223,17 +227,89 @@ pub fn frameworks(matrix: &Matrix) -> Vec<String> {
     out
 }
 
+/// The framework whose mappings a CRM reads: `requested` if the model's
+/// areas map to it, else the only framework they map to.
+///
+/// Fails when no area maps to a control ([`Error::NoMappedControls`]),
+/// when `requested` is not one the areas map to ([`Error::UnknownFramework`],
+/// with a suggestion), or when none is requested and there are several
+/// ([`Error::SeveralFrameworks`]).
+pub fn choose_framework(matrix: &Matrix, requested: Option<&str>) -> Result<String, Error> {
+    let used = frameworks(matrix);
+    let model = || matrix.model.clone();
+    match requested {
+        _ if used.is_empty() => Err(Error::NoMappedControls { model: model() }),
+        Some(f) if used.iter().any(|u| u == f) => Ok(f.to_owned()),
+        Some(f) => Err(Error::UnknownFramework {
+            model: model(),
+            framework: f.to_owned(),
+            suggestion: onus_core::diagnostic::closest(f, used.iter().map(String::as_str))
+                .map(str::to_owned),
+            used,
+        }),
+        None if used.len() == 1 => Ok(used[0].clone()),
+        None => Err(Error::SeveralFrameworks {
+            model: model(),
+            used,
+        }),
+    }
+}
+
+/// Refuses a baseline that the model's mappings to `framework` cannot be
+/// about ([`Error::FrameworkMismatch`]): none of the controls mapped is in
+/// the baseline, and none is even of one of its families (the part of an
+/// id before its first `-`, `ac` for `ac-2.1`). A CRM would then list every
+/// control unassigned, which says nothing true.
+///
+/// A model mapping only controls outside the baseline but of its families
+/// (`ac-2.8` against LOW) passes: those are listed as not in the baseline.
+pub fn ensure_matches(matrix: &Matrix, baseline: &Baseline, framework: &str) -> Result<(), Error> {
+    let mut mapped: Vec<String> = Vec::new();
+    let areas = matrix.offerings.iter().flat_map(|o| &o.areas);
+    for c in areas.flat_map(|a| &a.controls) {
+        if c.framework == framework && !mapped.contains(&c.control) {
+            mapped.push(c.control.clone());
+        }
+    }
+    let family = |id: &str| id.split_once('-').map(|(f, _)| f.to_ascii_lowercase());
+    let families: std::collections::HashSet<String> = baseline
+        .controls
+        .iter()
+        .filter_map(|c| family(&c.id))
+        .collect();
+    let related = |id: &String| {
+        baseline.control(&id.to_ascii_lowercase()).is_some()
+            || family(id).is_some_and(|f| families.contains(&f))
+    };
+    if mapped.is_empty() || mapped.iter().any(related) {
+        return Ok(());
+    }
+    Err(Error::FrameworkMismatch(Box::new(FrameworkMismatch {
+        model: matrix.model.clone(),
+        framework: framework.to_owned(),
+        baseline: baseline.title.clone(),
+        mapped_count: mapped.len(),
+        mapped: mapped.into_iter().take(5).collect(),
+        baseline_sample: baseline
+            .controls
+            .iter()
+            .take(5)
+            .map(|c| c.id.clone())
+            .collect(),
+    })))
+}
+
 /// Builds the CRM of `offering` (of `matrix`) against `baseline`, reading
 /// the mappings to `framework`.
 pub fn build(
     matrix: &Matrix,
     offering: &ResolvedOffering,
-    baseline: &ResolvedCatalog,
+    baseline: &Baseline,
     framework: &str,
 ) -> Crm {
     let mut rows = Vec::with_capacity(baseline.len());
     let mut counts = Counts::default();
-    for control in baseline.controls() {
+    for control in &baseline.controls {
         let row = row(offering, control, framework);
         counts.add(&row.class);
         rows.push(row);
@@ -262,15 +338,16 @@ pub fn build(
         offering: offering.id.clone(),
         offering_name: offering.name.clone(),
         framework: framework.to_string(),
-        baseline: baseline.catalog().metadata.title.clone(),
+        baseline: baseline.title.clone(),
         rows,
         not_in_baseline,
         counts,
+        warnings: baseline.warnings.clone(),
     }
 }
 
-fn row(offering: &ResolvedOffering, control: ResolvedControl<'_>, framework: &str) -> Row {
-    let id = control.id();
+fn row(offering: &ResolvedOffering, control: &BaselineControl, framework: &str) -> Row {
+    let id = control.id.as_str();
     let mut areas = Vec::new();
     let mut coverage = Vec::new();
     for area in &offering.areas {
@@ -291,9 +368,9 @@ fn row(offering: &ResolvedOffering, control: ResolvedControl<'_>, framework: &st
     let (class, origination) = classify(id, &coverage);
     Row {
         control: id.to_string(),
-        label: label(control),
-        title: control.title().to_string(),
-        family: control.group.map(|g| g.title.clone()),
+        label: control.label.clone(),
+        title: control.title.clone(),
+        family: control.family.clone(),
         class,
         origination,
         areas,
@@ -355,16 +432,6 @@ fn classify(control: &str, coverage: &[Coverage]) -> (Class, Vec<Origination>) {
 fn is_policy_control(id: &str) -> bool {
     id.split_once('-')
         .is_some_and(|(family, n)| n == "1" && family.bytes().all(|b| b.is_ascii_lowercase()))
-}
-
-/// The control's `label` prop (`AC-2(1)`), or its id in capitals.
-fn label(control: ResolvedControl<'_>) -> String {
-    control
-        .control
-        .props
-        .iter()
-        .find(|p| p.name == "label" && p.ns.is_none())
-        .map_or_else(|| control_label(control.id()), |p| p.value.clone())
 }
 
 /// A control id written the way SP 800-53 labels it: `ac-2.1` -> `AC-2(1)`.

@@ -42,7 +42,7 @@ pub enum Error {
     /// An import's href names no JSON file that exists.
     #[error(
         "the profile imports `{href}`, but there is no JSON file for it (looked for {}); \
-         pass the catalog explicitly (`--catalog PATH`) or put the JSON catalog at that path",
+         map it to the file to read (`--href-map '{href}=PATH'`) or put the JSON document at that path",
         Tried(tried)
     )]
     ImportNotFound {
@@ -55,7 +55,7 @@ pub enum Error {
     /// An import's href is a URL; onus does not fetch over the network.
     #[error(
         "the profile imports `{href}` over the network, which onus does not do; \
-         download it and pass it explicitly (`--catalog PATH`)"
+         download it and map the href to the copy (`--href-map '{href}=PATH'`)"
     )]
     RemoteImport {
         /// The href as written in the profile.
@@ -121,6 +121,62 @@ pub enum Error {
         what: String,
     },
 
+    /// An `--href-map` argument is not `FROM=TO`.
+    #[error(
+        "`--href-map {arg}` is not `FROM=TO`: write the href as the profile has it, `=`, \
+         and the file to read instead, e.g. `--href-map NIST_SP-800-53_rev5_catalog.json=catalog.json`"
+    )]
+    BadHrefMap {
+        /// The argument as given.
+        arg: String,
+    },
+
+    /// `--baseline NAME` names no built-in baseline.
+    #[error("there is no built-in baseline `{name}`; {}", Suggest(suggestion.as_deref(), known))]
+    UnknownBaseline {
+        /// The name as given.
+        name: String,
+        /// The closest built-in name, if one is close.
+        suggestion: Option<String>,
+        /// Every built-in name.
+        known: Vec<&'static str>,
+    },
+
+    /// A CRM was asked for, but no area of the model maps to a control.
+    #[error("model `{model}` maps no area to a control; add `controls: [FRAMEWORK:ID, ...]` to its areas")]
+    NoMappedControls {
+        /// The model id.
+        model: String,
+    },
+
+    /// `--framework` names a framework no area of the model maps to.
+    #[error("model `{model}` maps no area to framework `{framework}`; {}", Suggest(suggestion.as_deref(), used))]
+    UnknownFramework {
+        /// The model id.
+        model: String,
+        /// The framework as asked for.
+        framework: String,
+        /// The closest framework the model maps to, if one is close.
+        suggestion: Option<String>,
+        /// Every framework the model's areas map to.
+        used: Vec<String>,
+    },
+
+    /// The model's areas map to several frameworks and none was chosen.
+    #[error("model `{model}` maps areas to several frameworks ({}); choose one with `--framework`", used.join(", "))]
+    SeveralFrameworks {
+        /// The model id.
+        model: String,
+        /// Every framework the model's areas map to.
+        used: Vec<String>,
+    },
+
+    /// The model's controls of the framework are none of the baseline's,
+    /// nor of its families: the framework is another catalog than the
+    /// baseline's, and every control would read as unassigned.
+    #[error("{0}")]
+    FrameworkMismatch(Box<FrameworkMismatch>),
+
     /// The profile uses a feature this resolver does not implement.
     #[error("{feature} is not supported; {help}")]
     Unsupported {
@@ -129,6 +185,31 @@ pub enum Error {
         /// What to do instead.
         help: &'static str,
     },
+}
+
+/// What [`Error::FrameworkMismatch`] knows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "model `{model}` maps areas to {mapped_count} control(s) of framework `{framework}` ({}), \
+     but none of them is a control of `{baseline}` or of its families ({}): the framework is \
+     not the catalog this baseline selects from; give a baseline of that framework, or map the \
+     areas to this catalog's control ids",
+    Sample(mapped),
+    Sample(baseline_sample)
+)]
+pub struct FrameworkMismatch {
+    /// The model id.
+    pub model: String,
+    /// The framework whose mappings were read.
+    pub framework: String,
+    /// The baseline's title.
+    pub baseline: String,
+    /// How many distinct controls the model maps to the framework.
+    pub mapped_count: usize,
+    /// The first few of them, as written.
+    pub mapped: Vec<String>,
+    /// The first few control ids of the baseline.
+    pub baseline_sample: Vec<String>,
 }
 
 /// A control id in `with-ids` that the imported catalog does not have.
@@ -226,5 +307,44 @@ impl fmt::Display for UnknownIds<'_> {
             f,
             ": {which} that catalog does not have; check the ids against the catalog"
         )
+    }
+}
+
+struct Suggest<'a, T>(Option<&'a str>, &'a [T]);
+
+impl<T: fmt::Display> fmt::Display for Suggest<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(s) => write!(f, "did you mean `{s}`?"),
+            None => {
+                f.write_str("known: ")?;
+                for (i, item) in self.1.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// A few items of a list, `, `-joined, with `...` when there are more.
+struct Sample<'a>(&'a [String]);
+
+impl fmt::Display for Sample<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const SHOWN: usize = 4;
+        for (i, item) in self.0.iter().take(SHOWN).enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(item)?;
+        }
+        if self.0.len() > SHOWN {
+            f.write_str(", ...")?;
+        }
+        Ok(())
     }
 }

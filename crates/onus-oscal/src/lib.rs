@@ -8,7 +8,7 @@
 //! // `.json` file beside it is used instead.
 //! let high = onus_oscal::load::resolve_file(
 //!     Path::new("NIST_SP-800-53_rev5_HIGH-baseline_profile.json"),
-//!     None,
+//!     &onus_oscal::load::HrefMap::new(),
 //! )?;
 //! for control in high.controls() {
 //!     let family = control.group.map_or("", |g| g.title.as_str());
@@ -25,8 +25,10 @@
 //! - [`profile`]: the profile model ([`Profile`], [`Import`], [`Modify`] ...).
 //! - [`mod@resolve`]: profile resolution, [`ResolvedCatalog`]. No I/O: the
 //!   caller passes a closure that loads an import's href.
+//! - [`baseline`]: what a CRM reads of a baseline ([`Baseline`]), and the
+//!   built-in baselines bundled in the binary (NIST 5.1.1, FedRAMP Rev. 5).
 //! - [`crm`]: the Customer Responsibility Matrix of a resolved onus model
-//!   against a resolved baseline.
+//!   against a baseline; choosing the framework it reads.
 //! - [`export`]: a resolved onus model as an OSCAL component definition or
 //!   SSP fragment (deterministic, v5 UUIDs).
 //! - [`import`]: an OSCAL component definition or SSP back to onus model YAML.
@@ -36,6 +38,7 @@
 //! Invariants: parsing never panics on bad input; resolution does no I/O and
 //! keeps catalog order; a catalog read and written back is the same JSON.
 
+pub mod baseline;
 pub mod catalog;
 pub mod crm;
 mod document;
@@ -47,11 +50,12 @@ mod object;
 pub mod profile;
 pub mod resolve;
 
+pub use baseline::{Baseline, BaselineControl};
 pub use catalog::{Catalog, Control, Group, Param, Part};
 pub use document::Document;
-pub use error::{Error, UnknownId};
+pub use error::{Error, FrameworkMismatch, UnknownId};
 pub use profile::{Import, Modify, Profile};
 pub use resolve::{
-    resolve, resolve_against, resolve_owned, ControlGroup, Imported, ResolvedCatalog,
+    resolve, resolve_against, resolve_owned, ControlGroup, Imported, Request, ResolvedCatalog,
     ResolvedControl, Warning,
 };

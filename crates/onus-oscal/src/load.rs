@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::import::{import, Imported as ImportedModel};
-use crate::resolve::{resolve, resolve_owned, Imported, ResolvedCatalog};
+use crate::resolve::{resolve, Imported, Request, ResolvedCatalog};
 use crate::{Catalog, Document, Error, Profile};
 
 /// Reads an OSCAL catalog or profile from a JSON file.
@@ -48,7 +48,8 @@ fn wrong(path: &Path, expected: &'static str, found: &str) -> Error {
 /// An href to an `.xml` or `.yaml` file maps to the `.json` file beside it,
 /// as onus reads JSON only: the NIST profiles import
 /// `NIST_SP-800-53_rev5_catalog.xml`, published next to the JSON one.
-/// `file://` is accepted; network URLs are refused ([`Error::RemoteImport`]).
+/// `file://` is accepted; network URLs are refused ([`Error::RemoteImport`]):
+/// map them to a local copy ([`HrefMap`]).
 pub fn import_path(base: &Path, href: &str) -> Result<PathBuf, Error> {
     if href.starts_with("http://") || href.starts_with("https://") {
         return Err(Error::RemoteImport {
@@ -81,24 +82,104 @@ pub fn import_path(base: &Path, href: &str) -> Result<PathBuf, Error> {
     })
 }
 
-/// Reads and resolves the profile at `profile`.
+/// Where the imports of a profile chain are read from, beyond their hrefs:
+/// `--href-map FROM=TO` and the catalog for imports that cannot be found.
 ///
-/// With `catalog`, every import of the profile is answered by that catalog
-/// (the `--catalog PATH` option). Without, each import's href is found with
-/// [`import_path`] relative to the profile's directory (for profiles that
-/// import profiles, relative to the top profile's directory too).
-pub fn resolve_file(profile: &Path, catalog: Option<&Path>) -> Result<ResolvedCatalog, Error> {
-    let document = read_profile(profile)?;
-    if let Some(catalog) = catalog {
-        return resolve_owned(&document, read_catalog(catalog)?);
+/// A mapping replaces only the document an href names, wherever in the
+/// chain that href is written: mapping the catalog import of FedRAMP's LOW
+/// profile to a local copy of the NIST catalog leaves the profiles above it
+/// as they are, so every level of a chain is resolved.
+#[derive(Clone, Debug, Default)]
+pub struct HrefMap {
+    entries: Vec<(String, PathBuf)>,
+    fallback: Option<PathBuf>,
+}
+
+impl HrefMap {
+    /// No mapping: every href is read as written.
+    pub fn new() -> Self {
+        HrefMap::default()
     }
-    let base = profile.parent().unwrap_or(Path::new(""));
-    resolve(&document, |href| {
-        Ok(match read_document(&import_path(base, href)?)? {
+
+    /// Reads the import written `from` (exactly as in the profile: a path,
+    /// a URL, or `#uuid` of a back-matter resource; or that resource's
+    /// link) from the file `to` instead.
+    pub fn insert(&mut self, from: impl Into<String>, to: impl Into<PathBuf>) {
+        self.entries.push((from.into(), to.into()));
+    }
+
+    /// Parses `FROM=TO` (the `--href-map` option) and adds it. The first
+    /// `=` splits: an href with `=` in it cannot be mapped.
+    pub fn insert_arg(&mut self, arg: &str) -> Result<(), Error> {
+        match arg.split_once('=') {
+            Some((from, to)) if !from.is_empty() && !to.is_empty() => {
+                self.insert(from, to);
+                Ok(())
+            }
+            _ => Err(Error::BadHrefMap {
+                arg: arg.to_owned(),
+            }),
+        }
+    }
+
+    /// Reads the imports that name no file that exists, or a URL, from
+    /// `catalog`: the leaf of the chain. Imports that are found are read as
+    /// they are, profiles included (the deprecated `--catalog PATH`, and a
+    /// model framework's `catalog:`).
+    pub fn with_fallback(mut self, catalog: Option<PathBuf>) -> Self {
+        self.fallback = catalog;
+        self
+    }
+
+    fn get(&self, request: &Request<'_>) -> Option<&Path> {
+        self.entries
+            .iter()
+            .find(|(from, _)| from == request.written || from == request.href)
+            .map(|(_, to)| to.as_path())
+    }
+
+    /// The file to read for `request`, `top` being the profile resolved.
+    fn path(&self, request: &Request<'_>, top: &Path) -> Result<PathBuf, Error> {
+        if let Some(to) = self.get(request) {
+            return Ok(to.to_owned());
+        }
+        // A relative href is relative to the document that holds it.
+        let holder = request.base.map_or(top, Path::new);
+        let base = holder.parent().unwrap_or(Path::new(""));
+        match (import_path(base, request.href), &self.fallback) {
+            (Ok(path), _) => Ok(path),
+            (Err(Error::ImportNotFound { .. } | Error::RemoteImport { .. }), Some(fallback)) => {
+                Ok(fallback.clone())
+            }
+            (Err(e), _) => Err(e),
+        }
+    }
+}
+
+/// Reads and resolves the profile at `profile`, every import found by
+/// `map` (else by [`import_path`] relative to the profile that holds it),
+/// profiles imported by profiles resolved in turn.
+///
+/// The result's metadata gets a `resolution-source` link to the profile
+/// (its file name), as the OSCAL profile resolution specification asks.
+pub fn resolve_file(profile: &Path, map: &HrefMap) -> Result<ResolvedCatalog, Error> {
+    let document = read_profile(profile)?;
+    let mut resolved = resolve(&document, |request: Request<'_>| {
+        let path = map.path(&request, profile)?;
+        Ok(match read_document(&path)? {
             Document::Catalog(catalog) => Imported::from(catalog),
-            Document::Profile(profile) => Imported::from(profile),
+            Document::Profile(profile) => Imported::Profile {
+                profile,
+                location: Some(path.to_string_lossy().into_owned()),
+            },
         })
-    })
+    })?;
+    let source = profile.file_name().map_or_else(
+        || profile.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    resolved.add_resolution_source(&source);
+    Ok(resolved)
 }
 
 /// Imports the OSCAL component definition or SSP at `path` as onus model

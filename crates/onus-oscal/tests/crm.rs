@@ -3,8 +3,9 @@
 
 mod common;
 
-use common::{example, high};
+use common::{example, high, Example};
 use onus_oscal::crm::{self, Class, Counts, Crm, Origination};
+use onus_oscal::{Baseline, Error};
 
 fn crm_of(name: &str, offering: &str) -> Crm {
     let e = example(name);
@@ -21,7 +22,7 @@ fn every_control_of_the_baseline_in_catalog_order() {
     let c = crm_of("codat", "platform");
     assert_eq!(c.rows.len(), 370);
     let ids: Vec<&str> = c.rows.iter().map(|r| r.control.as_str()).collect();
-    let baseline: Vec<&str> = high().controls().map(|c| c.id()).collect();
+    let baseline: Vec<&str> = high().controls.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, baseline);
     assert_eq!(c.counts.total(), 370);
     assert_eq!(
@@ -178,4 +179,115 @@ fn frameworks_in_order_of_use() {
         crm::frameworks(&example("codat").matrix),
         ["nist-800-53-rev5"]
     );
+}
+
+/// A model with two offerings mapping its areas to `controls`.
+fn mapped(frameworks: &str, data: &str, os: &str) -> Example {
+    let yaml = format!(
+        "onus: 1
+model: {{ id: acme, name: Acme, publisher: acme }}
+parties:
+  acme: {{ name: Acme, role: provider }}
+  customer: {{ name: Customer, role: customer }}
+offerings:
+  app: {{ name: App }}
+areas:
+  data: {{ name: Data, controls: [{data}] }}
+  os: {{ name: Operating system, controls: [{os}] }}
+frameworks:
+{frameworks}
+responsibilities:
+  data: [acme, customer]
+  os: acme
+"
+    );
+    let (example, found) = common::from_text(&yaml);
+    example.unwrap_or_else(|| panic!("{found:#?}"))
+}
+
+const NIST: &str = "  nist-800-53-rev5: { name: NIST SP 800-53 Rev. 5 }";
+const TWO: &str = "  nist-800-53-rev5: { name: NIST SP 800-53 Rev. 5 }
+  ccm: { name: CSA CCM v4 }";
+
+#[test]
+fn choosing_the_framework() {
+    let codat = example("codat");
+    assert_eq!(
+        crm::choose_framework(&codat.matrix, None).unwrap(),
+        "nist-800-53-rev5"
+    );
+    let err = crm::choose_framework(&codat.matrix, Some("nist-800-53-rev4")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "model `codat` maps no area to framework `nist-800-53-rev4`; did you mean `nist-800-53-rev5`?"
+    );
+    let two = mapped(TWO, "nist-800-53-rev5:ac-2", "ccm:IVS-01");
+    let err = crm::choose_framework(&two.matrix, None).unwrap_err();
+    assert!(
+        matches!(&err, Error::SeveralFrameworks { used, .. } if used == &["nist-800-53-rev5", "ccm"]),
+        "{err:?}"
+    );
+    assert_eq!(
+        crm::choose_framework(&two.matrix, Some("ccm")).unwrap(),
+        "ccm"
+    );
+    let err = crm::choose_framework(&two.matrix, Some("iso")).unwrap_err();
+    assert!(
+        err.to_string().ends_with("known: nist-800-53-rev5, ccm"),
+        "{err}"
+    );
+}
+
+/// A model mapped to CCM, run against NIST HIGH, would list 370 controls
+/// unassigned: it is refused, saying why.
+#[test]
+fn a_baseline_of_another_catalog_is_refused() {
+    let ccm = mapped(
+        "  ccm: { name: CSA CCM v4 }",
+        "ccm:DSP-01, ccm:DSP-07",
+        "ccm:IVS-01",
+    );
+    let err = crm::ensure_matches(&ccm.matrix, high(), "ccm").unwrap_err();
+    let Error::FrameworkMismatch(mismatch) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(mismatch.mapped, ["DSP-01", "DSP-07", "IVS-01"]);
+    let message = err.to_string();
+    assert!(
+        message.starts_with("model `acme` maps areas to 3 control(s) of framework `ccm` (DSP-01, DSP-07, IVS-01), but none of them is a control of `NIST Special Publication 800-53 Revision 5 HIGH IMPACT BASELINE` or of its families (ac-1, ac-2, ac-2.1, ac-2.2, ...)"),
+        "{message}"
+    );
+    // Codat's mappings are NIST's.
+    let codat = example("codat");
+    crm::ensure_matches(&codat.matrix, high(), "nist-800-53-rev5").unwrap();
+    // Controls of the catalog that this baseline leaves out are not a
+    // mismatch: they are listed as outside the baseline.
+    let outside = mapped(NIST, "nist-800-53-rev5:ac-2.8", "nist-800-53-rev5:SC-7.24");
+    let low = Baseline::builtin("nist-800-53-rev5-low").unwrap();
+    crm::ensure_matches(&outside.matrix, &low, "nist-800-53-rev5").unwrap();
+    let offering = &outside.matrix.offerings[0];
+    let crm = crm::build(&outside.matrix, offering, &low, "nist-800-53-rev5");
+    assert_eq!(crm.not_in_baseline.len(), 2);
+    assert_eq!(crm.counts.unassigned, 149);
+}
+
+/// A built-in baseline gives the same CRM as the profile resolved from
+/// files, where they are the same baseline (the 5.1.1 HIGH built-in and
+/// the 5.1.1 resolved HIGH read here).
+#[test]
+fn builtin_and_file_baselines_give_the_same_crm() {
+    let codat = example("codat");
+    let offering = &codat.matrix.offerings[0];
+    let builtin = Baseline::builtin("nist-800-53-rev5-high").unwrap();
+    let file = Baseline::of_catalog(
+        &onus_oscal::load::read_catalog(&common::shared(
+            "nist-800-53-rev5-5.1.1/NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json",
+        ))
+        .unwrap(),
+    );
+    let a = crm::build(&codat.matrix, offering, &builtin, "nist-800-53-rev5");
+    let b = crm::build(&codat.matrix, offering, &file, "nist-800-53-rev5");
+    assert_eq!(a, b);
+    assert_eq!(a.rows.len(), 370);
+    assert_eq!(a.rows[1].label, "AC-2");
 }

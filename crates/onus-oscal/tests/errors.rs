@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use onus_oscal::load::{read_catalog, read_profile, resolve_file};
+use onus_oscal::load::{read_catalog, read_profile, resolve_file, HrefMap};
 use onus_oscal::{resolve_against, Error, Profile, UnknownId};
 
 const DATA: &str = concat!(
@@ -39,7 +39,7 @@ fn missing_import_names_the_href_and_the_paths_tried() {
         "p.json",
         &profile_importing("catalog.xml", &["ac-1"]),
     );
-    let err = resolve_file(&profile, None).unwrap_err();
+    let err = resolve_file(&profile, &HrefMap::new()).unwrap_err();
     let Error::ImportNotFound { href, tried } = &err else {
         panic!("{err:?}")
     };
@@ -53,21 +53,31 @@ fn missing_import_names_the_href_and_the_paths_tried() {
     );
     let message = err.to_string();
     assert!(
-        message.contains("`catalog.xml`") && message.contains("--catalog"),
+        message.contains("`catalog.xml`") && message.contains("--href-map 'catalog.xml=PATH'"),
         "{message}"
     );
 }
 
 #[test]
-fn a_missing_import_is_fine_with_an_explicit_catalog() {
+fn a_missing_import_is_fine_mapped_or_with_a_fallback_catalog() {
     let dir = tempfile::tempdir().unwrap();
     let profile = write(
         dir.path(),
         "p.json",
         &profile_importing("catalog.xml", &["ac-1", "ac-2"]),
     );
-    let resolved = resolve_file(&profile, Some(&data("NIST_SP-800-53_rev5_catalog.json"))).unwrap();
-    assert_eq!(resolved.len(), 2);
+    let catalog = data("NIST_SP-800-53_rev5_catalog.json");
+    let mut map = HrefMap::new();
+    map.insert_arg(&format!("catalog.xml={}", catalog.display()))
+        .unwrap();
+    assert_eq!(resolve_file(&profile, &map).unwrap().len(), 2);
+    let fallback = HrefMap::new().with_fallback(Some(catalog));
+    assert_eq!(resolve_file(&profile, &fallback).unwrap().len(), 2);
+    for bad in ["catalog.xml", "=x.json", "catalog.xml="] {
+        let err = HrefMap::new().insert_arg(bad).unwrap_err();
+        assert!(matches!(err, Error::BadHrefMap { .. }), "{bad}: {err:?}");
+        assert!(err.to_string().contains("is not `FROM=TO`"), "{err}");
+    }
 }
 
 #[test]
@@ -75,11 +85,20 @@ fn network_imports_are_refused_with_advice() {
     let dir = tempfile::tempdir().unwrap();
     let href = "https://raw.githubusercontent.com/usnistgov/oscal-content/main/catalog.json";
     let profile = write(dir.path(), "p.json", &profile_importing(href, &["ac-1"]));
-    let err = resolve_file(&profile, None).unwrap_err();
+    let err = resolve_file(&profile, &HrefMap::new()).unwrap_err();
     assert!(
         matches!(&err, Error::RemoteImport { href: h } if h == href),
         "{err:?}"
     );
+    assert!(
+        err.to_string()
+            .contains(&format!("--href-map '{href}=PATH'")),
+        "{err}"
+    );
+    // Mapped to a local copy, it resolves.
+    let mut map = HrefMap::new();
+    map.insert(href, data("NIST_SP-800-53_rev5_catalog.json"));
+    assert_eq!(resolve_file(&profile, &map).unwrap().len(), 1);
 }
 
 #[test]
@@ -127,7 +146,7 @@ fn malformed_json_names_the_file_and_position() {
     );
 
     let not_json = write(dir.path(), "p.json", "profile: yes");
-    let err = resolve_file(&not_json, None).unwrap_err();
+    let err = resolve_file(&not_json, &HrefMap::new()).unwrap_err();
     assert!(matches!(err, Error::Json { .. }), "{err:?}");
 }
 

@@ -1,11 +1,13 @@
 //! Resolution of the NIST SP 800-53 Rev. 5 baselines, checked against the
 //! resolved catalogs NIST publishes (the oracle) in the shared data folder.
 
+mod common;
+
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use onus_oscal::catalog::Control;
-use onus_oscal::load::{read_catalog, resolve_file};
+use onus_oscal::load::{read_catalog, resolve_file, HrefMap};
 use onus_oscal::{resolve_against, Catalog, Profile, ResolvedCatalog, Warning};
 
 const DATA: &str = concat!(
@@ -46,7 +48,7 @@ fn own(control: &Control) -> Control {
 /// (`NIST_SP-800-53_rev5_catalog.xml`) maps to the `.json` beside it, and
 /// compares the result with NIST's resolved catalog.
 fn check(baseline: &str, expected_count: usize) -> ResolvedCatalog {
-    let resolved = resolve_file(&profile_path(baseline), None).unwrap();
+    let resolved = resolve_file(&profile_path(baseline), &HrefMap::new()).unwrap();
     let oracle = oracle(baseline);
 
     let ours: Vec<&str> = resolved.controls().map(|c| c.id()).collect();
@@ -84,30 +86,7 @@ fn check(baseline: &str, expected_count: usize) -> ResolvedCatalog {
         );
     }
 
-    let groups = |c: &Catalog| -> Vec<(Option<String>, String)> {
-        c.groups
-            .iter()
-            .map(|g| (g.id.clone(), g.title.clone()))
-            .collect()
-    };
-    assert_eq!(
-        groups(resolved.catalog()),
-        groups(&oracle),
-        "{baseline}: groups"
-    );
-
-    let resources = |c: &Catalog| -> Vec<String> {
-        c.back_matter
-            .iter()
-            .flat_map(|b| &b.resources)
-            .map(|r| r.uuid.clone())
-            .collect()
-    };
-    assert_eq!(
-        resources(resolved.catalog()),
-        resources(&oracle),
-        "{baseline}: back-matter"
-    );
+    common::assert_same_groups_and_back_matter(resolved.catalog(), &oracle, baseline);
     resolved
 }
 
@@ -165,20 +144,26 @@ fn an_explicit_catalog_gives_the_same_result() {
     for baseline in ["LOW", "HIGH"] {
         let profile = onus_oscal::load::read_profile(&profile_path(baseline)).unwrap();
         let explicit = resolve_against(&profile, &catalog).unwrap();
-        let from_file = resolve_file(
-            &profile_path(baseline),
-            Some(&data("NIST_SP-800-53_rev5_catalog.json")),
-        )
-        .unwrap();
-        let by_href = resolve_file(&profile_path(baseline), None).unwrap();
+        let mut map = HrefMap::new();
+        map.insert(
+            "NIST_SP-800-53_rev5_catalog.xml",
+            data("NIST_SP-800-53_rev5_catalog.json"),
+        );
+        let mapped = resolve_file(&profile_path(baseline), &map).unwrap();
+        let by_href = resolve_file(&profile_path(baseline), &HrefMap::new()).unwrap();
+        // The file resolutions add a `resolution-source` link; all else is equal.
+        let mut explicit = explicit;
+        explicit.add_resolution_source(&format!(
+            "NIST_SP-800-53_rev5_{baseline}-baseline_profile.json"
+        ));
         assert_eq!(explicit.catalog(), by_href.catalog(), "{baseline}");
-        assert_eq!(from_file.catalog(), by_href.catalog(), "{baseline}");
+        assert_eq!(mapped.catalog(), by_href.catalog(), "{baseline}");
     }
 }
 
 #[test]
 fn what_a_responsibility_matrix_needs() {
-    let high = resolve_file(&profile_path("HIGH"), None).unwrap();
+    let high = resolve_file(&profile_path("HIGH"), &HrefMap::new()).unwrap();
     let enhancement = high.control("ac-2.1").unwrap();
     assert_eq!(enhancement.title(), "Automated System Account Management");
     assert_eq!(enhancement.control.label(), "AC-2(1)");
@@ -270,7 +255,7 @@ fn resolved_high_is_valid_against_the_oscal_catalog_schema() {
         !validator.is_valid(&broken),
         "the schema check must be able to fail"
     );
-    let resolved = resolve_file(&profile_path("HIGH"), None).unwrap();
+    let resolved = resolve_file(&profile_path("HIGH"), &HrefMap::new()).unwrap();
     let instance: serde_json::Value = serde_json::from_str(&resolved.to_json_pretty()).unwrap();
     let errors: Vec<String> = validator
         .iter_errors(&instance)
@@ -278,4 +263,34 @@ fn resolved_high_is_valid_against_the_oscal_catalog_schema() {
         .map(|e| format!("{} at {}", e, e.instance_path))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// A tailored profile in another folder imports NIST's MODERATE profile by
+/// a relative href; MODERATE's own import (`NIST_SP-800-53_rev5_catalog.xml`)
+/// is looked up beside MODERATE, not beside the tailored profile. A
+/// fallback catalog (the deprecated `--catalog`) replaces only imports
+/// that cannot be found: the chain is still resolved, never skipped.
+#[test]
+fn a_nested_relative_import_resolves_beside_the_profile_that_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let moderate = profile_path("MODERATE");
+    let up = "../".repeat(dir.path().components().count() - 1);
+    let href = format!(
+        "{up}{}",
+        moderate.display().to_string().trim_start_matches('/')
+    );
+    let tailored = serde_json::json!({"profile": {
+        "uuid": "6a1f2c3e-0000-4000-8000-000000000002",
+        "metadata": {"title": "Tailored MODERATE", "last-modified": "2026-01-01T00:00:00Z",
+                     "version": "1", "oscal-version": "1.1.2"},
+        "imports": [{"href": href, "exclude-controls": [{"with-ids": ["ac-2.1"]}]}],
+        "merge": {"as-is": true}
+    }});
+    let path = dir.path().join("tailored.json");
+    std::fs::write(&path, tailored.to_string()).unwrap();
+    let resolved = resolve_file(&path, &HrefMap::new()).unwrap();
+    assert_eq!(resolved.len(), 286);
+    assert!(resolved.control("ac-2.1").is_none());
+    let fallback = HrefMap::new().with_fallback(Some(data("NIST_SP-800-53_rev5_catalog.json")));
+    assert_eq!(resolve_file(&path, &fallback).unwrap().len(), 286);
 }

@@ -1,12 +1,14 @@
-//! `onus crm MODEL --profile PROFILE.json [--catalog CATALOG.json] [--offering ID]
-//! [--framework ID] [--format table|markdown|csv|json|xlsx] [-o FILE]`
+//! `onus crm MODEL (--baseline NAME | --profile PROFILE.json [--href-map FROM=TO]...)
+//! [--offering ID] [--framework ID] [--format table|markdown|csv|json|xlsx] [-o FILE]`
+//! and `onus crm --list-baselines`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use onus_core::diagnostic::suggest;
+use onus_oscal::baseline::{Baseline, BUILTIN};
 use onus_oscal::crm;
+use onus_oscal::load::HrefMap;
 
 use crate::commands::{load, oscal};
 use crate::error::CliError;
@@ -15,15 +17,35 @@ use crate::output;
 #[derive(clap::Args)]
 pub struct Args {
     /// The model file.
-    model: PathBuf,
-    /// The OSCAL profile (baseline) to check the model against, e.g. NIST's HIGH baseline.
+    #[arg(required_unless_present = "list_baselines")]
+    model: Option<PathBuf>,
+    /// A built-in baseline (no files needed), e.g. `nist-800-53-rev5-moderate`
+    /// or `fedramp-rev5-low`: see `--list-baselines`. Default: the one the
+    /// model framework's `catalog:` names, if it names one.
+    #[arg(long, value_name = "NAME", conflicts_with = "profile")]
+    baseline: Option<String>,
+    /// An OSCAL profile (JSON) to resolve and check the model against, for
+    /// baselines that are not built in. Its imports are read as their hrefs
+    /// say, relative to the profile that holds them.
     #[arg(long, value_name = "PROFILE.json")]
-    profile: PathBuf,
-    /// The OSCAL catalog the profile selects from (default: the model
-    /// framework's `catalog:`, else the profile's import, an `.xml` href
-    /// read as the `.json` beside it).
-    #[arg(long, value_name = "CATALOG.json")]
+    profile: Option<PathBuf>,
+    /// Read the import written FROM (as in the profile: a path, a URL, or a
+    /// back-matter resource's link) from the file TO instead; only that
+    /// document is replaced, the rest of the chain is resolved. Repeatable.
+    #[arg(long, value_name = "FROM=TO", requires = "profile")]
+    href_map: Vec<String>,
+    /// Deprecated: use `--href-map`. The catalog for the imports of the
+    /// profile chain that cannot be found (missing files, URLs); imports
+    /// that are found are read as they are.
+    #[arg(long, value_name = "CATALOG.json", requires = "profile", hide = true)]
     catalog: Option<PathBuf>,
+    /// Fail (exit 1) if resolving the profile gives warnings (they are
+    /// always shown on standard error, with their count).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// List the built-in baselines, with the release each is from.
+    #[arg(long, exclusive = true)]
+    list_baselines: bool,
     /// Only this offering.
     #[arg(long)]
     offering: Option<String>,
@@ -49,50 +71,65 @@ enum CrmFormat {
 }
 
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
+    let Some(model) = args.model.as_deref().filter(|_| !args.list_baselines) else {
+        output::emit(None, list_baselines()?.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    };
     let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
     if matches!(args.format, CrmFormat::Xlsx) && to_stdout && output::stdout_is_terminal() {
         return Err(CliError::Usage(
             "an XLSX workbook is binary and standard output is a terminal; write it to a file with `-o FILE`".into(),
         ));
     }
-    let matrix = load::resolved(&args.model)?;
+    let matrix = load::resolved(model)?;
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
-    let used = crm::frameworks(&matrix);
-    let framework = match args.framework {
-        _ if used.is_empty() => {
-            return Err(CliError::Usage(format!(
-                "{} maps no area to a control; add `controls: [FRAMEWORK:ID, ...]` to its areas",
-                args.model.display()
-            )))
+    let framework =
+        crm::choose_framework(&matrix, args.framework.as_deref()).map_err(oscal::error)?;
+    // The framework's `catalog:`: a built-in baseline's name, or a file
+    // relative to the model.
+    let catalog = oscal::frameworks(model)?
+        .into_iter()
+        .find(|f| f.id == framework)
+        .and_then(|f| f.catalog);
+    let builtin = catalog
+        .clone()
+        .filter(|c| BUILTIN.iter().any(|b| b.name == *c));
+    let baseline = match (&args.baseline, &args.profile) {
+        (Some(name), _) => Baseline::builtin(name).map_err(oscal::error)?,
+        (None, Some(profile)) => {
+            if args.catalog.is_some() {
+                eprintln!(
+                    "warning: `--catalog` is deprecated: it now only answers the imports that \
+                     cannot be found; map an import with `--href-map FROM=TO`"
+                );
+            }
+            let fallback = args.catalog.clone().or_else(|| {
+                catalog
+                    .filter(|_| builtin.is_none())
+                    .map(|c| model.parent().unwrap_or(Path::new("")).join(c))
+            });
+            let mut map = HrefMap::new().with_fallback(fallback);
+            for entry in &args.href_map {
+                map.insert_arg(entry).map_err(oscal::error)?;
+            }
+            let resolved =
+                onus_oscal::load::resolve_file(profile, &map).map_err(oscal::error)?;
+            oscal::warn(profile, resolved.warnings(), args.deny_warnings)?;
+            Baseline::of(&resolved)
         }
-        Some(f) if used.contains(&f) => f,
-        Some(f) => {
-            let hint = suggest(&f, used.iter().map(String::as_str))
-                .unwrap_or_else(|| format!("it maps areas to: {}", used.join(", ")));
-            return Err(CliError::Usage(format!(
-                "{} maps no area to framework `{f}`; {hint}",
-                args.model.display()
-            )));
-        }
-        None if used.len() == 1 => used[0].clone(),
-        None => {
-            return Err(CliError::Usage(format!(
-                "{} maps areas to several frameworks ({}); choose one with `--framework`",
-                args.model.display(),
-                used.join(", ")
-            )))
-        }
+        (None, None) => match builtin {
+            Some(name) => Baseline::builtin(&name).map_err(oscal::error)?,
+            None => {
+                return Err(CliError::Usage(format!(
+                    "which baseline? give a built-in one with `--baseline NAME` (`onus crm \
+                     --list-baselines` lists them) or an OSCAL profile with `--profile PROFILE.json`; \
+                     or name a built-in baseline in framework `{framework}`'s `catalog:` in {}",
+                    model.display()
+                )))
+            }
+        },
     };
-    let catalog = match args.catalog {
-        Some(c) => Some(c),
-        None => oscal::frameworks(&args.model)?
-            .into_iter()
-            .find(|f| f.id == framework)
-            .and_then(|f| f.catalog)
-            .map(|c| args.model.parent().unwrap_or(Path::new("")).join(c)),
-    };
-    let baseline = onus_oscal::load::resolve_file(&args.profile, catalog.as_deref())
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+    crm::ensure_matches(&matrix, &baseline, &framework).map_err(oscal::error)?;
     let crms: Vec<crm::Crm> = offerings
         .iter()
         .map(|o| crm::build(&matrix, o, &baseline, &framework))
@@ -120,4 +157,21 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     };
     output::emit(args.output.as_deref(), &bytes)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `onus crm --list-baselines`: name, size, release and source of each
+/// built-in baseline.
+fn list_baselines() -> Result<String, CliError> {
+    let mut out = String::new();
+    for builtin in BUILTIN {
+        let baseline = Baseline::builtin(builtin.name).map_err(oscal::error)?;
+        out.push_str(&format!(
+            "{:<26} {:>3} controls  release {:<24} {}\n",
+            builtin.name,
+            baseline.len(),
+            baseline.release,
+            builtin.source
+        ));
+    }
+    Ok(out)
 }

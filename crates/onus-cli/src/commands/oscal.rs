@@ -1,5 +1,6 @@
-//! `onus oscal export MODEL [--kind component-definition|ssp] [--offering ID] [-o FILE]`
-//! and `onus oscal import FILE [-o MODEL.onus.yaml]`.
+//! `onus oscal export MODEL [--kind component-definition|ssp] [--offering ID] [-o FILE]`,
+//! `onus oscal import FILE [-o MODEL.onus.yaml]` and
+//! `onus oscal resolve PROFILE [--href-map FROM=TO]... [-o FILE]`.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -27,6 +28,27 @@ enum OscalCommand {
     Export(ExportArgs),
     /// Import an OSCAL component definition or SSP (JSON) as an onus model (YAML).
     Import(ImportArgs),
+    /// Resolve an OSCAL profile (and the profiles it imports) into the catalog it describes.
+    Resolve(ResolveArgs),
+}
+
+#[derive(clap::Args)]
+struct ResolveArgs {
+    /// The OSCAL profile (JSON). Its imports are read as their hrefs say,
+    /// relative to the profile that holds them.
+    profile: PathBuf,
+    /// Read the import written FROM (as in the profile: a path, a URL, or a
+    /// back-matter resource's link) from the file TO instead; only that
+    /// document is replaced, the rest of the chain is resolved. Repeatable.
+    #[arg(long, value_name = "FROM=TO")]
+    href_map: Vec<String>,
+    /// Fail (exit 1, nothing written) if resolution gives warnings (they
+    /// are always shown on standard error, with their count).
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Write the resolved catalog to this file (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -69,14 +91,25 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     match args.command {
         OscalCommand::Export(args) => export(args),
         OscalCommand::Import(args) => import(args),
+        OscalCommand::Resolve(args) => resolve(args),
     }
+}
+
+fn resolve(args: ResolveArgs) -> Result<ExitCode, CliError> {
+    let mut map = onus_oscal::load::HrefMap::new();
+    for entry in &args.href_map {
+        map.insert_arg(entry).map_err(error)?;
+    }
+    let resolved = onus_oscal::load::resolve_file(&args.profile, &map).map_err(error)?;
+    warn(&args.profile, resolved.warnings(), args.deny_warnings)?;
+    output::emit(args.output.as_deref(), resolved.to_json_pretty().as_bytes())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
     let matrix = load::resolved(&args.model)?;
     let frameworks = frameworks(&args.model)?;
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
-    let usage = |e: onus_oscal::Error| CliError::Usage(e.to_string());
     let document = match args.kind {
         ExportKind::ComponentDefinition => {
             // Without a mapped control there is nothing to implement: an empty
@@ -115,7 +148,7 @@ fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
                 matrix: &matrix,
                 frameworks: &frameworks,
             };
-            export::ssp::export(input, offering).map_err(usage)?
+            export::ssp::export(input, offering).map_err(error)?
         }
     };
     let text = export::to_json_pretty(&document);
@@ -130,10 +163,7 @@ fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
             out.display()
         )));
     }
-    let imported = onus_oscal::load::import_file(&args.file).map_err(|e| match e {
-        onus_oscal::Error::Io { path, source } => CliError::io("read", path, source),
-        other => CliError::Usage(other.to_string()),
-    })?;
+    let imported = onus_oscal::load::import_file(&args.file).map_err(error)?;
     // The imported model must pass `onus check`: check it before writing.
     let name = args
         .output
@@ -163,4 +193,37 @@ pub fn frameworks(path: &Path) -> Result<Vec<Framework>, CliError> {
         .and_then(|id| set.model(*id))
         .map(Framework::of_model)
         .unwrap_or_default())
+}
+
+/// Shows what resolving `profile` worked around on standard error, with
+/// the count; with `deny`, any warning fails the run (exit 1).
+pub fn warn(profile: &Path, warnings: &[onus_oscal::Warning], deny: bool) -> Result<(), CliError> {
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+    let summary = format!(
+        "resolving {} gave {} warning{}",
+        profile.display(),
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    );
+    if deny {
+        return Err(CliError::Findings(format!(
+            "{summary}, and `--deny-warnings` was given"
+        )));
+    }
+    eprintln!("warning: {summary}");
+    Ok(())
+}
+
+/// An OSCAL library error as the CLI reports it: a file that cannot be
+/// read is I/O, everything else a usage error (both exit 2).
+pub fn error(e: onus_oscal::Error) -> CliError {
+    match e {
+        onus_oscal::Error::Io { path, source } => CliError::io("read", path, source),
+        other => CliError::Usage(other.to_string()),
+    }
 }

@@ -41,6 +41,8 @@ pub(super) fn keep_cited(catalog: &mut Catalog, candidates: Vec<Resource>) {
             }
         }
     };
+    // The metadata cites resources too (FedRAMP's parties link their logo).
+    catalog.metadata.visit_strings(&mut visit);
     catalog.params.visit_strings(&mut visit);
     catalog.controls.visit_strings(&mut visit);
     catalog.groups.visit_strings(&mut visit);

@@ -39,8 +39,29 @@ use crate::Error;
 pub enum Imported<'a> {
     /// A catalog, owned or borrowed.
     Catalog(Cow<'a, Catalog>),
-    /// A profile: it is resolved first, and its result imported.
-    Profile(Profile),
+    /// A profile: it is resolved first, and its result imported. Its own
+    /// imports are asked for with its `location` as their
+    /// [`Request::base`], so relative hrefs resolve against the document
+    /// that holds them.
+    Profile {
+        /// The profile.
+        profile: Profile,
+        /// Where it was read from (for files, its path), if anywhere.
+        location: Option<String>,
+    },
+}
+
+/// What the loader passed to [`resolve`] is asked for: one import.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'r> {
+    /// What to load: the href as written, or for an href `#uuid` the first
+    /// `rlinks` href of that back-matter resource (a `.json` one preferred).
+    pub href: &'r str,
+    /// The href as written in the profile (`#uuid` stays `#uuid`).
+    pub written: &'r str,
+    /// Where the profile holding the import is: `None` for the profile given
+    /// to [`resolve`], else the `location` the loader gave it.
+    pub base: Option<&'r str>,
 }
 
 impl From<Catalog> for Imported<'_> {
@@ -57,17 +78,25 @@ impl<'a> From<&'a Catalog> for Imported<'a> {
 
 impl From<Profile> for Imported<'_> {
     fn from(profile: Profile) -> Self {
-        Imported::Profile(profile)
+        Imported::Profile {
+            profile,
+            location: None,
+        }
     }
 }
 
 /// Resolves `profile`, asking `load` for the catalog (or profile) behind
 /// each import's href.
 ///
-/// `load` receives the href as written in the profile (or, for an href
-/// `#uuid`, the first `rlinks` href of that back-matter resource, preferring
-/// a `.json` one). For profiles imported by profiles, it receives their
-/// hrefs as written in them.
+/// `load` receives a [`Request`]: the href (as written, or for an href
+/// `#uuid` the first `rlinks` href of that back-matter resource, preferring
+/// a `.json` one) and where the profile that holds it is, so that an href
+/// relative to a nested profile is looked up beside that profile.
+///
+/// The result's uuid is new (a v5 UUID of the profile's uuid and those of
+/// every catalog it imported, so the same inputs give the same uuid); its
+/// metadata is the profile's (last-modified included, so the result does
+/// not depend on the clock), declaring the `oscal-version` this crate writes.
 ///
 /// Fails on the first error: an unknown id in `with-ids`
 /// ([`Error::UnknownControls`]), an import cycle, an unsupported `custom`
@@ -77,14 +106,23 @@ impl From<Profile> for Imported<'_> {
 /// [`ResolvedCatalog::warnings`].
 pub fn resolve<'a, F>(profile: &Profile, mut load: F) -> Result<ResolvedCatalog, Error>
 where
-    F: FnMut(&str) -> Result<Imported<'a>, Error>,
+    F: FnMut(Request<'_>) -> Result<Imported<'a>, Error>,
 {
     let mut resolver = Resolver {
         load: &mut load,
         chain: Vec::new(),
+        sources: Vec::new(),
         warnings: Vec::new(),
     };
-    let (catalog, origins) = resolver.profile(profile, "the profile")?;
+    let (mut catalog, origins) = resolver.profile(profile, "the profile", None)?;
+    let mut name = format!("resolved/{}", profile.uuid);
+    for uuid in &resolver.sources {
+        name.push('/');
+        name.push_str(uuid);
+    }
+    catalog.uuid = crate::export::uuid_of(&name);
+    // The result is written with this crate's OSCAL (and validates against it).
+    catalog.metadata.oscal_version = Some(crate::export::OSCAL_VERSION.to_owned());
     Ok(ResolvedCatalog::new(catalog, origins, resolver.warnings))
 }
 
@@ -94,7 +132,7 @@ where
 /// This is the `--catalog PATH` case: the NIST baselines import the catalog
 /// by an `.xml` href that a JSON user does not have.
 pub fn resolve_against(profile: &Profile, catalog: &Catalog) -> Result<ResolvedCatalog, Error> {
-    resolve(profile, |_| Ok(Imported::from(catalog)))
+    resolve(profile, |_: Request<'_>| Ok(Imported::from(catalog)))
 }
 
 /// Like [`resolve_against`], but takes the catalog and moves the selected
@@ -103,7 +141,7 @@ pub fn resolve_against(profile: &Profile, catalog: &Catalog) -> Result<ResolvedC
 pub fn resolve_owned(profile: &Profile, catalog: Catalog) -> Result<ResolvedCatalog, Error> {
     if profile.imports.len() == 1 {
         let mut catalog = Some(catalog);
-        resolve(profile, move |_| {
+        resolve(profile, move |_: Request<'_>| {
             Ok(match catalog.take() {
                 Some(catalog) => Imported::from(catalog),
                 // Only a nested profile could ask twice, and the loader
@@ -144,17 +182,20 @@ struct Resolver<'l, F> {
     load: &'l mut F,
     /// The profiles being resolved, outermost first: (uuid, href).
     chain: Vec<(String, String)>,
+    /// The uuids of the catalogs imported, in the order met.
+    sources: Vec<String>,
     warnings: Vec<Warning>,
 }
 
 impl<'a, F> Resolver<'_, F>
 where
-    F: FnMut(&str) -> Result<Imported<'a>, Error>,
+    F: FnMut(Request<'_>) -> Result<Imported<'a>, Error>,
 {
     fn profile(
         &mut self,
         profile: &Profile,
         href: &str,
+        location: Option<&str>,
     ) -> Result<(Catalog, HashMap<String, Origin>), Error> {
         if self.chain.iter().any(|(uuid, _)| *uuid == profile.uuid) {
             let mut chain: Vec<String> = self.chain.iter().map(|(_, h)| h.clone()).collect();
@@ -165,7 +206,7 @@ where
         let structure = merge::Structure::of(profile)?;
         let mut selections = Vec::with_capacity(profile.imports.len());
         for import in &profile.imports {
-            selections.push(self.import(profile, import, structure)?);
+            selections.push(self.import(profile, location, import, structure)?);
         }
         let mut catalog = Catalog {
             uuid: profile.uuid.clone(),
@@ -189,28 +230,26 @@ where
     fn import(
         &mut self,
         profile: &Profile,
+        base: Option<&str>,
         import: &Import,
         structure: merge::Structure,
     ) -> Result<select::Selection, Error> {
         let href = effective_href(profile, &import.href)?;
         let orphans = structure.orphans();
-        match (self.load)(href)? {
-            Imported::Catalog(Cow::Borrowed(catalog)) => select::select(
-                Source::Borrowed(catalog),
-                import,
-                href,
-                orphans,
-                &mut self.warnings,
-            ),
-            Imported::Catalog(Cow::Owned(catalog)) => select::select(
-                Source::Owned(catalog),
-                import,
-                href,
-                orphans,
-                &mut self.warnings,
-            ),
-            Imported::Profile(nested) => {
-                let (catalog, mut nested_origins) = self.profile(&nested, href)?;
+        let request = Request {
+            href,
+            written: &import.href,
+            base,
+        };
+        let source = match (self.load)(request)? {
+            Imported::Catalog(Cow::Borrowed(catalog)) => Source::Borrowed(catalog),
+            Imported::Catalog(Cow::Owned(catalog)) => Source::Owned(catalog),
+            Imported::Profile {
+                profile: nested,
+                location,
+            } => {
+                let (catalog, mut nested_origins) =
+                    self.profile(&nested, href, location.as_deref())?;
                 let mut selection = select::select(
                     Source::Owned(catalog),
                     import,
@@ -225,9 +264,11 @@ where
                         *origin = nested;
                     }
                 }
-                Ok(selection)
+                return Ok(selection);
             }
-        }
+        };
+        self.sources.push(source.as_ref().uuid.clone());
+        select::select(source, import, href, orphans, &mut self.warnings)
     }
 }
 
@@ -466,6 +507,19 @@ impl ResolvedCatalog {
         self.entries.is_empty()
     }
 
+    /// Adds the `resolution-source` link to the profile at `href` to the
+    /// metadata (the OSCAL profile resolution specification asks for it).
+    pub fn add_resolution_source(&mut self, href: &str) {
+        let link = crate::catalog::Link {
+            href: href.to_owned(),
+            rel: Some("resolution-source".to_owned()),
+            ..Default::default()
+        };
+        let links = &mut self.catalog.metadata.links;
+        links.retain(|l| l.rel.as_deref() != Some("resolution-source"));
+        links.push(link);
+    }
+
     /// What resolution worked around (see [`Warning`]).
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
@@ -582,6 +636,14 @@ mod tests {
         );
         assert_eq!(resolved.catalog().groups.len(), 2);
         assert!(resolved.warnings().is_empty());
+        // A new uuid, the same for the same inputs.
+        assert_ne!(resolved.catalog().uuid, "p");
+        let again = resolve_against(
+            &profile(r#"[{"href": "c", "include-all": {}}]"#, AS_IS),
+            &catalog(),
+        )
+        .unwrap();
+        assert_eq!(resolved.catalog().uuid, again.catalog().uuid);
     }
 
     #[test]
@@ -729,9 +791,9 @@ mod tests {
     #[test]
     fn loader_errors_pass_through() {
         let p = profile(r#"[{"href": "missing.json", "include-all": {}}]"#, "");
-        let err = resolve(&p, |href| {
+        let err = resolve(&p, |r: Request<'_>| {
             Err(Error::ImportNotFound {
-                href: href.to_owned(),
+                href: r.href.to_owned(),
                 tried: vec![],
             })
         })
@@ -748,12 +810,18 @@ mod tests {
         );
         let catalog = catalog();
         let mut asked = Vec::new();
-        resolve(&p, |href| {
-            asked.push(href.to_owned());
+        resolve(&p, |r: Request<'_>| {
+            asked.push((r.href.to_owned(), r.written.to_owned()));
             Ok(Imported::from(&catalog))
         })
         .unwrap();
-        assert_eq!(asked, ["cat.json"]);
+        assert_eq!(
+            asked,
+            [(
+                "cat.json".to_owned(),
+                "#33333333-3333-4333-8333-333333333333".to_owned()
+            )]
+        );
         let p = profile(r##"[{"href": "#nope", "include-all": {}}]"##, "");
         let err = resolve_against(&p, &catalog).unwrap_err();
         assert!(matches!(err, Error::UnknownResource { .. }), "{err:?}");
@@ -772,11 +840,26 @@ mod tests {
             "",
         );
         let catalog = catalog();
-        let resolved = resolve(&outer, |href| match href {
-            "inner.json" => Ok(Imported::from(inner.clone())),
-            _ => Ok(Imported::from(&catalog)),
+        let mut bases = Vec::new();
+        let resolved = resolve(&outer, |r: Request<'_>| {
+            bases.push((r.href.to_owned(), r.base.map(str::to_owned)));
+            match r.href {
+                "inner.json" => Ok(Imported::Profile {
+                    profile: inner.clone(),
+                    location: Some("dir/inner.json".into()),
+                }),
+                _ => Ok(Imported::from(&catalog)),
+            }
         })
         .unwrap();
+        // The nested profile's import is asked for with the nested profile's location.
+        assert_eq!(
+            bases,
+            [
+                ("inner.json".to_owned(), None),
+                ("cat.json".to_owned(), Some("dir/inner.json".to_owned()))
+            ]
+        );
         assert_eq!(ids(&resolved), ["a-1", "a-1.2", "b-1"]);
         let a1 = resolved.control("a-1").unwrap();
         assert_eq!(a1.control.params[0].values, ["inner"]);
@@ -786,7 +869,10 @@ mod tests {
     #[test]
     fn import_cycles_are_errors() {
         let looping = profile(r#"[{"href": "self.json", "include-all": {}}]"#, "");
-        let err = resolve(&looping, |_| Ok(Imported::from(looping.clone()))).unwrap_err();
+        let err = resolve(&looping, |_: Request<'_>| {
+            Ok(Imported::from(looping.clone()))
+        })
+        .unwrap_err();
         assert!(
             matches!(&err, Error::ImportCycle { chain } if chain.len() == 2),
             "{err:?}"

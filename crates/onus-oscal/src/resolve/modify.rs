@@ -256,7 +256,9 @@ fn retain<T>(items: &mut Vec<T>, mut matches: impl FnMut(&T) -> bool) -> usize {
 /// of the control.
 fn add_to_control(control: &mut Control, add: &Add) -> bool {
     let position = add.position.unwrap_or_default();
-    let Some(by_id) = add.by_id.as_deref() else {
+    // `by-id` naming the control itself (FedRAMP adds its `CORE` prop so)
+    // is the same as no `by-id`.
+    let Some(by_id) = add.by_id.as_deref().filter(|id| *id != control.id) else {
         let first = matches!(position, Position::Starting | Position::Before);
         if let Some(title) = &add.title {
             control.title.clone_from(title);
@@ -491,6 +493,7 @@ mod tests {
     fn adds_at_the_control_and_around_parts_and_params() {
         let (catalog, warnings) = run(r#"{"alters": [{"control-id": "c-1", "adds": [
                 {"position": "starting", "props": [{"name": "first", "value": "1"}], "title": "Renamed"},
+                {"position": "starting", "by-id": "c-1", "props": [{"name": "zeroth", "value": "0"}]},
                 {"props": [{"name": "last", "value": "2"}]},
                 {"position": "before", "by-id": "c-1_gdn", "parts": [{"id": "new", "name": "item"}]},
                 {"position": "ending", "by-id": "c-1_smt.a", "parts": [{"id": "deep", "name": "item"}]},
@@ -500,7 +503,7 @@ mod tests {
         let control = &catalog.controls[0];
         assert_eq!(control.title, "Renamed");
         let props: Vec<_> = control.props.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(props, ["first", "label", "sort-id", "last"]);
+        assert_eq!(props, ["zeroth", "first", "label", "sort-id", "last"]);
         let parts: Vec<_> = control
             .parts
             .iter()

@@ -13,7 +13,7 @@ use onus_core::load::ModelSet;
 use onus_core::resolve::{resolve, Matrix};
 use onus_fs::OsFiles;
 use onus_oscal::export::{Framework, Input};
-use onus_oscal::ResolvedCatalog;
+use onus_oscal::{Baseline, ResolvedCatalog};
 use serde_json::Value;
 
 pub const EXAMPLES: &[&str] = &["azure", "aws", "codat", "outsystems", "coherent"];
@@ -71,16 +71,22 @@ fn model(set: &ModelSet) -> Example {
     }
 }
 
-/// NIST SP 800-53 Rev. 5 HIGH, resolved once per test binary.
-pub fn high() -> &'static ResolvedCatalog {
+/// NIST SP 800-53 Rev. 5 HIGH (5.0.1), resolved once per test binary.
+pub fn high_resolved() -> &'static ResolvedCatalog {
     static HIGH: OnceLock<ResolvedCatalog> = OnceLock::new();
     HIGH.get_or_init(|| {
         onus_oscal::load::resolve_file(
             &shared("nist-800-53-rev5/NIST_SP-800-53_rev5_HIGH-baseline_profile.json"),
-            None,
+            &onus_oscal::load::HrefMap::new(),
         )
         .unwrap()
     })
+}
+
+/// NIST SP 800-53 Rev. 5 HIGH (5.0.1) as the CRM reads it.
+pub fn high() -> &'static Baseline {
+    static HIGH: OnceLock<Baseline> = OnceLock::new();
+    HIGH.get_or_init(|| Baseline::of(high_resolved()))
 }
 
 /// A validator for the official OSCAL 1.2.1 JSON schema `file`
@@ -106,4 +112,49 @@ pub fn schema_errors(validator: &jsonschema::Validator, instance: &Value) -> Vec
         .take(10)
         .map(|e| format!("{e} at {}", e.instance_path))
         .collect()
+}
+
+/// FedRAMP's Rev. 5 profiles import `NIST_SP-800-53_rev5_catalog.json` (a
+/// back-matter resource), which is not in `data/oscal/fedramp-rev5/`: for
+/// LOW and LI-SaaS, NIST's 5.1.1 HIGH resolved catalog holds every control.
+pub fn nist_high_map() -> onus_oscal::load::HrefMap {
+    let mut map = onus_oscal::load::HrefMap::new();
+    map.insert(
+        "NIST_SP-800-53_rev5_catalog.json",
+        shared("nist-800-53-rev5-5.1.1/NIST_SP-800-53_rev5_HIGH-baseline-resolved-profile_catalog-min.json"),
+    );
+    map
+}
+
+/// `target` as an href relative to the folder `dir` (both absolute).
+pub fn relative(dir: &Path, target: &Path) -> String {
+    let up = "../".repeat(dir.components().count() - 1);
+    format!(
+        "{up}{}",
+        target.display().to_string().trim_start_matches('/')
+    )
+}
+
+/// Asserts that `ours` has the groups (by id) and back-matter resources (by
+/// uuid, in order) of `oracle`.
+pub fn assert_same_groups_and_back_matter(
+    ours: &onus_oscal::Catalog,
+    oracle: &onus_oscal::Catalog,
+    what: &str,
+) {
+    let groups = |c: &onus_oscal::Catalog| -> Vec<(Option<String>, String)> {
+        c.groups
+            .iter()
+            .map(|g| (g.id.clone(), g.title.clone()))
+            .collect()
+    };
+    assert_eq!(groups(ours), groups(oracle), "{what}: groups");
+    let resources = |c: &onus_oscal::Catalog| -> Vec<String> {
+        c.back_matter
+            .iter()
+            .flat_map(|b| &b.resources)
+            .map(|r| r.uuid.clone())
+            .collect()
+    };
+    assert_eq!(resources(ours), resources(oracle), "{what}: back-matter");
 }
