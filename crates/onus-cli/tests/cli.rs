@@ -209,6 +209,20 @@ fn bad_usage_exits_2_with_a_suggestion() {
 }
 
 #[test]
+fn explain_without_a_code_lists_every_code() {
+    let o = onus(&["explain"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for code in ["unknown-party", "unsafe-url", "duplicate-id"] {
+        assert!(
+            out.contains(&format!("[`{code}`]")),
+            "{code} missing:\n{out}"
+        );
+    }
+    assert!(out.contains("onus explain --all"), "{out}");
+}
+
+#[test]
 fn a_model_with_errors_is_not_shown() {
     let o = onus(&[
         "matrix",

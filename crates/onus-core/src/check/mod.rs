@@ -359,4 +359,54 @@ mod regressions {
         let codes: Vec<&str> = found.iter().map(|d| d.code.name()).collect();
         assert_eq!(codes, ["unknown-upstream-area"]);
     }
+
+    #[test]
+    fn third_trial() {
+        // An empty cell is reported at its key, not at the next line.
+        let text = model("", "  data:\n  hosts: acme");
+        let found = check_files(&[("m.onus.yaml", &text)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let span = found[0].span.unwrap();
+        assert_eq!(&text[span.start as usize..span.end as usize], "data");
+
+        // A tab after `key:` is shown and named.
+        let text = model("", "  data: customer\n  hosts:\tacme");
+        let found = check_files(&[("m.onus.yaml", &text)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].message.contains("a tab (`\\t`) after `hosts:`"),
+            "{found:?}"
+        );
+        assert_eq!(
+            found[0].span.unwrap().start as usize,
+            text.find('\t').unwrap()
+        );
+
+        // A qualified id in a cell points at the upstream's id.
+        let found = check_files(&[(
+            "m.onus.yaml",
+            &model("", "  data: aws/amazon\n  hosts: acme"),
+        )]);
+        assert!(
+            found[0].help.as_deref().unwrap().contains("write `aws`"),
+            "{found:?}"
+        );
+
+        // A party that could not be read is still what a typo meant, and
+        // an invalid party id is reported once, not at each use.
+        let text = model("", "  data: custome\n  hosts: Auditor")
+            .replace("role: customer", "role: custmer")
+            .replace(
+                "  acme: {",
+                "  Auditor: { name: Auditor, role: thirdparty }\n  acme: {",
+            );
+        let found = check_files(&[("m.onus.yaml", &text)]);
+        let codes: Vec<&str> = found.iter().map(|d| d.code.name()).collect();
+        assert_eq!(
+            codes,
+            ["invalid-id", "invalid-value", "unknown-party"],
+            "{found:?}"
+        );
+        assert_eq!(found[2].help.as_deref(), Some("did you mean `customer`?"));
+    }
 }

@@ -162,7 +162,13 @@ impl Decoder {
                     node.span,
                     format!("{what} `{}` is not a lowercase kebab-case id", text.value),
                 )
-                .with_help(if is_valid_id(&fixed) {
+                .with_help(if let Some(upstream) = qualified_upstream(&text) {
+                    format!(
+                        "a model names an upstream's holders by the upstream's id alone: write `{upstream}` \
+                         (qualified ids such as `{}` are how resolved output names them)",
+                        text.value
+                    )
+                } else if is_valid_id(&fixed) {
                     format!("write it as `{fixed}`")
                 } else {
                     "ids use lowercase letters, digits and dashes, and start with a letter or digit"
@@ -600,13 +606,13 @@ impl Decoder {
                         self.mixed(key, &offering, "a holder", "offerings");
                         continue;
                     }
-                    if let Some(holders) = self.holders(model, value, true) {
+                    if let Some(holders) = self.holders_of(model, key.span, value, true) {
                         cells.push(OfferingCell { offering, holders });
                     }
                 }
                 CellBody::PerOffering(cells)
             }
-            _ => CellBody::Holders(self.holders(model, node, false)?),
+            _ => CellBody::Holders(self.holders_of(model, area.span, node, false)?),
         };
         Some(Cell {
             span: area.span,
@@ -709,11 +715,45 @@ impl Decoder {
                 }
             }
         }
+        if list.is_empty() && self.names_broken(node) {
+            // Its only holders are reported where they are declared.
+            return None;
+        }
         self.rewords_apply(model, &list);
         Some(Holders {
             span: node.span,
             list,
         })
+    }
+
+    /// Whether a cell's value names a declaration that could not be read.
+    fn names_broken(&self, node: &Node) -> bool {
+        let is_broken = |n: &Node| {
+            n.as_text()
+                .is_some_and(|t| self.broken.iter().any(|b| b == t))
+        };
+        match &node.value {
+            Value::Seq(items) => items.iter().any(is_broken),
+            Value::Map(entries) => entries.iter().any(|(k, _)| is_broken(k)),
+            _ => is_broken(node),
+        }
+    }
+
+    /// [`Self::holders`] of a cell's value, written after `key`: an empty
+    /// value has no text of its own (the parser puts it at the next token,
+    /// often lines below), so findings about it point at its key.
+    fn holders_of(
+        &mut self,
+        model: &Model,
+        key: Span,
+        node: &Node,
+        in_offering: bool,
+    ) -> Option<Holders> {
+        let mut holders = self.holders(model, node, in_offering)?;
+        if node.value == Value::Null && node.span.start == node.span.end {
+            holders.span = key;
+        }
+        Some(holders)
     }
 
     /// `rewords: [UPSTREAM]` is for the upstream's `as` party, in a cell
@@ -758,6 +798,11 @@ impl Decoder {
     /// A holder id; an invalid one gets the closest declared holder as suggestion.
     fn holder_id(&mut self, model: &Model, node: &Node) -> Option<Spanned<String>> {
         let text = node.as_text().unwrap_or_default();
+        // A party or upstream whose declaration could not be read is
+        // reported there: its uses are not reported again.
+        if self.broken.iter().any(|b| b == text) {
+            return None;
+        }
         let before = self.diagnostics.len();
         let id = self.id(node, "a holder");
         if id.is_none() {
@@ -892,6 +937,14 @@ fn other_document(root: &Node) -> Option<Diagnostic> {
         )
         .with_help(help),
     )
+}
+
+/// The upstream of a qualified id as resolution writes it (`aws` of
+/// `aws/amazon`), which a model cannot use: it names the upstream alone.
+fn qualified_upstream(s: &str) -> Option<&str> {
+    let mut parts = s.split('/');
+    let first = parts.next()?;
+    (is_valid_id(first) && parts.all(is_valid_id) && s.contains('/')).then_some(first)
 }
 
 /// A best-effort kebab-case spelling of an invalid id, for the help line.

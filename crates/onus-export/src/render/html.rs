@@ -136,10 +136,10 @@ fn header(matrix: &Matrix, title: &str, out: &mut String) {
     }
     let mut meta = Vec::new();
     if let Some(p) = matrix.parties.get(&matrix.publisher) {
-        meta.push(format!("Published by {}.", esc(&p.name)));
+        meta.push(super::sentence(&format!("Published by {}", esc(&p.name))));
     }
     if let Some(v) = &matrix.version {
-        meta.push(format!("Version {}.", esc(v)));
+        meta.push(super::sentence(&format!("Version {}", esc(v))));
     }
     if let Some(u) = matrix.url.as_deref().and_then(|u| super::href(matrix, u)) {
         meta.push(format!("<a href=\"{}\">Source document</a>.", esc(&u)));

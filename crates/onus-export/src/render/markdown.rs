@@ -44,10 +44,13 @@ pub fn render_with(matrix: &Matrix, options: &Options) -> String {
 fn meta(matrix: &Matrix) -> String {
     let mut parts = Vec::new();
     if let Some(p) = matrix.parties.get(&matrix.publisher) {
-        parts.push(format!("Published by {}.", md_escape(&p.name)));
+        parts.push(super::sentence(&format!(
+            "Published by {}",
+            md_escape(&p.name)
+        )));
     }
     if let Some(v) = &matrix.version {
-        parts.push(format!("Version {}.", md_escape(v)));
+        parts.push(super::sentence(&format!("Version {}", md_escape(v))));
     }
     if let Some(u) = matrix.url.as_deref().and_then(|u| super::href(matrix, u)) {
         parts.push(format!("Source: <{}>.", md_url(&u)));

@@ -544,6 +544,16 @@ pub fn uses_with(matrix: &Matrix, id: &str, options: &Options) -> Vec<String> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_sentence_ends_in_one_full_stop() {
+        assert_eq!(
+            sentence("Published by Example Inc."),
+            "Published by Example Inc."
+        );
+        assert_eq!(sentence("Version 2"), "Version 2.");
+        assert_eq!(sentence("Really?"), "Really?");
+    }
+
     fn matrix(url: Option<&str>) -> Matrix {
         Matrix {
             model: "m".into(),

@@ -5,7 +5,7 @@
 
 use crate::check::Context;
 use crate::diagnostic::{suggest, Code, Diagnostic};
-use crate::model::{CellBody, DEFAULT_OFFERING};
+use crate::model::{is_valid_id, CellBody, DEFAULT_OFFERING};
 use crate::source::Spanned;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -20,13 +20,21 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             unknown(out, id, known, code, context, kind);
         }
     };
+    // Declarations that could not be read (reported already) are still
+    // what a near miss most likely meant.
+    let broken = m
+        .broken
+        .iter()
+        .map(String::as_str)
+        .filter(|b| is_valid_id(b));
     let holders: Vec<&str> = m
         .parties
         .keys()
         .chain(m.upstreams.keys())
         .map(String::as_str)
+        .chain(broken.clone())
         .collect();
-    let parties: Vec<&str> = m.parties.keys().map(String::as_str).collect();
+    let parties: Vec<&str> = m.parties.keys().map(String::as_str).chain(broken).collect();
     let upstreams: Vec<&str> = m.upstreams.keys().map(String::as_str).collect();
     let practices: Vec<&str> = m.practices.keys().map(String::as_str).collect();
     let evidence: Vec<&str> = m.evidence.keys().map(String::as_str).collect();

@@ -58,8 +58,11 @@ pub fn slow(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>) {
     let mut parser = Parser::new_from_str(text);
     if let Err(e) = parser.load(&mut builder, true) {
         let at = builder.offset(*e.marker());
-        let d = syntax_error(file, &lines.text, at, format!("invalid YAML: {}", e.info()));
-        builder.fail(d.with_help_opt(help_for(e.info())));
+        let d = tab_after_colon(file, &lines.text, at).unwrap_or_else(|| {
+            syntax_error(file, &lines.text, at, format!("invalid YAML: {}", e.info()))
+                .with_help_opt(help_for(e.info()))
+        });
+        builder.fail(d);
     }
     if let Some(error) = builder.error {
         return (None, vec![error]);
@@ -281,10 +284,38 @@ pub(super) fn scalar_end(text: &str, start: usize, value: &str, quoted: bool) ->
     } else {
         text
     };
+    // An empty value (`key:` and nothing) has no text: a zero-width span
+    // where the parser saw it, which findings about it take as "at its key".
+    if value.is_empty() && !quoted {
+        return start;
+    }
     if !value.is_empty() && inner.starts_with(value) {
         return start + value.len() + if quoted { 2 } else { 0 };
     }
     start + text.find(['\n', '\r']).unwrap_or(text.len())
+}
+
+/// `key:<TAB>value`, which yaml-rust2 refuses with "':' must be followed
+/// by a valid YAML whitespace" at the value: said in words, at the tab.
+fn tab_after_colon(file: FileId, text: &str, at: usize) -> Option<Diagnostic> {
+    let before = text.get(..at)?;
+    let tab = before.trim_end_matches('\t');
+    if tab.len() == before.len() || !tab.ends_with(':') {
+        return None;
+    }
+    let line = &tab[tab.rfind('\n').map_or(0, |n| n + 1)..];
+    let key = line.trim_start().trim_end_matches(':');
+    Some(
+        syntax_error(
+            file,
+            text,
+            tab.len(),
+            format!(
+                "a tab (`\\t`) after `{key}:`: YAML separates a key from its value with a space"
+            ),
+        )
+        .with_help(format!("replace the tab with a space: `{key}: ...`")),
+    )
 }
 
 /// A hint for the parser's messages that say what went wrong but not what to do.
