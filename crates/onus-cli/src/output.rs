@@ -41,3 +41,43 @@ pub fn stderr_is_terminal() -> bool {
 pub fn table_width() -> Option<u16> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
 }
+
+/// `n what`, with an `s` unless there is one: `1 error`, `2 errors`.
+pub fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Text from someone else's file, fit for a terminal line: control
+/// characters (ESC, BEL, bidi overrides, newlines) escaped, so they can
+/// neither drive the terminal nor hide text, and cut after `max` characters.
+pub fn terminal_safe(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
+        if c.is_control() || bidi {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_escapes_what_drives_a_terminal() {
+        assert_eq!(
+            terminal_safe("a\u{1b}[31mb\u{7}", 100),
+            "a\\u{1b}[31mb\\u{7}"
+        );
+        assert_eq!(terminal_safe("x\u{202e}y\nz", 100), "x\\u{202e}y\\u{a}z");
+        assert_eq!(terminal_safe("abcdef", 3), "abc…");
+    }
+}

@@ -677,3 +677,69 @@ fn the_deprecated_catalog_option_is_a_fallback() {
     let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(json["offerings"][0]["counts"]["total"], 370);
 }
+
+/// `onus oscal validate`: NIST's documents and onus's own exports are
+/// valid; a broken one gets each error at its line and JSON pointer.
+#[test]
+fn oscal_validate() {
+    let o = onus(&[
+        "oscal",
+        "validate",
+        &shared("examples/ssp-example.json"),
+        &shared("examples/basic-catalog.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("a valid OSCAL system-security-plan"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stdout(&o).contains("a valid OSCAL catalog"),
+        "{}",
+        stdout(&o)
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("codat.json");
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/codat.onus.yaml",
+        "-o",
+        export.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = onus(&["oscal", "validate", export.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+
+    // A broken uuid, in YAML: the error is at its line, with its pointer.
+    let yaml = dir.path().join("catalog.yaml");
+    std::fs::write(
+        &yaml,
+        "catalog:\n  uuid: not-a-uuid\n  metadata:\n    title: T\n    last-modified: 2024-01-01T00:00:00Z\n    version: '1'\n    oscal-version: 1.1.2\n",
+    )
+    .unwrap();
+    let o = onus(&["oscal", "validate", yaml.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("catalog.yaml:2:9: /catalog/uuid: "), "{out}");
+    assert!(
+        out.contains("1 error against the OSCAL catalog schema"),
+        "{out}"
+    );
+
+    // Not OSCAL, or not JSON at all: a usage error that says which.
+    let model = onus(&["oscal", "validate", "examples/codat.onus.yaml"]);
+    assert_eq!(model.status.code(), Some(2));
+    assert!(
+        stderr(&model).contains("is not an OSCAL document"),
+        "{}",
+        stderr(&model)
+    );
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"catalog\": ").unwrap();
+    let o = onus(&["oscal", "validate", broken.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not valid JSON"), "{}", stderr(&o));
+}

@@ -33,6 +33,8 @@
 //!   SSP fragment (deterministic, v5 UUIDs).
 //! - [`import`]: an OSCAL component definition or SSP back to onus model YAML.
 //! - [`load`]: the only I/O: reading files, mapping hrefs to paths.
+//! - [`validate`]: a document (JSON or YAML) against NIST's bundled
+//!   schema, each error with its JSON pointer and position.
 //! - [`Error`]: every failure, with what to do about it.
 //!
 //! Invariants: parsing never panics on bad input; resolution does no I/O and
@@ -49,6 +51,7 @@ pub mod load;
 mod object;
 pub mod profile;
 pub mod resolve;
+pub mod validate;
 
 pub use baseline::{Baseline, BaselineControl};
 pub use catalog::{Catalog, Control, Group, Param, Part};

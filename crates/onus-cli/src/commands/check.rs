@@ -61,11 +61,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
                 output::color(output::stdout_is_terminal()),
             );
             s.push_str(&format!(
-                "checked {} model{}: {errors} error{}, {warnings} warning{}\n",
-                set.models.len(),
-                plural(set.models.len()),
-                plural(errors),
-                plural(warnings)
+                "checked {}: {}, {}\n",
+                output::plural(set.models.len(), "model"),
+                output::plural(errors, "error"),
+                output::plural(warnings, "warning")
             ));
             s
         }
@@ -93,12 +92,4 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

@@ -888,8 +888,9 @@ fn singular(section: &str) -> &str {
     }
 }
 
-/// The root keys of NIST OSCAL documents, which people pass where a model goes.
-const OSCAL_ROOTS: &[&str] = &[
+/// The root members of NIST OSCAL documents (one per OSCAL model), which
+/// people pass where a model goes.
+pub const OSCAL_ROOTS: &[&str] = &[
     "catalog",
     "profile",
     "component-definition",

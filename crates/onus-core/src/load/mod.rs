@@ -15,7 +15,7 @@ use crate::model::Model;
 use crate::source::{FileId, SourceMap, Spanned};
 use crate::syntax::{self, Syntax};
 
-pub use decode::decode;
+pub use decode::{decode, OSCAL_ROOTS};
 
 /// Where model files come from.
 pub trait Files {
