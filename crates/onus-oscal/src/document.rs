@@ -41,6 +41,38 @@ impl Document {
         Self::from_root(serde_json::from_slice(json))
     }
 
+    /// Parses a catalog or a profile from OSCAL's YAML form (the JSON
+    /// document written as YAML), with onus's bounded YAML parser.
+    ///
+    /// Fails with [`Error::Yaml`] on malformed YAML, then as
+    /// [`Document::from_json`] does.
+    pub fn from_yaml(yaml: &str) -> Result<Document, Error> {
+        use onus_core::source::{FileId, SourceFile};
+        use onus_core::syntax::{parse, Syntax};
+
+        let (root, found) = parse(FileId(0), yaml, Syntax::Yaml);
+        match (root, found.first()) {
+            (Some(root), None) => Self::from_root(serde_json::from_value(root.to_json())),
+            (_, first) => {
+                let message = first.map_or_else(
+                    || "the file is empty".to_string(),
+                    |d| match d.span {
+                        Some(span) => {
+                            let (line, column) =
+                                SourceFile::new("", yaml).line_col(span.start as usize);
+                            format!("{} at line {line} column {column}", d.message)
+                        }
+                        None => d.message.clone(),
+                    },
+                );
+                Err(Error::Yaml {
+                    path: None,
+                    message,
+                })
+            }
+        }
+    }
+
     fn from_root(root: Result<Root, serde_json::Error>) -> Result<Document, Error> {
         let root = root.map_err(|source| Error::Json { path: None, source })?;
         match root {

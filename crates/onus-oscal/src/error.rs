@@ -19,6 +19,15 @@ pub enum Error {
         source: serde_json::Error,
     },
 
+    /// The text of a YAML document is not YAML (or is beyond the parser's bounds).
+    #[error("{} is not a valid OSCAL YAML document: {message}", Input(path.as_deref()))]
+    Yaml {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// The parser's finding, with line and column.
+        message: String,
+    },
+
     /// The JSON is an OSCAL document, but not the model that was expected.
     #[error("{} holds `{found}`, but an OSCAL {expected} was expected", Input(path.as_deref()))]
     WrongDocument {
@@ -39,9 +48,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// An import's href names no JSON file that exists.
+    /// An import's href names no JSON or YAML file that exists.
     #[error(
-        "the profile imports `{href}`, but there is no JSON file for it (looked for {}); \
+        "the profile imports `{href}`, but there is no JSON or YAML file for it (looked for {}); \
          map it to the file to read (`--href-map '{href}=PATH'`) or put the JSON document at that path",
         Tried(tried)
     )]
@@ -242,6 +251,7 @@ impl Error {
     /// Records the file a parse error came from.
     pub(crate) fn in_file(mut self, file: &Path) -> Self {
         if let Error::Json { path, .. }
+        | Error::Yaml { path, .. }
         | Error::WrongDocument { path, .. }
         | Error::NotImportable { path, .. }
         | Error::NothingToImport { path, .. } = &mut self

@@ -7,7 +7,8 @@ use crate::import::{import, Imported as ImportedModel};
 use crate::resolve::{resolve, Imported, Request, ResolvedCatalog};
 use crate::{Catalog, Document, Error, Profile};
 
-/// Reads an OSCAL catalog or profile from a JSON file.
+/// Reads an OSCAL catalog or profile from a file: YAML when its name ends
+/// in `.yaml` or `.yml`, JSON otherwise.
 pub fn read_document(path: &Path) -> Result<Document, Error> {
     // Reading to a `String` checks UTF-8 once, in bulk, which lets the
     // parser skip checking each string it reads.
@@ -15,7 +16,18 @@ pub fn read_document(path: &Path) -> Result<Document, Error> {
         path: path.to_owned(),
         source,
     })?;
-    Document::from_json(&text).map_err(|e| e.in_file(path))
+    let document = if is_yaml(path) {
+        Document::from_yaml(&text)
+    } else {
+        Document::from_json(&text)
+    };
+    document.map_err(|e| e.in_file(path))
+}
+
+fn is_yaml(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// Reads an OSCAL catalog from a JSON file.
@@ -45,11 +57,12 @@ fn wrong(path: &Path, expected: &'static str, found: &str) -> Error {
 /// The file an import's href points to, relative to `base` (the importing
 /// profile's directory).
 ///
-/// An href to an `.xml` or `.yaml` file maps to the `.json` file beside it,
-/// as onus reads JSON only: the NIST profiles import
-/// `NIST_SP-800-53_rev5_catalog.xml`, published next to the JSON one.
-/// `file://` is accepted; network URLs are refused ([`Error::RemoteImport`]):
-/// map them to a local copy ([`HrefMap`]).
+/// A JSON or YAML href is read as named. An `.xml` href maps to the
+/// `.json` (else `.yaml`) file beside it, as onus does not read OSCAL's XML:
+/// the NIST profiles import `NIST_SP-800-53_rev5_catalog.xml`, published
+/// next to the JSON one. A `.yaml` href whose file is missing falls back to
+/// its `.json` sibling the same way. `file://` is accepted; network URLs
+/// are refused ([`Error::RemoteImport`]): map them to a local copy ([`HrefMap`]).
 pub fn import_path(base: &Path, href: &str) -> Result<PathBuf, Error> {
     if href.starts_with("http://") || href.starts_with("https://") {
         return Err(Error::RemoteImport {
@@ -57,25 +70,21 @@ pub fn import_path(base: &Path, href: &str) -> Result<PathBuf, Error> {
         });
     }
     let named = base.join(href.strip_prefix("file://").unwrap_or(href));
-    let other_format = named
+    let extension = named
         .extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "xml" | "yaml" | "yml"));
-    // onus reads JSON only: for an XML or YAML href, the JSON sibling is the
-    // file to read, whether or not the named one exists.
-    let path = if other_format {
-        named.with_extension("json")
-    } else {
-        named.clone()
+        .map(str::to_ascii_lowercase);
+    let mut tried = match extension.as_deref() {
+        Some("xml") => vec![named.with_extension("json"), named.with_extension("yaml")],
+        Some("yaml" | "yml") => vec![named.clone(), named.with_extension("json")],
+        _ => vec![named.clone()],
     };
-    if path.is_file() {
-        return Ok(path);
+    if let Some(path) = tried.iter().find(|p| p.is_file()) {
+        return Ok(path.clone());
     }
-    let tried = if other_format {
-        vec![named, path]
-    } else {
-        vec![path]
-    };
+    if extension.as_deref() == Some("xml") {
+        tried.insert(0, named);
+    }
     Err(Error::ImportNotFound {
         href: href.to_owned(),
         tried,
@@ -201,6 +210,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_yaml_catalog_reads_like_its_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let json = r#"{"catalog": {"uuid": "74c8ba1e-5cd4-4ad1-bbfd-d888e2f6c724",
+            "metadata": {"title": "T", "last-modified": "2024-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.2"},
+            "controls": [{"id": "ac-1", "title": "Policy"}]}}"#;
+        let yaml = "catalog:\n  uuid: 74c8ba1e-5cd4-4ad1-bbfd-d888e2f6c724\n  metadata:\n    title: T\n    last-modified: 2024-01-01T00:00:00Z\n    version: '1'\n    oscal-version: 1.1.2\n  controls:\n    - id: ac-1\n      title: Policy\n";
+        std::fs::write(dir.path().join("c.json"), json).unwrap();
+        std::fs::write(dir.path().join("c.yaml"), yaml).unwrap();
+        assert_eq!(
+            read_document(&dir.path().join("c.yaml")).unwrap(),
+            read_document(&dir.path().join("c.json")).unwrap()
+        );
+        std::fs::write(dir.path().join("bad.yml"), "catalog: [\n").unwrap();
+        let err = read_document(&dir.path().join("bad.yml")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("bad.yml is not a valid OSCAL YAML document")
+                && err.to_string().contains("line 2"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn import_path_reads_json_for_xml_and_yaml_hrefs() {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path();
@@ -224,9 +256,12 @@ mod tests {
         let err = import_path(base, "only.xml").unwrap_err();
         assert!(
             matches!(&err, Error::ImportNotFound { tried, .. }
-                if *tried == [base.join("only.xml"), base.join("only.json")]),
+                if *tried == [base.join("only.xml"), base.join("only.json"), base.join("only.yaml")]),
             "{err:?}"
         );
+        std::fs::write(base.join("y.yaml"), "catalog: {}").unwrap();
+        assert_eq!(import_path(base, "y.yaml").unwrap(), base.join("y.yaml"));
+        assert_eq!(import_path(base, "y.xml").unwrap(), base.join("y.yaml"));
         let absolute = format!("file://{}", base.join("cat.json").display());
         assert_eq!(
             import_path(Path::new("/elsewhere"), &absolute).unwrap(),

@@ -294,3 +294,47 @@ fn a_nested_relative_import_resolves_beside_the_profile_that_holds_it() {
     let fallback = HrefMap::new().with_fallback(Some(data("NIST_SP-800-53_rev5_catalog.json")));
     assert_eq!(resolve_file(&path, &fallback).unwrap().len(), 286);
 }
+
+/// A profile written in OSCAL's YAML form resolves like its JSON form: a
+/// YAML profile importing NIST's JSON catalog.
+#[test]
+fn a_yaml_profile_resolves() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = data("NIST_SP-800-53_rev5_catalog.json");
+    let profile = dir.path().join("tailored.yaml");
+    std::fs::write(
+        &profile,
+        format!(
+            "profile:
+  uuid: 9f4b1e58-8d0c-4bd3-9d6e-0a6c1d2f4e11
+  metadata:
+    title: A tailored baseline
+    last-modified: 2024-01-01T00:00:00Z
+    version: '1'
+    oscal-version: 1.1.2
+  imports:
+    - href: {}
+      include-controls:
+        - with-ids: [ac-1, ac-2, ac-2.1]
+  merge:
+    as-is: true
+",
+            catalog.display()
+        ),
+    )
+    .unwrap();
+    let resolved = resolve_file(&profile, &HrefMap::new()).unwrap();
+    let ids: Vec<&str> = resolved.controls().map(|c| c.id()).collect();
+    assert_eq!(ids, ["ac-1", "ac-2", "ac-2.1"]);
+    assert!(resolved.warnings().is_empty(), "{:?}", resolved.warnings());
+}
+
+/// JSON is YAML: NIST's whole catalog read through the YAML path is the
+/// catalog read as JSON.
+#[test]
+fn the_yaml_path_reads_the_whole_catalog() {
+    let text = std::fs::read_to_string(data("NIST_SP-800-53_rev5_catalog.json")).unwrap();
+    let as_yaml = onus_oscal::Document::from_yaml(&text).unwrap();
+    let as_json = onus_oscal::Document::from_json(&text).unwrap();
+    assert!(as_yaml == as_json, "the YAML reading differs");
+}

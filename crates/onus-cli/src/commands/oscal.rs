@@ -46,7 +46,7 @@ struct ValidateArgs {
 
 #[derive(clap::Args)]
 struct ResolveArgs {
-    /// The OSCAL profile (JSON). Its imports are read as their hrefs say,
+    /// The OSCAL profile (JSON or YAML). Its imports are read as their hrefs say,
     /// relative to the profile that holds them.
     profile: PathBuf,
     /// Read the import written FROM (as in the profile: a path, a URL, or a
