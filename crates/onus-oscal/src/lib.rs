@@ -25,6 +25,8 @@
 //! - [`profile`]: the profile model ([`Profile`], [`Import`], [`Modify`] ...).
 //! - [`mod@resolve`]: profile resolution, [`ResolvedCatalog`]. No I/O: the
 //!   caller passes a closure that loads an import's href.
+//! - [`control_id`]: control ids as people write them, checked against the
+//!   catalog their framework names (NIST 800-53 Rev. 5's is bundled).
 //! - [`baseline`]: what a CRM reads of a baseline ([`Baseline`]), and the
 //!   built-in baselines bundled in the binary (NIST 5.1.1, FedRAMP Rev. 5).
 //! - [`crm`]: the Customer Responsibility Matrix of a resolved onus model
@@ -42,6 +44,7 @@
 
 pub mod baseline;
 pub mod catalog;
+pub mod control_id;
 pub mod crm;
 mod document;
 mod error;

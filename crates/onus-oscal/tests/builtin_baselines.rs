@@ -16,6 +16,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use onus_oscal::baseline::{Baseline, BUILTIN};
+use onus_oscal::control_id::{CatalogIndex, NIST_800_53_REV5_INDEX};
 use onus_oscal::load::{read_catalog, resolve_file};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/oscal");
@@ -130,4 +131,23 @@ fn a_builtin_control_has_what_the_crm_shows() {
     let low = Baseline::builtin("fedramp-rev5-low").unwrap();
     assert_eq!(low.title, "FedRAMP Rev 5 Low Baseline");
     assert!(low.control("ac-2").is_some() && low.control("ac-2.1").is_none());
+}
+
+/// The bundled control index of `nist-800-53-rev5` (what `onus check`
+/// checks control ids against) is NIST's full 5.0.1 catalog's ids, titles
+/// and withdrawals.
+#[test]
+fn bundled_control_index_is_what_the_catalog_generates() {
+    let catalog = read_catalog(&data("nist-800-53-rev5/NIST_SP-800-53_rev5_catalog.json")).unwrap();
+    let generated = CatalogIndex::of_catalog("NIST SP 800-53 Rev. 5 (release 5.0.1)", &catalog)
+        .to_compact_json();
+    if generated == NIST_800_53_REV5_INDEX {
+        return;
+    }
+    if std::env::var_os("ONUS_BLESS").is_some() {
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("baselines/nist-800-53-rev5-catalog.json");
+        std::fs::write(path, &generated).unwrap();
+    }
+    panic!("baselines/nist-800-53-rev5-catalog.json is stale: run ONUS_BLESS=1 cargo test -p onus-oscal --test builtin_baselines");
 }

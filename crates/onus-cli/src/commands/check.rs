@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::ValueEnum;
-use onus_core::check::check;
 use onus_core::diagnostic::{self, json, sarif, text};
 use onus_core::load::ModelSet;
 use onus_fs::{find_models, OsFiles};
@@ -51,7 +50,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         )));
     }
     let set = ModelSet::load(&files, &OsFiles)?;
-    let found = check(&set);
+    let found = super::load::check_all(&set);
     let (errors, warnings) = diagnostic::counts(&found);
     let out = match args.format {
         Format::Text => {

@@ -25,7 +25,7 @@ pub fn resolved(path: &Path) -> Result<Arc<Matrix>, CliError> {
 pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Arc<Matrix>, CliError> {
     let set = ModelSet::load(&[path.to_path_buf()], files)
         .map_err(|e| CliError::io("read", label, e.error))?;
-    let found = check(&set);
+    let found = check_all(&set);
     // `onus check` reads files on disk only: no hint for a git revision.
     let hint = if *label == *path.display().to_string() {
         format!("; run `onus check {label}` for details")
@@ -37,6 +37,14 @@ pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Arc<
     })?;
     resolve(&set, set.roots[0])
         .ok_or_else(|| CliError::Findings(format!("{label} could not be resolved")))
+}
+
+/// Every finding of `set`: the model rules (onus-core), and control ids
+/// against the catalogs onus knows (onus-oscal).
+pub fn check_all(set: &ModelSet) -> Vec<Diagnostic> {
+    let mut found = check(set);
+    found.extend(onus_oscal::control_id::check(set));
+    found
 }
 
 /// Passes when `found` has no error; otherwise prints the errors on stderr

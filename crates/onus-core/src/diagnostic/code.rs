@@ -169,6 +169,24 @@ codes! {
         example: "controls: [nist-800-53:ac-2]",
         fix: "Declare the framework under `frameworks:` or fix its id.",
     }
+    UnknownControl = "unknown-control", Error, {
+        summary: "A control reference names a control its framework's catalog does not have.",
+        why: "A CRM or an OSCAL export would carry a control no auditor can find; checked where onus knows the catalog (`nist-800-53-rev5` is bundled).",
+        example: "controls: [nist-800-53-rev5:ac-2.99]",
+        fix: "Use the catalog's control id (the help line suggests the nearest), e.g. `nist-800-53-rev5:ac-2.1`.",
+    }
+    WithdrawnControl = "withdrawn-control", Warning, {
+        summary: "A control reference names a control its catalog has withdrawn.",
+        why: "A withdrawn control is in no baseline: the mapping counts for nothing, and its content lives in other controls now.",
+        example: "controls: [nist-800-53-rev5:ac-3.1]",
+        fix: "Map the controls the help line names (where the catalog says its content went) instead.",
+    }
+    ControlIdForm = "control-id-form", Warning, {
+        summary: "A control id is written in another form than its catalog's (`AC-2(1)`, `ac-02.01`).",
+        why: "Exports and the CRM match ids exactly: `AC-2(1)` would not match the catalog's `ac-2.1`.",
+        example: "controls: [nist-800-53-rev5:AC-2(1)]",
+        fix: "Write the catalog's id, which the help line gives: `nist-800-53-rev5:ac-2.1`.",
+    }
     UnknownUpstreamOffering = "unknown-upstream-offering", Error, {
         summary: "`runs-on` names an offering that the upstream model does not have.",
         why: "Inherited cells are read from the upstream's consumed offering.",
