@@ -48,7 +48,8 @@ fn missing_import_names_the_href_and_the_paths_tried() {
         tried,
         &[
             dir.path().join("catalog.xml"),
-            dir.path().join("catalog.json")
+            dir.path().join("catalog.json"),
+            dir.path().join("catalog.yaml")
         ]
     );
     let message = err.to_string();

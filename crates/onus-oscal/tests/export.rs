@@ -182,3 +182,73 @@ fn an_offering_without_controls_has_no_ssp() {
     let err = ssp::export(input, &matrix.offerings[0]).unwrap_err();
     assert!(err.to_string().contains("add `controls:"), "{err}");
 }
+
+/// A duty's uuid is its identity, not its position: inserting, reordering
+/// and rewording duties leaves every untouched duty's `provided` and
+/// `responsibilities` uuid pointing at the same text.
+#[test]
+fn duty_uuids_survive_insertions_reorders_and_rewordings() {
+    let model = |provider: &str, customer: &str| {
+        format!(
+            "onus: 1
+model: {{ id: acme, name: Acme, publisher: acme }}
+parties:
+  acme: {{ name: Acme, role: provider }}
+  customer: {{ name: Customer, role: customer }}
+offerings:
+  saas: {{ name: SaaS }}
+areas:
+  access: {{ name: Access, controls: [nist-800-53-rev5:ac-2] }}
+frameworks:
+  nist-800-53-rev5: {{ name: NIST SP 800-53 Rev. 5 }}
+responsibilities:
+  access:
+    acme: {{ duties: [{provider}] }}
+    customer: {{ duties: [{customer}] }}
+"
+        )
+    };
+    let duties = |text: &str| -> Vec<(String, String)> {
+        let (example, found) = common::from_text(text);
+        let example = example.unwrap_or_else(|| panic!("{found:#?}"));
+        let doc = ssp::export(example.input(), &example.matrix.offerings[0]).unwrap();
+        let mut out = Vec::new();
+        let components = doc["system-security-plan"]["control-implementation"]
+            ["implemented-requirements"][0]["statements"][0]["by-components"]
+            .as_array()
+            .unwrap();
+        for b in components {
+            for kind in ["provided", "responsibilities"] {
+                for e in b["export"][kind].as_array().into_iter().flatten() {
+                    out.push((
+                        e["uuid"].as_str().unwrap().to_string(),
+                        e["description"].as_str().unwrap().to_string(),
+                    ));
+                }
+            }
+        }
+        out
+    };
+    let before = duties(&model(
+        "Runs the directory, Reviews admin access, Rotates keys",
+        "Manages its users, Reviews its access",
+    ));
+    assert_eq!(before.len(), 5, "{before:?}");
+    let after = duties(&model(
+        "Hardens the hosts, Rotates keys, Runs the directory, Reviews administrator access",
+        "Reviews its access, Enrols MFA, Manages its users",
+    ));
+    for (uuid, text) in &before {
+        match after.iter().find(|(_, t)| t == text) {
+            Some((kept, _)) => assert_eq!(kept, uuid, "`{text}` changed its uuid"),
+            // The reworded duty is a new text: its uuid is new, and no
+            // other duty took the old one.
+            None => assert!(
+                after.iter().all(|(u, _)| u != uuid),
+                "`{text}`'s uuid now names another duty"
+            ),
+        }
+    }
+    let unique: HashSet<&str> = after.iter().map(|(u, _)| u.as_str()).collect();
+    assert_eq!(unique.len(), after.len());
+}

@@ -170,20 +170,14 @@ fn area_component(ctx: &Context<'_>, a: &ResolvedArea) -> Value {
 
 /// What one area says about one control: `export` with `provided` and `responsibilities`.
 fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &ResolvedArea) -> Value {
-    let ids = |kind: &str, h: &ResolvedHolder, i: usize| {
-        ctx.uuid(&[
-            kind,
-            &o.id,
-            control,
-            &a.id,
-            &ctx.party_id(&h.party),
-            &i.to_string(),
-        ])
+    let ids = |kind: &str, h: &ResolvedHolder, duty: &str| {
+        ctx.uuid(&[kind, &o.id, control, &a.id, &ctx.party_id(&h.party), duty])
     };
     let mut provided = Vec::new();
     for h in a.holders.iter().filter(|h| !is_customer(h)) {
-        for (i, duty) in Context::duty_texts(h, a, &o.name).into_iter().enumerate() {
-            provided.push(entry(ctx, h, ids("provided", h, i), None, duty));
+        let duties = Context::duty_texts(h, a, &o.name);
+        for (key, duty) in duty_keys(&duties).iter().zip(duties) {
+            provided.push(entry(ctx, h, ids("provided", h, key), None, duty));
         }
     }
     let first_provided = provided
@@ -192,11 +186,12 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
         .map(str::to_string);
     let mut responsibilities = Vec::new();
     for h in a.holders.iter().filter(|h| is_customer(h)) {
-        for (i, duty) in Context::duty_texts(h, a, &o.name).into_iter().enumerate() {
+        let duties = Context::duty_texts(h, a, &o.name);
+        for (key, duty) in duty_keys(&duties).iter().zip(duties) {
             responsibilities.push(entry(
                 ctx,
                 h,
-                ids("responsibility", h, i),
+                ids("responsibility", h, key),
                 first_provided.clone(),
                 duty,
             ));
@@ -228,6 +223,32 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
         b.insert("export".into(), Value::Object(export));
     }
     Value::Object(b)
+}
+
+/// Each duty's identity within its holder, from which its uuid is made:
+/// its text with case and spacing normalised, and, for a text that comes
+/// twice, which time. Inserting, reordering or rewording other duties
+/// leaves a duty's uuid as it is, so a leveraging SSP that points at a
+/// `provided` uuid keeps pointing at the same capability.
+fn duty_keys(duties: &[String]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    duties
+        .iter()
+        .map(|duty| {
+            let text = duty
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase();
+            let n = seen.entry(text.clone()).or_default();
+            *n += 1;
+            if *n == 1 {
+                text
+            } else {
+                format!("{text} #{n}")
+            }
+        })
+        .collect()
 }
 
 /// A `provided` entry (no `provided-uuid`) or a `responsibilities` one.
