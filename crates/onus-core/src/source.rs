@@ -81,15 +81,30 @@ impl SourceFile {
         }
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters) of a byte offset. A byte
+    /// order mark is not a character of the first line: editors do not
+    /// show it, so columns there do not count it.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
-        let col = self.text[start..floor_char_boundary(&self.text, offset)]
-            .chars()
-            .count();
+        let start = match line {
+            0 => self.bom(),
+            _ => self.line_starts[line],
+        };
+        let col = self
+            .text
+            .get(start..floor_char_boundary(&self.text, offset.max(start)))
+            .map_or(0, |t| t.chars().count());
         (line + 1, col + 1)
+    }
+
+    /// The length in bytes of the byte order mark the text starts with, if any.
+    fn bom(&self) -> usize {
+        if self.text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        }
     }
 
     /// Byte offset of a 1-based line and 0-based character column, clamped to the text.
@@ -105,9 +120,11 @@ impl SourceFile {
                 .map_or(line_text.len(), |(i, _)| i)
     }
 
-    /// The text of a 1-based line, without its line break.
+    /// The text of a 1-based line, without its line break (nor, on the
+    /// first line, the byte order mark).
     pub fn line(&self, line: usize) -> &str {
         match self.line_starts.get(line.saturating_sub(1)) {
+            Some(&0) => self.line_text_from(self.bom()),
             Some(&start) => self.line_text_from(start),
             None => "",
         }
@@ -146,6 +163,13 @@ impl SourceMap {
         &self.files[id.0 as usize]
     }
 
+    /// Forgets the text of a file, so no finding can show it: for a file
+    /// that turned out not to be a model (a key, a password file...).
+    pub fn withhold(&mut self, id: FileId) {
+        let file = &mut self.files[id.0 as usize];
+        *file = SourceFile::new(std::mem::take(&mut file.path), String::new());
+    }
+
     pub fn files(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
         self.files
             .iter()
@@ -172,6 +196,16 @@ mod tests {
         assert_eq!(f.line_col(5), (2, 2));
         assert_eq!(f.line(2), "çd: e");
         assert_eq!(f.offset_of(2, 1), 5);
+    }
+
+    #[test]
+    fn a_byte_order_mark_does_not_shift_columns() {
+        let f = SourceFile::new("x", "\u{feff}{\"a\": 1}\n{}");
+        assert_eq!(f.line_col(3), (1, 1));
+        assert_eq!(f.line_col(4), (1, 2));
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line(1), "{\"a\": 1}");
+        assert_eq!(f.line_col(12), (2, 1));
     }
 
     #[test]

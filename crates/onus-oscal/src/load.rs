@@ -1,10 +1,13 @@
 //! Files: read catalogs and profiles, find what an import's href points to,
 //! resolve a profile file. The only module of this crate that does I/O.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::import::{import, Imported as ImportedModel};
-use crate::resolve::{resolve, Imported, Request, ResolvedCatalog};
+use crate::resolve::{resolve, Imported, Request, ResolvedCatalog, MAX_IMPORTS};
 use crate::{Catalog, Document, Error, Profile};
 
 /// Reads an OSCAL catalog or profile from a file: YAML when its name ends
@@ -173,14 +176,53 @@ impl HrefMap {
 /// (its file name), as the OSCAL profile resolution specification asks.
 pub fn resolve_file(profile: &Path, map: &HrefMap) -> Result<ResolvedCatalog, Error> {
     let document = read_profile(profile)?;
+    // A file imported again is not parsed again (identity: its canonical
+    // path). The first import of a catalog takes it (the fastest way, and
+    // the usual case: a catalog is imported once); from the second, it is
+    // kept in one of these slots and lent to every import of it.
+    let slots: Vec<OnceCell<Catalog>> = (0..MAX_IMPORTS).map(|_| OnceCell::new()).collect();
+    let mut catalogs: HashMap<PathBuf, Option<usize>> = HashMap::new();
+    let mut profiles: HashMap<PathBuf, Profile> = HashMap::new();
     let mut resolved = resolve(&document, |request: Request<'_>| {
         let path = map.path(&request, profile)?;
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let location = Some(path.to_string_lossy().into_owned());
+        if let Some(nested) = profiles.get(&key) {
+            return Ok(Imported::Profile {
+                profile: nested.clone(),
+                location,
+            });
+        }
+        let taken = match catalogs.get(&key) {
+            Some(&Some(slot)) => return Ok(lend(&slots[slot])),
+            Some(None) => true,
+            None => false,
+        };
         Ok(match read_document(&path)? {
-            Document::Catalog(catalog) => Imported::from(catalog),
-            Document::Profile(profile) => Imported::Profile {
-                profile,
-                location: Some(path.to_string_lossy().into_owned()),
-            },
+            Document::Catalog(catalog) if taken => {
+                // `resolve` asks for at most MAX_IMPORTS imports: a slot is free.
+                let slot = catalogs.values().flatten().count();
+                let Some(cell) = slots.get(slot) else {
+                    return Err(Error::TooManyImports {
+                        limit: MAX_IMPORTS,
+                        href: request.href.to_owned(),
+                    });
+                };
+                catalogs.insert(key, Some(slot));
+                let _ = cell.set(catalog);
+                lend(cell)
+            }
+            Document::Catalog(catalog) => {
+                catalogs.insert(key, None);
+                Imported::from(catalog)
+            }
+            Document::Profile(nested) => {
+                profiles.insert(key, nested.clone());
+                Imported::Profile {
+                    profile: nested,
+                    location,
+                }
+            }
         })
     })?;
     let source = profile.file_name().map_or_else(
@@ -189,6 +231,15 @@ pub fn resolve_file(profile: &Path, map: &HrefMap) -> Result<ResolvedCatalog, Er
     );
     resolved.add_resolution_source(&source);
     Ok(resolved)
+}
+
+/// The catalog in `slot`, lent to an import.
+fn lend(slot: &OnceCell<Catalog>) -> Imported<'_> {
+    match slot.get() {
+        Some(catalog) => Imported::Catalog(Cow::Borrowed(catalog)),
+        // Every slot lent is set first.
+        None => Imported::Catalog(Cow::Owned(Catalog::default())),
+    }
 }
 
 /// Imports the OSCAL component definition or SSP at `path` as onus model
@@ -266,6 +317,35 @@ mod tests {
         assert_eq!(
             import_path(Path::new("/elsewhere"), &absolute).unwrap(),
             base.join("cat.json")
+        );
+    }
+
+    #[test]
+    fn a_catalog_imported_many_times_is_read_again_at_most_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = r#"{"catalog": {"uuid": "c", "metadata": {"title": "C"},
+            "controls": [{"id": "x-1", "title": "X"}]}}"#;
+        std::fs::write(dir.path().join("cat.json"), catalog).unwrap();
+        let write_profile = |n: usize| {
+            let imports = vec![r#"{"href": "cat.json", "include-all": {}}"#; n].join(", ");
+            let text = format!(
+                r#"{{"profile": {{"uuid": "p", "metadata": {{"title": "P"}}, "imports": [{imports}]}}}}"#
+            );
+            let path = dir.path().join(format!("p{n}.json"));
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        // Taken the first time, kept and lent from the second.
+        let resolved = resolve_file(&write_profile(3), &HrefMap::new()).unwrap();
+        assert_eq!(resolved.len(), 1);
+        assert_eq!(resolved.warnings().len(), 2, "{:?}", resolved.warnings());
+        // A thousand imports of it are refused at the limit.
+        let err = resolve_file(&write_profile(1_000), &HrefMap::new()).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "resolving the profile imports more than 100 documents in all (`cat.json` is one too many)"
+            ),
+            "{err}"
         );
     }
 

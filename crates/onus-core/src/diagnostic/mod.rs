@@ -94,18 +94,95 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
-/// The candidate closest to `word` by edit distance, if it is close enough
-/// to be a plausible typo (at most a third of the word's length, at least 1).
+/// Words longer than this (in characters) get no suggestion.
+const MAX_SUGGEST_LEN: usize = 64;
+/// At most this many candidates (of a plausible length) are compared with a
+/// word, so that thousands of unknown ids against thousands of declared ones
+/// cost milliseconds, not minutes.
+const MAX_CANDIDATES: usize = 500;
+
+/// The candidate closest to `word` by edit distance (optimal string
+/// alignment: insertions, deletions, substitutions and transpositions of
+/// neighbours), if it is close enough to be a plausible typo: at most a
+/// third of the word's length, at least 1. Bounded: long words get none,
+/// and only the first [`MAX_CANDIDATES`] candidates of a length within
+/// reach are compared.
 pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word: Vec<char> = word.chars().collect();
+    let len = word.len();
+    if len > MAX_SUGGEST_LEN {
+        return None;
+    }
     // Two edits for words of four letters or more (`dutys` -> `duties`).
-    let len = word.chars().count();
     let limit = if len < 4 { 1 } else { (len / 3).max(2) };
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|&(d, c)| d <= limit && c != word)
-        .min_by_key(|&(d, c)| (d, c))
-        .map(|(_, c)| c)
+    let mut other = Vec::new();
+    let mut rows = Rows::default();
+    let mut best: Option<(usize, &str)> = None;
+    let mut compared = 0;
+    for c in candidates {
+        if compared == MAX_CANDIDATES {
+            break;
+        }
+        // A character is at most four bytes: most candidates out of reach
+        // are skipped without reading them.
+        if c.len() > (len + limit) * 4 || c.len() + limit < len {
+            continue;
+        }
+        other.clear();
+        other.extend(c.chars());
+        if other.len().abs_diff(len) > limit {
+            continue;
+        }
+        compared += 1;
+        if other == word {
+            continue;
+        }
+        if let Some(d) = rows.distance(&word, &other, limit) {
+            if best.is_none_or(|b| (d, c) < b) {
+                best = Some((d, c));
+            }
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// The rows of the edit distance table, kept between candidates.
+#[derive(Default)]
+struct Rows {
+    before: Vec<usize>,
+    last: Vec<usize>,
+    this: Vec<usize>,
+}
+
+impl Rows {
+    /// The optimal string alignment distance of `a` and `b`, if it is at
+    /// most `limit` (the table stops as soon as a row exceeds it).
+    fn distance(&mut self, a: &[char], b: &[char], limit: usize) -> Option<usize> {
+        let Rows { before, last, this } = self;
+        last.clear();
+        last.extend(0..=b.len());
+        before.clear();
+        before.resize(b.len() + 1, 0);
+        for i in 1..=a.len() {
+            this.clear();
+            this.push(i);
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut d = (last[j - 1] + cost).min(last[j] + 1).min(this[j - 1] + 1);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d = d.min(before[j - 2] + 1);
+                }
+                this.push(d);
+            }
+            if this.iter().min().is_some_and(|&m| m > limit) {
+                return None;
+            }
+            std::mem::swap(before, last);
+            std::mem::swap(last, this);
+        }
+        let d = last[b.len()];
+        (d <= limit).then_some(d)
+    }
 }
 
 #[cfg(test)]
@@ -120,5 +197,29 @@ mod tests {
             suggest("parites", ["parties", "areas"]).as_deref(),
             Some("did you mean `parties`?")
         );
+        assert_eq!(closest("dutys", ["duties"]), Some("duties"));
+        assert_eq!(closest("ab", ["ba", "abc"]), Some("abc"));
+        assert_eq!(closest("same", ["same"]), None);
+        assert_eq!(closest("épaule", ["epaule"]), Some("epaule"));
+    }
+
+    #[test]
+    fn suggestions_are_bounded_in_length_and_candidates() {
+        // A word too long for a suggestion, even against itself plus one.
+        let long = "x".repeat(MAX_SUGGEST_LEN + 1);
+        let near = format!("{long}y");
+        assert_eq!(closest(&long, [near.as_str()]), None);
+        // Only the first candidates of a plausible length are compared:
+        // thousands of others (and candidates far too long) cost nothing.
+        let many: Vec<String> = (0..MAX_CANDIDATES)
+            .map(|i| format!("zzzzzz{i:04}"))
+            .collect();
+        let huge = "q".repeat(1 << 20);
+        let after = many
+            .iter()
+            .map(String::as_str)
+            .chain([huge.as_str(), "party-0001"]);
+        assert_eq!(closest("party-0002", after.clone()), None);
+        assert_eq!(closest("party-0002", after.skip(1)), Some("party-0001"));
     }
 }

@@ -13,6 +13,10 @@ use crate::source::{FileId, Span};
 pub const MAX_DEPTH: usize = 128;
 /// More nodes than this (after expanding YAML aliases) are refused.
 pub const MAX_NODES: usize = 2_000_000;
+/// YAML aliases may repeat at most this many bytes of text in all (each
+/// alias costs the size of the text under its anchor), so a large anchored
+/// string repeated many times is refused before it is copied.
+pub const MAX_ALIAS_BYTES: usize = 64 << 20;
 
 /// A value of the document with the span it was written at.
 #[derive(Clone, Debug, PartialEq)]

@@ -16,6 +16,9 @@
 //! The customer's parts are not here: a component definition says what
 //! components implement. They are in the SSP's `responsibilities`.
 
+use std::collections::HashMap;
+
+use indexmap::IndexSet;
 use serde_json::{json, Map, Value};
 
 use onus_core::model::Role;
@@ -29,9 +32,10 @@ pub fn export(input: Input<'_>) -> Value {
     let ctx = Context::new(input);
     let m = ctx.matrix;
     let mut components = Vec::new();
-    // Component uuids per offering and per area, for the capabilities.
-    let mut in_offering: Vec<(String, String)> = Vec::new();
-    let mut in_area: Vec<(String, String)> = Vec::new();
+    // Component uuids per offering and per area, for the capabilities
+    // (sets: a model of 60,000 areas has as many keys).
+    let mut in_offering = Incorporated::default();
+    let mut in_area = Incorporated::default();
     for (q, party) in &m.parties {
         if party.role == Role::Customer {
             continue;
@@ -111,8 +115,8 @@ pub fn export(input: Input<'_>) -> Value {
                         Value::Array(requirements),
                     );
                     implementations.push(Value::Object(ci));
-                    push_unique(&mut in_offering, (o.id.clone(), component_uuid.clone()));
-                    push_unique(&mut in_area, (a.id.to_string(), component_uuid.clone()));
+                    in_offering.add(&o.id, &component_uuid);
+                    in_area.add(&a.id, &component_uuid);
                 }
             }
         }
@@ -187,20 +191,33 @@ fn description(h: &ResolvedHolder, a: &ResolvedArea, offering: &str) -> String {
     Context::duty_texts(h, a, offering).join("\n\n")
 }
 
-fn incorporates(c: &mut Map<String, Value>, pairs: &[(String, String)], key: &str, what: &str) {
-    let list: Vec<Value> = pairs
-        .iter()
-        .filter(|(k, _)| k == key)
-        .map(|(_, uuid)| json!({"component-uuid": uuid, "description": what}))
-        .collect();
-    if !list.is_empty() {
-        c.insert("incorporates-components".into(), Value::Array(list));
+/// Offering or area id -> the uuids of the components that implement
+/// controls in it, in the order met, each once.
+#[derive(Default)]
+struct Incorporated(HashMap<String, IndexSet<String>>);
+
+impl Incorporated {
+    fn add(&mut self, key: &str, uuid: &str) {
+        let uuids = match self.0.get_mut(key) {
+            Some(uuids) => uuids,
+            None => self.0.entry(key.to_owned()).or_default(),
+        };
+        if !uuids.contains(uuid) {
+            uuids.insert(uuid.to_owned());
+        }
     }
 }
 
-fn push_unique(list: &mut Vec<(String, String)>, item: (String, String)) {
-    if !list.contains(&item) {
-        list.push(item);
+fn incorporates(c: &mut Map<String, Value>, by_key: &Incorporated, key: &str, what: &str) {
+    let list: Vec<Value> = by_key
+        .0
+        .get(key)
+        .into_iter()
+        .flatten()
+        .map(|uuid| json!({"component-uuid": uuid, "description": what}))
+        .collect();
+    if !list.is_empty() {
+        c.insert("incorporates-components".into(), Value::Array(list));
     }
 }
 

@@ -24,7 +24,7 @@
 pub mod component_definition;
 pub mod ssp;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
@@ -130,19 +130,19 @@ pub(crate) struct Context<'a> {
 impl<'a> Context<'a> {
     pub fn new(input: Input<'a>) -> Context<'a> {
         let matrix = input.matrix;
-        let mut taken = Vec::new();
+        let mut taken = HashSet::new();
         let parties = matrix
             .parties
             .keys()
             .map(|q| (q.clone(), flat_id(q, &mut taken)))
             .collect();
-        let mut taken = Vec::new();
+        let mut taken = HashSet::new();
         let mut refs: HashMap<String, String> = matrix
             .practices
             .keys()
             .map(|q| (q.clone(), flat_id(q, &mut taken)))
             .collect();
-        let mut taken = Vec::new();
+        let mut taken = HashSet::new();
         refs.extend(
             matrix
                 .evidence
@@ -414,7 +414,7 @@ fn role_title(role: Role) -> &'static str {
 }
 
 /// A flat, unique id for a qualified one: `azure/microsoft` -> `azure-microsoft`.
-fn flat_id(qualified: &str, taken: &mut Vec<String>) -> String {
+fn flat_id(qualified: &str, taken: &mut HashSet<String>) -> String {
     let base = qualified.replace('/', "-");
     let mut id = base.clone();
     let mut n = 2;
@@ -422,7 +422,7 @@ fn flat_id(qualified: &str, taken: &mut Vec<String>) -> String {
         id = format!("{base}-{n}");
         n += 1;
     }
-    taken.push(id.clone());
+    taken.insert(id.clone());
     id
 }
 
@@ -468,7 +468,8 @@ pub(crate) fn mapped<'m>(
     for area in areas {
         for c in area.controls.iter().filter(|c| c.framework == framework) {
             let list = by_control.entry(c.control.clone()).or_default();
-            if !list.iter().any(|a| a.id == area.id) {
+            // Areas come one after the other: a repeat is the last one.
+            if list.last().is_none_or(|a| a.id != area.id) {
                 list.push(area);
             }
         }
@@ -500,7 +501,7 @@ mod tests {
 
     #[test]
     fn flat_ids_are_unique() {
-        let mut taken = vec![];
+        let mut taken = HashSet::new();
         assert_eq!(flat_id("azure-microsoft", &mut taken), "azure-microsoft");
         assert_eq!(flat_id("azure/microsoft", &mut taken), "azure-microsoft-2");
     }

@@ -26,6 +26,15 @@ use crate::document;
 use crate::profile::{Import, Profile};
 use crate::Error;
 
+/// Profiles importing profiles deeper than this are refused
+/// ([`Error::ImportsTooDeep`]): resolution recurses once per level.
+pub const MAX_IMPORT_DEPTH: usize = 32;
+
+/// Resolving one profile asks for at most this many imports, every level
+/// counted ([`Error::TooManyImports`]): twelve levels each importing the
+/// next twice would otherwise resolve 4,096 profiles.
+pub const MAX_IMPORTS: usize = 100;
+
 /// What an import's href leads to, as returned by the loader passed to
 /// [`resolve`].
 ///
@@ -113,6 +122,7 @@ where
         chain: Vec::new(),
         sources: Vec::new(),
         warnings: Vec::new(),
+        imports: 0,
     };
     let (mut catalog, origins) = resolver.profile(profile, "the profile", None)?;
     let mut name = format!("resolved/{}", profile.uuid);
@@ -185,6 +195,8 @@ struct Resolver<'l, F> {
     /// The uuids of the catalogs imported, in the order met.
     sources: Vec<String>,
     warnings: Vec<Warning>,
+    /// How many imports were asked for so far, every level counted.
+    imports: usize,
 }
 
 impl<'a, F> Resolver<'_, F>
@@ -201,6 +213,12 @@ where
             let mut chain: Vec<String> = self.chain.iter().map(|(_, h)| h.clone()).collect();
             chain.push(href.to_owned());
             return Err(Error::ImportCycle { chain });
+        }
+        if self.chain.len() > MAX_IMPORT_DEPTH {
+            return Err(Error::ImportsTooDeep {
+                limit: MAX_IMPORT_DEPTH,
+                href: href.to_owned(),
+            });
         }
         self.chain.push((profile.uuid.clone(), href.to_owned()));
         let structure = merge::Structure::of(profile)?;
@@ -235,6 +253,13 @@ where
         structure: merge::Structure,
     ) -> Result<select::Selection, Error> {
         let href = effective_href(profile, &import.href)?;
+        self.imports += 1;
+        if self.imports > MAX_IMPORTS {
+            return Err(Error::TooManyImports {
+                limit: MAX_IMPORTS,
+                href: href.to_owned(),
+            });
+        }
         let orphans = structure.orphans();
         let request = Request {
             href,
@@ -877,6 +902,85 @@ mod tests {
             matches!(&err, Error::ImportCycle { chain } if chain.len() == 2),
             "{err:?}"
         );
+    }
+
+    /// A profile `uuid` importing `hrefs`, each with `include-all`.
+    fn importing(uuid: &str, hrefs: &[String]) -> Profile {
+        let imports: Vec<String> = hrefs
+            .iter()
+            .map(|h| format!(r#"{{"href": "{h}", "include-all": {{}}}}"#))
+            .collect();
+        Profile::from_json(&format!(
+            r#"{{"profile": {{"uuid": "{uuid}", "metadata": {{"title": "P"}}, "imports": [{}]}}}}"#,
+            imports.join(", ")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_chain_of_profiles_thousands_deep_stops_at_the_limit() {
+        // p0 imports p1, which imports p2, ... p2999 imports the catalog.
+        let top = importing("p0", &["p1".to_string()]);
+        let result = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || {
+                resolve(&top, |request: Request<'_>| {
+                    let n: usize = request.href[1..].parse().unwrap();
+                    Ok(match n {
+                        3_000 => Imported::from(catalog()),
+                        n => Imported::from(importing(&format!("p{n}"), &[format!("p{}", n + 1)])),
+                    })
+                })
+                .map(|r| r.len())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        let err = result.unwrap_err();
+        assert!(
+            matches!(&err, Error::ImportsTooDeep { limit: MAX_IMPORT_DEPTH, href } if href == "p33"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn imports_that_multiply_are_capped() {
+        // Twelve levels, each importing the next twice: 8,190 imports.
+        let top = importing("l0", &["l1".to_string(), "l1".to_string()]);
+        let mut asked = 0;
+        let err = resolve(&top, |request: Request<'_>| {
+            asked += 1;
+            let n: usize = request.href[1..].parse().unwrap();
+            Ok(match n {
+                12 => Imported::from(catalog()),
+                n => {
+                    let next = format!("l{}", n + 1);
+                    Imported::from(importing(&format!("l{n}-{asked}"), &[next.clone(), next]))
+                }
+            })
+        })
+        .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::TooManyImports {
+                    limit: MAX_IMPORTS,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(asked, MAX_IMPORTS);
+        // As many imports as the limit resolve.
+        let hrefs = vec!["c".to_string(); MAX_IMPORTS];
+        let resolved = resolve_against(&importing("many", &hrefs), &catalog()).unwrap();
+        assert_eq!(resolved.len(), catalog_len());
+    }
+
+    fn catalog_len() -> usize {
+        resolve_against(&importing("one", &["c".to_string()]), &catalog())
+            .unwrap()
+            .len()
     }
 
     #[test]

@@ -3,11 +3,14 @@
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::DEFAULT_OFFERING;
+use std::collections::HashMap;
+
 use crate::source::Span;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    let mut seen: Vec<(&str, &str, Span)> = Vec::new();
+    // By hash: a model of 300,000 parties has as many ids to compare.
+    let mut seen: HashMap<&str, (&str, Span)> = HashMap::new();
     let ids = m
         .parties
         .iter()
@@ -15,7 +18,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .chain(m.upstreams.iter().map(|(id, u)| (id, "upstream", u.span)))
         .chain(m.offerings.iter().map(|(id, o)| (id, "offering", o.span)));
     for (id, kind, span) in ids {
-        if let Some((_, first_kind, first)) = seen.iter().find(|(s, _, _)| *s == id) {
+        if let Some((first_kind, first)) = seen.get(id.as_str()) {
             out.push(
                 Diagnostic::new(
                     Code::DuplicateId,
@@ -32,7 +35,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 ),
             );
         } else {
-            seen.push((id, kind, span));
+            seen.insert(id, (kind, span));
         }
     }
     if let Some(o) = m.offerings.get(DEFAULT_OFFERING) {
@@ -65,5 +68,17 @@ mod tests {
             "  customer: { name: Customer offering }",
         );
         assert!(codes(&m).contains(&"duplicate-id"));
+    }
+
+    #[test]
+    fn a_duplicate_among_thousands_of_ids_is_found_once() {
+        let parties: String = (0..20_000)
+            .map(|i| format!("  p-{i}: {{ name: P, role: provider }}\n"))
+            .collect();
+        let m = model("", "  data: customer\n  hosts: acme")
+            .replace("parties:\n", &format!("parties:\n{parties}"))
+            .replace("  paas: { name: PaaS }", "  p-19999: { name: PaaS }");
+        let found = codes(&m);
+        assert_eq!(found.iter().filter(|c| **c == "duplicate-id").count(), 1);
     }
 }

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
-use super::{syntax_error, Node, Value, MAX_DEPTH, MAX_NODES};
+use super::{syntax_error, Node, Value, MAX_ALIAS_BYTES, MAX_DEPTH, MAX_NODES};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
 
@@ -53,16 +53,33 @@ pub fn slow(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>) {
         root: None,
         documents: 0,
         nodes: 0,
+        alias_bytes: 0,
         error: None,
     };
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, true) {
-        let at = builder.offset(*e.marker());
-        let d = tab_after_colon(file, &lines.text, at).unwrap_or_else(|| {
-            syntax_error(file, &lines.text, at, format!("invalid YAML: {}", e.info()))
-                .with_help_opt(help_for(e.info()))
-        });
-        builder.fail(d);
+    // Events are pulled one at a time rather than through `Parser::load`,
+    // which recurses once per level of nesting: 20,000 nested `- ` would
+    // exhaust the stack before the builder could say "too deep". Here the
+    // first finding stops the parser.
+    loop {
+        match parser.next_token() {
+            Ok((Event::StreamEnd, _)) => break,
+            Ok((event, mark)) => {
+                builder.on_event(event, mark);
+                if builder.error.is_some() {
+                    break;
+                }
+            }
+            Err(e) => {
+                let at = builder.offset(*e.marker());
+                let d = tab_after_colon(file, &lines.text, at).unwrap_or_else(|| {
+                    syntax_error(file, &lines.text, at, format!("invalid YAML: {}", e.info()))
+                        .with_help_opt(help_for(e.info()))
+                });
+                builder.fail(d);
+                break;
+            }
+        }
     }
     if let Some(error) = builder.error {
         return (None, vec![error]);
@@ -103,11 +120,21 @@ struct Builder<'a> {
     ascii: bool,
     lines: &'a SourceFile,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    /// Anchored nodes with their size in nodes and bytes of text.
+    anchors: HashMap<usize, (Node, Size)>,
     root: Option<Node>,
     documents: usize,
     nodes: usize,
+    /// Bytes of text the aliases expanded to so far.
+    alias_bytes: usize,
     error: Option<Diagnostic>,
+}
+
+/// The size of a node: how many nodes, and how many bytes of scalar text.
+#[derive(Clone, Copy, Debug, Default)]
+struct Size {
+    nodes: usize,
+    bytes: usize,
 }
 
 impl Builder<'_> {
@@ -128,7 +155,8 @@ impl Builder<'_> {
 
     fn add(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let size = size(&node);
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.root = Some(node),
@@ -201,18 +229,27 @@ impl MarkedEventReceiver for Builder<'_> {
                 self.add(Node { value, span }, anchor);
             }
             Event::Alias(id) => match self.anchors.get(&id) {
-                Some(node) => {
-                    let mut node = node.clone();
-                    self.nodes += count(&node);
-                    if self.nodes > MAX_NODES {
-                        self.fail(syntax_error(
-                            self.file,
-                            &self.lines.text,
-                            at,
-                            "aliases expand to too large a document",
-                        ));
+                Some((node, size)) => {
+                    // Both budgets are checked before the copy is made: a
+                    // 1 MB string repeated through 30,000 aliases is 30 GB.
+                    self.nodes += size.nodes;
+                    self.alias_bytes += size.bytes;
+                    if self.nodes > MAX_NODES || self.alias_bytes > MAX_ALIAS_BYTES {
+                        self.fail(
+                            syntax_error(
+                                self.file,
+                                &self.lines.text,
+                                at,
+                                "aliases expand to too large a document",
+                            )
+                            .with_help(format!(
+                                "aliases may repeat at most {} MB of text and {MAX_NODES} nodes in all: write the repeated part out, or shorten it",
+                                MAX_ALIAS_BYTES >> 20
+                            )),
+                        );
                         return;
                     }
+                    let mut node = node.clone();
                     node.span = Span::new(self.file, at, at + 1);
                     self.add(node, 0);
                 }
@@ -338,12 +375,21 @@ fn help_for(info: &str) -> Option<String> {
     Some(help.to_string())
 }
 
-fn count(node: &Node) -> usize {
-    1 + match &node.value {
-        Value::Seq(items) => items.iter().map(count).sum(),
-        Value::Map(entries) => entries.iter().map(|(k, v)| count(k) + count(v)).sum(),
-        _ => 0,
+/// The size of a node, without recursion (an anchored node may nest up to
+/// [`MAX_DEPTH`] levels, but the walk need not care).
+fn size(node: &Node) -> Size {
+    let mut size = Size::default();
+    let mut todo = vec![node];
+    while let Some(node) = todo.pop() {
+        size.nodes += 1;
+        match &node.value {
+            Value::Seq(items) => todo.extend(items),
+            Value::Map(entries) => todo.extend(entries.iter().flat_map(|(k, v)| [k, v])),
+            Value::String(s) | Value::Number(s) => size.bytes += s.len(),
+            Value::Null | Value::Bool(_) => {}
+        }
     }
+    size
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
@@ -479,6 +525,48 @@ mod tests {
             let (root, d) = parse(FileId(0), text);
             assert!(root.is_none(), "{text}");
             assert!(d[0].message.contains(message), "{text}: {:?}", d[0].message);
+        }
+    }
+
+    #[test]
+    fn aliases_of_a_large_string_are_refused_at_the_alias() {
+        // 1 MB anchored once, then 30,000 aliases: 30 GB if each were copied.
+        let mut text = format!("a: &big {}\nb: [", "x".repeat(1 << 20));
+        let first_alias = text.len();
+        text.push_str(&vec!["*big"; 30_000].join(", "));
+        text.push_str("]\n");
+        let (root, d) = parse(FileId(0), &text);
+        assert!(root.is_none());
+        assert!(d[0].message.contains("too large"), "{:?}", d[0].message);
+        let span = d[0].span.unwrap();
+        // At one of the aliases (the 65th: 64 MB is the budget), not at the anchor.
+        let at = span.start as usize;
+        assert!(at > first_alias && text[at..].starts_with("*big"), "{at}");
+        assert_eq!(text[first_alias..at].matches("*big").count(), 64);
+    }
+
+    #[test]
+    fn deep_block_nesting_is_refused_without_exhausting_the_stack() {
+        for unit in ["? ", "- ", "[", "{a: "] {
+            for levels in [9_000, 22_000] {
+                let text = format!("{}x\n", unit.repeat(levels));
+                // A thread of 1 MB (the main thread has 8): the parser must
+                // not recurse per level.
+                let (root, d) = std::thread::Builder::new()
+                    .stack_size(1 << 20)
+                    .spawn(move || parse(FileId(0), &text))
+                    .unwrap()
+                    .join()
+                    .unwrap();
+                assert!(root.is_none(), "{unit:?} x {levels}");
+                // yaml-rust2's scanner has a limit of its own for flow collections.
+                let message = &d[0].message;
+                assert!(
+                    message.contains("nesting deeper than 128 levels")
+                        || (unit.starts_with(['[', '{']) && message.contains("recursion limit")),
+                    "{unit:?} x {levels}: {message:?}"
+                );
+            }
         }
     }
 
