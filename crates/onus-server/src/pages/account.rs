@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use super::{db, message, page, Layout, PageResult};
 use crate::auth::{self, Viewer};
-use onus_export::render::xlsx::utc_date as display;
 use crate::AppState;
+use onus_export::render::xlsx::utc_date as display;
 
 /// Failed sign-ins counted over this window (seconds).
 pub const LOCKOUT_WINDOW: i64 = 15 * 60;

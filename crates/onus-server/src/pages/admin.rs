@@ -12,8 +12,8 @@ use serde::Deserialize;
 use super::{db, message, not_found_page, page, Layout, LinkPage, PageResult};
 use crate::auth::{self, Viewer};
 use crate::publish::{publish_source, resolve_version};
-use onus_export::render::xlsx::utc_date as display;
 use crate::{AppState, INVITE_TTL};
+use onus_export::render::xlsx::utc_date as display;
 
 /// The signed-in platform admin, or the response for anyone else (404:
 /// the admin pages do not exist for them).

@@ -12,8 +12,8 @@ use onus_store::{ModelVersion, VersionSummary};
 use super::{db, not_found_page, page, Layout, PageResult};
 use crate::auth::Viewer;
 use crate::publish::resolve_version;
-use onus_export::render::xlsx::utc_date as display;
 use crate::AppState;
+use onus_export::render::xlsx::utc_date as display;
 
 /// The HTML renderer's page split into what the portal frames: the body's
 /// content and the stylesheet. The one place that knows the renderer's

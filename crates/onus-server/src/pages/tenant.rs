@@ -12,8 +12,8 @@ use serde::Deserialize;
 
 use super::{db, message, not_found_page, page, Layout, LinkPage, PageResult};
 use crate::auth::{self, Viewer};
-use onus_export::render::xlsx::utc_date as display;
 use crate::{AppState, INVITE_TTL};
+use onus_export::render::xlsx::utc_date as display;
 
 /// The roles a tenant's users can have.
 pub const ROLES: &[&str] = &["tenant-admin", "tenant-member", "tenant-viewer"];
