@@ -12,6 +12,7 @@ mod matrix;
 mod oscal;
 mod render;
 mod schema;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,10 @@ pub enum Command {
     Crm(crm::Args),
     /// OSCAL: export a model as a component definition or SSP, import one back.
     Oscal(oscal::Args),
+    /// Run the portal: published models, tenants and accounts, on SQLite or PostgreSQL.
+    Serve(serve::ServeArgs),
+    /// Check a model and publish it (with its upstream chain) to a portal's database.
+    Publish(serve::PublishArgs),
     /// Write a commented starter model.
     Init(init::Args),
     /// Print the JSON Schema of the model format, for editors.
@@ -57,6 +62,8 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         Command::Diff(args) => diff::run(args),
         Command::Crm(args) => crm::run(args),
         Command::Oscal(args) => oscal::run(args),
+        Command::Serve(args) => serve::serve(args),
+        Command::Publish(args) => serve::publish(args),
         Command::Init(args) => init::run(args),
         Command::Schema => schema::run(),
         Command::Explain(args) => explain::run(args),

@@ -201,7 +201,7 @@ fn about(matrix: &Matrix, options: &Options) -> Vec<Vec<String>> {
 const FIXED_DATE: i64 = 946_684_800;
 
 /// `2026-11-30 23:05 UTC` for seconds since the Unix epoch.
-fn utc_date(secs: i64) -> String {
+pub fn utc_date(secs: i64) -> String {
     let days = secs.div_euclid(86_400);
     let minutes = secs.rem_euclid(86_400) / 60;
     // Howard Hinnant's civil_from_days.

@@ -1,0 +1,436 @@
+//! Accounts: argon2id passwords and their policy, TOTP and recovery codes,
+//! session cookies, and the one middleware that loads the session and
+//! refuses any state-changing form without the right CSRF token.
+
+use std::net::SocketAddr;
+
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::Argon2;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use onus_store::{Session, User};
+
+use crate::AppState;
+
+/// The session cookie (its value is the session's secret).
+pub const SESSION_COOKIE: &str = "onus_session";
+/// The cookie that carries the CSRF token of forms shown before signing in.
+pub const PRE_COOKIE: &str = "onus_pre";
+/// A session unused this long ends (seconds).
+pub const IDLE_TIMEOUT: i64 = 30 * 60;
+/// A session ends this long after sign-in, used or not (seconds).
+pub const ABSOLUTE_TIMEOUT: i64 = 12 * 3600;
+/// The largest form accepted (bytes).
+pub const FORM_LIMIT: usize = 64 * 1024;
+
+/// Shortest password accepted, in characters.
+pub const MIN_PASSWORD: usize = 12;
+const MAX_PASSWORD: usize = 256;
+const COMMON_PASSWORDS: &str = include_str!("common-passwords.txt");
+
+/// argon2id (RustCrypto's defaults: 19 MiB, 2 passes), as a PHC string.
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        // Only a salt or parameter error can fail here, and both are fixed.
+        .expect("argon2id hashing with default parameters")
+}
+
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the account does not exist, so that
+/// answering takes as long either way.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no account has this password"))
+}
+
+/// The password policy: why `password` is refused, if it is.
+pub fn password_problem(password: &str, email: &str) -> Option<String> {
+    let len = password.chars().count();
+    if len < MIN_PASSWORD {
+        return Some(format!(
+            "The password is too short: use at least {MIN_PASSWORD} characters (a few words make a good one)."
+        ));
+    }
+    if len > MAX_PASSWORD {
+        return Some(format!(
+            "The password is too long: at most {MAX_PASSWORD} characters."
+        ));
+    }
+    let lower = password.to_lowercase();
+    if COMMON_PASSWORDS.lines().any(|p| p == lower) {
+        return Some("This password is on a list of common passwords: choose another.".into());
+    }
+    let local = email.split('@').next().unwrap_or("").to_lowercase();
+    if local.len() >= 4 && lower.contains(&local) {
+        return Some("The password contains your email address: choose another.".into());
+    }
+    if lower.chars().all(|c| lower.starts_with(c)) {
+        return Some("The password repeats one character: choose another.".into());
+    }
+    None
+}
+
+/// A new TOTP secret: 160 random bits, base32 (RFC 4648, no padding).
+pub fn new_totp_secret() -> String {
+    base32(&onus_store::random_bytes(20))
+}
+
+fn base32(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::new();
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &b in bytes {
+        buffer = (buffer << 8) | u32::from(b);
+        bits += 8;
+        while bits >= 5 {
+            out.push(ALPHABET[((buffer >> (bits - 5)) & 31) as usize] as char);
+            bits -= 5;
+        }
+    }
+    if bits > 0 {
+        out.push(ALPHABET[((buffer << (5 - bits)) & 31) as usize] as char);
+    }
+    out
+}
+
+fn totp(secret: &str) -> Option<totp_rs::TOTP> {
+    let bytes = totp_rs::Secret::Encoded(secret.to_string())
+        .to_bytes()
+        .ok()?;
+    // RFC 6238 defaults: SHA-1, 6 digits, 30 s steps; one step of skew each way.
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).ok()
+}
+
+/// Whether `code` is the secret's current TOTP code (one step either way).
+pub fn totp_ok(secret: &str, code: &str) -> bool {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    code.len() == 6 && totp(secret).is_some_and(|t| t.check_current(&code).unwrap_or(false))
+}
+
+/// The current code (tests).
+pub fn totp_now(secret: &str) -> Option<String> {
+    totp(secret).and_then(|t| t.generate_current().ok())
+}
+
+/// The `otpauth://` URI authenticator apps read.
+pub fn otpauth_uri(email: &str, secret: &str) -> String {
+    format!(
+        "otpauth://totp/onus:{}?secret={secret}&issuer=onus&algorithm=SHA1&digits=6&period=30",
+        percent(email)
+    )
+}
+
+fn percent(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The URI as a QR code, an SVG of dark modules (no style, no script).
+pub fn qr_svg(uri: &str) -> String {
+    use qrcodegen::{QrCode, QrCodeEcc};
+    let Ok(qr) = QrCode::encode_text(uri, QrCodeEcc::Medium) else {
+        return String::new();
+    };
+    let border = 4;
+    let size = qr.size() + border * 2;
+    let mut path = String::new();
+    for y in 0..qr.size() {
+        for x in 0..qr.size() {
+            if qr.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + border, y + border));
+            }
+        }
+    }
+    format!(
+        "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"200\" height=\"200\" role=\"img\" aria-label=\"QR code of the authenticator link\"><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/><path d=\"{path}\" fill=\"#000000\"/></svg>"
+    )
+}
+
+/// Ten recovery codes (80 random bits each), as shown: `xxxx-xxxx-xxxx-xxxx`.
+pub fn new_recovery_codes() -> Vec<String> {
+    (0..10)
+        .map(|_| {
+            let raw = base32(&onus_store::random_bytes(10)).to_lowercase();
+            raw.as_bytes()
+                .chunks(4)
+                .map(|c| String::from_utf8_lossy(c).into_owned())
+                .collect::<Vec<_>>()
+                .join("-")
+        })
+        .collect()
+}
+
+/// A recovery code as typed, in its stored form (dashes and spaces dropped, lowercase).
+pub fn normalize_recovery_code(code: &str) -> String {
+    let raw: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    raw.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The value of cookie `name` in the request's headers.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure behind TLS;
+/// `max_age` 0 deletes it, `None` makes it last the browser session.
+pub fn set_cookie(name: &str, value: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
+    let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if secure {
+        c.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        c.push_str(&format!("; Max-Age={age}"));
+    }
+    HeaderValue::from_str(&c)
+        .unwrap_or_else(|_| HeaderValue::from_static("onus_invalid=; Max-Age=0"))
+}
+
+/// Who is asking: the session (if any), the CSRF token forms must carry,
+/// and the client's address.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    pub session: Option<Session>,
+    pub csrf: String,
+    pub address: String,
+}
+
+impl Viewer {
+    /// The signed-in user (password and second factor given).
+    pub fn user(&self) -> Option<&User> {
+        self.session
+            .as_ref()
+            .filter(|s| !s.mfa_pending)
+            .map(|s| &s.user)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = StatusCode;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Viewer, StatusCode> {
+        parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .ok_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The `csrf` field of an URL-encoded form (tokens are hex: no decoding).
+fn form_csrf(body: &[u8]) -> Option<&str> {
+    std::str::from_utf8(body)
+        .ok()?
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == "csrf")
+        .map(|(_, v)| v)
+}
+
+/// Loads the session, and refuses a POST whose form does not carry the
+/// CSRF token of this browser (the session's, or before signing in the
+/// `onus_pre` cookie's). The one place CSRF is checked.
+pub async fn session_layer(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let address = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    let session = match cookie(&parts.headers, SESSION_COOKIE) {
+        Some(token) => match state
+            .store
+            .session(token, IDLE_TIMEOUT, ABSOLUTE_TIMEOUT)
+            .await
+        {
+            Ok(s) => s,
+            Err(e) => return crate::pages::internal_error(&e),
+        },
+        None => None,
+    };
+    let pre = cookie(&parts.headers, PRE_COOKIE)
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string);
+    let new_pre = if session.is_none() && pre.is_none() {
+        Some(onus_store::random_token())
+    } else {
+        None
+    };
+    let csrf = match (&session, &pre, &new_pre) {
+        (Some(s), _, _) => s.csrf.clone(),
+        (None, Some(p), _) => p.clone(),
+        (None, None, Some(n)) => n.clone(),
+        (None, None, None) => String::new(),
+    };
+    let body = if parts.method == Method::POST {
+        let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
+            Ok(b) => b,
+            Err(_) => {
+                return crate::pages::message(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Too large",
+                    "The form sent is larger than the portal accepts.",
+                )
+            }
+        };
+        let fresh = new_pre.is_some();
+        if fresh || !form_csrf(&bytes).is_some_and(|t| constant_time_eq(t, &csrf)) {
+            return crate::pages::message(
+                StatusCode::FORBIDDEN,
+                "Form expired",
+                "This form has expired or did not come from this portal. Go back, reload the page and send it again.",
+            );
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+    parts.extensions.insert(Viewer {
+        session,
+        csrf,
+        address,
+    });
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    if let Some(pre) = new_pre {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(PRE_COOKIE, &pre, state.behind_tls, None),
+        );
+    }
+    response
+}
+
+/// The response to a request that needs a signed-in user.
+pub fn sign_in_first() -> Response {
+    axum::response::Redirect::to("/login").into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("correct horse battery");
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password(&h, "correct horse battery"));
+        assert!(!verify_password(&h, "correct horse batterx"));
+        assert!(!verify_password("not a hash", "x"));
+    }
+
+    #[test]
+    fn the_policy_refuses_short_common_and_personal_passwords() {
+        assert!(password_problem("short", "a@x.io")
+            .unwrap()
+            .contains("too short"));
+        assert!(password_problem("password1234", "a@x.io")
+            .unwrap()
+            .contains("common"));
+        assert!(password_problem("alice-is-my-password", "alice@x.io")
+            .unwrap()
+            .contains("email"));
+        assert!(password_problem("aaaaaaaaaaaaaa", "a@x.io").is_some());
+        assert!(password_problem("violet kettle on the moor", "alice@x.io").is_none());
+    }
+
+    #[test]
+    fn totp_codes_follow_rfc_6238_and_the_secret() {
+        let secret = new_totp_secret();
+        assert_eq!(secret.len(), 32);
+        let code = totp_now(&secret).unwrap();
+        assert!(totp_ok(&secret, &code));
+        // RFC 6238, appendix B: the SHA-1 secret at T = 59 s (last 6 of 94287082).
+        let rfc = totp(&base32(b"12345678901234567890")).unwrap();
+        assert_eq!(rfc.generate(59), "287082");
+        assert!(!totp_ok(&secret, "12345"));
+        assert!(otpauth_uri("a b@x.io", &secret)
+            .starts_with("otpauth://totp/onus:a%20b%40x.io?secret="));
+        assert!(qr_svg("otpauth://totp/x").starts_with("<svg"));
+    }
+
+    #[test]
+    fn base32_matches_rfc_4648() {
+        assert_eq!(base32(b"foobar"), "MZXW6YTBOI");
+        assert_eq!(base32(b"f"), "MY");
+    }
+
+    #[test]
+    fn recovery_codes_are_ten_distinct_and_typed_loosely() {
+        let codes = new_recovery_codes();
+        assert_eq!(codes.len(), 10);
+        assert_eq!(codes[0].len(), 19);
+        assert_ne!(codes[0], codes[1]);
+        assert_eq!(
+            normalize_recovery_code(&codes[3].to_uppercase().replace('-', " ")),
+            codes[3]
+        );
+    }
+
+    #[test]
+    fn cookies_and_form_tokens_are_found() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; onus_session=abc; b=2"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "c"), None);
+        assert_eq!(form_csrf(b"email=x&csrf=ab12&p=3"), Some("ab12"));
+        assert_eq!(form_csrf(b"email=x"), None);
+        let c = set_cookie("n", "v", true, Some(0));
+        assert_eq!(
+            c.to_str().unwrap(),
+            "n=v; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=0"
+        );
+    }
+}

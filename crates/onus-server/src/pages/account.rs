@@ -1,0 +1,584 @@
+//! Accounts: the setup link, signing in (password, then the second factor),
+//! signing out (here or everywhere), TOTP enrolment and invites.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use onus_store::{LoginAttempt, StoreError, User};
+use serde::Deserialize;
+
+use super::{db, message, page, Layout, PageResult};
+use crate::auth::{self, Viewer};
+use crate::AppState;
+use onus_export::render::xlsx::utc_date as display;
+
+/// Failed sign-ins counted over this window (seconds).
+pub const LOCKOUT_WINDOW: i64 = 15 * 60;
+/// Failures of one account within the window that lock it.
+pub const ACCOUNT_LIMIT: i64 = 5;
+/// Failures from one address within the window that block it.
+pub const ADDRESS_LIMIT: i64 = 20;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenQuery {
+    token: String,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    layout: Layout,
+    token: String,
+    email: String,
+    name: String,
+    error: Option<String>,
+}
+
+pub async fn setup_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<TokenQuery>,
+) -> PageResult {
+    if !db(state.store.setup_token_valid(&q.token).await)? {
+        return Ok(invalid_link("setup"));
+    }
+    Ok(page(
+        StatusCode::OK,
+        &SetupPage {
+            layout: Layout::new("Set up the portal", &viewer),
+            token: q.token,
+            email: String::new(),
+            name: String::new(),
+            error: None,
+        },
+    ))
+}
+
+fn invalid_link(what: &str) -> Response {
+    message(
+        StatusCode::NOT_FOUND,
+        "This link does not work",
+        &format!("This {what} link is unknown, already used, or expired. Ask for a new one."),
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewAccount {
+    token: String,
+    email: String,
+    name: String,
+    password: String,
+    confirm: String,
+}
+
+/// Why the account form cannot be accepted, if it cannot.
+fn account_problem(f: &NewAccount, email: &str) -> Option<String> {
+    let email_ok = {
+        let e = email.trim();
+        e.len() <= 254
+            && e.split_once('@')
+                .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
+    };
+    if !email_ok {
+        return Some("Enter an email address, like name@example.com.".into());
+    }
+    if f.name.trim().is_empty() || f.name.chars().count() > 200 {
+        return Some("Enter your name (at most 200 characters).".into());
+    }
+    if f.password != f.confirm {
+        return Some("The two passwords differ: type the same password twice.".into());
+    }
+    auth::password_problem(&f.password, email)
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<NewAccount>,
+) -> PageResult {
+    if !db(state.store.setup_token_valid(&f.token).await)? {
+        return Ok(invalid_link("setup"));
+    }
+    if let Some(error) = account_problem(&f, &f.email) {
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                layout: Layout::new("Set up the portal", &viewer),
+                token: f.token,
+                email: f.email,
+                name: f.name,
+                error: Some(error),
+            },
+        ));
+    }
+    let hash = hash_off_thread(f.password).await?;
+    let Some(user) = db(state
+        .store
+        .complete_setup(&f.token, &f.email, &f.name, &hash)
+        .await)?
+    else {
+        return Ok(invalid_link("setup"));
+    };
+    db(state
+        .store
+        .audit(
+            Some(&user.id),
+            None,
+            "setup",
+            &user.email,
+            "first platform admin",
+        )
+        .await)?;
+    start_session(&state, &user, false, "/admin").await
+}
+
+async fn hash_off_thread(password: String) -> Result<String, Response> {
+    tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| super::internal_error(&e))
+}
+
+/// Signs `user` in: a new session (the old cookie, if any, is replaced).
+async fn start_session(state: &AppState, user: &User, mfa_pending: bool, to: &str) -> PageResult {
+    let token = onus_store::random_token();
+    let csrf = onus_store::random_token();
+    db(state
+        .store
+        .create_session(&token, &user.id, &csrf, mfa_pending)
+        .await)?;
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        auth::set_cookie(auth::SESSION_COOKIE, &token, state.behind_tls, None),
+    );
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    error: Option<String>,
+}
+
+pub async fn login_form(viewer: Viewer) -> Response {
+    if viewer.user().is_some() {
+        return Redirect::to("/account").into_response();
+    }
+    page(
+        StatusCode::OK,
+        &LoginPage {
+            layout: Layout::new("Sign in", &viewer),
+            email: String::new(),
+            error: None,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Login {
+    email: String,
+    password: String,
+}
+
+fn minutes(seconds: i64) -> i64 {
+    (seconds + 59) / 60
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Login>,
+) -> PageResult {
+    let refuse = |status: StatusCode, error: String| {
+        page(
+            status,
+            &LoginPage {
+                layout: Layout::new("Sign in", &viewer),
+                email: f.email.clone(),
+                error: Some(error),
+            },
+        )
+    };
+    let now = onus_store::now();
+    let ((account_fails, account_oldest), (address_fails, address_oldest)) = db(state
+        .store
+        .recent_failures(&f.email, &viewer.address, now - LOCKOUT_WINDOW)
+        .await)?;
+    if account_fails >= ACCOUNT_LIMIT {
+        let wait = minutes(account_oldest + LOCKOUT_WINDOW - now);
+        return Ok(refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many failed sign-ins for this account: it is locked for {wait} more minute(s). Try again then."),
+        ));
+    }
+    if address_fails >= ADDRESS_LIMIT {
+        let wait = minutes(address_oldest + LOCKOUT_WINDOW - now);
+        return Ok(refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("Too many failed sign-ins from your network address: try again in {wait} minute(s)."),
+        ));
+    }
+    let found = db(state.store.local_login(&f.email).await)?;
+    let (user, hash) = match found {
+        Some((u, h)) => (Some(u), h),
+        None => (None, auth::dummy_hash().to_string()),
+    };
+    let password = f.password.clone();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &password))
+        .await
+        .map_err(|e| super::internal_error(&e))?;
+    let ok = ok && user.is_some();
+    db(state
+        .store
+        .record_login_attempt(LoginAttempt {
+            account: &f.email,
+            address: &viewer.address,
+            ok,
+        })
+        .await)?;
+    let Some(user) = user.filter(|_| ok) else {
+        let left = ACCOUNT_LIMIT - account_fails - 1;
+        let hint = if left <= 2 {
+            format!(" {left} attempt(s) left before the account is locked for 15 minutes.")
+        } else {
+            String::new()
+        };
+        return Ok(refuse(
+            StatusCode::UNAUTHORIZED,
+            format!("The email or the password is wrong.{hint}"),
+        ));
+    };
+    if let Some(old) = &viewer.session {
+        db(state.store.end_session(&old.id_hash).await)?;
+    }
+    if user.mfa_enabled {
+        start_session(&state, &user, true, "/login/mfa").await
+    } else {
+        start_session(&state, &user, false, "/").await
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mfa_login.html")]
+struct MfaPage {
+    layout: Layout,
+    error: Option<String>,
+}
+
+pub async fn mfa_form(viewer: Viewer) -> Response {
+    if !viewer.session.as_ref().is_some_and(|s| s.mfa_pending) {
+        return Redirect::to("/login").into_response();
+    }
+    page(
+        StatusCode::OK,
+        &MfaPage {
+            layout: Layout::new("Two-factor code", &viewer),
+            error: None,
+        },
+    )
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Code {
+    code: String,
+}
+
+pub async fn mfa(State(state): State<AppState>, viewer: Viewer, Form(f): Form<Code>) -> PageResult {
+    let Some(session) = viewer.session.clone().filter(|s| s.mfa_pending) else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let user = &session.user;
+    let secret = user.totp_secret.clone().unwrap_or_default();
+    let ok = auth::totp_ok(&secret, &f.code)
+        || db(state
+            .store
+            .use_recovery_code(&user.id, &auth::normalize_recovery_code(&f.code))
+            .await)?;
+    db(state
+        .store
+        .record_login_attempt(LoginAttempt {
+            account: &user.email,
+            address: &viewer.address,
+            ok,
+        })
+        .await)?;
+    if !ok {
+        let ((fails, _), _) = db(state
+            .store
+            .recent_failures(
+                &user.email,
+                &viewer.address,
+                onus_store::now() - LOCKOUT_WINDOW,
+            )
+            .await)?;
+        if fails >= ACCOUNT_LIMIT {
+            db(state.store.end_session(&session.id_hash).await)?;
+            return Ok(message(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Account locked",
+                "Too many wrong codes: the account is locked for 15 minutes. Sign in again then.",
+            ));
+        }
+        return Ok(page(
+            StatusCode::UNAUTHORIZED,
+            &MfaPage {
+                layout: Layout::new("Two-factor code", &viewer),
+                error: Some("That code is not valid. Enter the current 6-digit code from your app, or a recovery code.".into()),
+            },
+        ));
+    }
+    db(state.store.complete_mfa(&session.id_hash).await)?;
+    Ok(Redirect::to("/").into_response())
+}
+
+fn clear_session_cookie(state: &AppState, to: &str) -> Response {
+    let mut r = Redirect::to(to).into_response();
+    r.headers_mut().append(
+        header::SET_COOKIE,
+        auth::set_cookie(auth::SESSION_COOKIE, "", state.behind_tls, Some(0)),
+    );
+    r
+}
+
+pub async fn logout(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    if let Some(s) = &viewer.session {
+        db(state.store.end_session(&s.id_hash).await)?;
+    }
+    Ok(clear_session_cookie(&state, "/"))
+}
+
+pub async fn logout_everywhere(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    if let Some(s) = &viewer.session {
+        db(state.store.end_all_sessions(&s.user.id).await)?;
+        db(state
+            .store
+            .audit(
+                Some(&s.user.id),
+                None,
+                "sign-out-everywhere",
+                &s.user.email,
+                "",
+            )
+            .await)?;
+    }
+    Ok(clear_session_cookie(&state, "/"))
+}
+
+struct TenantLink {
+    id: String,
+    name: String,
+    role: String,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    email: String,
+    role: String,
+    mfa: bool,
+    codes_left: i64,
+    tenants: Vec<TenantLink>,
+}
+
+pub async fn account(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let Some(user) = viewer.user() else {
+        return Ok(auth::sign_in_first());
+    };
+    let tenants = db(state.store.memberships(&user.id).await)?
+        .into_iter()
+        .map(|(t, role)| TenantLink {
+            id: t.id,
+            name: t.name,
+            role,
+        })
+        .collect();
+    Ok(page(
+        StatusCode::OK,
+        &AccountPage {
+            layout: Layout::new("Your account", &viewer),
+            email: user.email.clone(),
+            role: user.platform_role.clone().unwrap_or_default(),
+            mfa: user.mfa_enabled,
+            codes_left: db(state.store.recovery_codes_left(&user.id).await)?,
+            tenants,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "enrol.html")]
+struct EnrolPage {
+    layout: Layout,
+    secret: String,
+    uri: String,
+    qr: String,
+    error: Option<String>,
+}
+
+fn enrol_page(viewer: &Viewer, user: &User, secret: &str, error: Option<String>) -> Response {
+    let uri = auth::otpauth_uri(&user.email, secret);
+    page(
+        if error.is_some() {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::OK
+        },
+        &EnrolPage {
+            layout: Layout::new("Set up two-factor sign-in", viewer),
+            secret: secret.to_string(),
+            qr: auth::qr_svg(&uri),
+            uri,
+            error,
+        },
+    )
+}
+
+pub async fn enrol_form(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let Some(user) = viewer.user() else {
+        return Ok(auth::sign_in_first());
+    };
+    if user.mfa_enabled {
+        return Ok(Redirect::to("/account").into_response());
+    }
+    let secret = auth::new_totp_secret();
+    db(state.store.set_totp_secret(&user.id, &secret).await)?;
+    Ok(enrol_page(&viewer, user, &secret, None))
+}
+
+#[derive(Template)]
+#[template(path = "recovery.html")]
+struct RecoveryPage {
+    layout: Layout,
+    codes: Vec<String>,
+}
+
+pub async fn enrol(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<Code>,
+) -> PageResult {
+    let Some(user) = viewer.user() else {
+        return Ok(auth::sign_in_first());
+    };
+    if user.mfa_enabled {
+        return Ok(Redirect::to("/account").into_response());
+    }
+    let Some(secret) = user.totp_secret.clone() else {
+        return Ok(Redirect::to("/account/mfa").into_response());
+    };
+    if !auth::totp_ok(&secret, &f.code) {
+        return Ok(enrol_page(
+            &viewer,
+            user,
+            &secret,
+            Some("That code is not valid: enter the 6-digit code your app shows now.".into()),
+        ));
+    }
+    let codes = auth::new_recovery_codes();
+    db(state.store.enable_mfa(&user.id, &codes).await)?;
+    db(state
+        .store
+        .audit(Some(&user.id), None, "mfa-enabled", &user.email, "")
+        .await)?;
+    Ok(page(
+        StatusCode::OK,
+        &RecoveryPage {
+            layout: Layout::new("Your recovery codes", &viewer),
+            codes,
+        },
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "invite.html")]
+struct InvitePage {
+    layout: Layout,
+    token: String,
+    tenant: String,
+    email: String,
+    role: String,
+    expires: String,
+    name: String,
+    error: Option<String>,
+}
+
+pub async fn invite_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<TokenQuery>,
+) -> PageResult {
+    let Some(invite) = db(state.store.invite(&q.token).await)? else {
+        return Ok(invalid_link("invite"));
+    };
+    Ok(page(
+        StatusCode::OK,
+        &InvitePage {
+            layout: Layout::new(format!("Join {}", invite.tenant.name), &viewer),
+            token: q.token,
+            tenant: invite.tenant.name,
+            email: invite.email,
+            role: invite.role,
+            expires: display(invite.expires_at),
+            name: String::new(),
+            error: None,
+        },
+    ))
+}
+
+pub async fn accept_invite(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<NewAccount>,
+) -> PageResult {
+    let Some(invite) = db(state.store.invite(&f.token).await)? else {
+        return Ok(invalid_link("invite"));
+    };
+    let again = |error: String| {
+        page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &InvitePage {
+                layout: Layout::new(format!("Join {}", invite.tenant.name), &viewer),
+                token: f.token.clone(),
+                tenant: invite.tenant.name.clone(),
+                email: invite.email.clone(),
+                role: invite.role.clone(),
+                expires: display(invite.expires_at),
+                name: f.name.clone(),
+                error: Some(error),
+            },
+        )
+    };
+    if let Some(error) = account_problem(&f, &invite.email) {
+        return Ok(again(error));
+    }
+    let hash = hash_off_thread(f.password.clone()).await?;
+    let (user, tenant) = match state.store.accept_invite(&f.token, &f.name, &hash).await {
+        Ok(Some(done)) => done,
+        Ok(None) => return Ok(invalid_link("invite")),
+        Err(StoreError::Conflict(text)) => {
+            return Ok(again(format!("{text}: sign in with it instead.")))
+        }
+        Err(e) => return Err(super::internal_error(&e)),
+    };
+    db(state
+        .store
+        .audit(
+            Some(&user.id),
+            Some(&tenant.id),
+            "invite-accepted",
+            &user.email,
+            &invite.role,
+        )
+        .await)?;
+    let to = format!("/t/{}", tenant.id);
+    start_session(&state, &user, false, &to).await
+}

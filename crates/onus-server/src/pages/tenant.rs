@@ -1,0 +1,247 @@
+//! A tenant's own pages. Every one goes through [`access`]: the one place
+//! that decides whether the viewer may see a tenant, and answers 404 (not
+//! 403: another tenant's id reveals nothing) when not.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use onus_store::{Tenant, User};
+use serde::Deserialize;
+
+use super::{db, message, not_found_page, page, Layout, LinkPage, PageResult};
+use crate::auth::{self, Viewer};
+use crate::{AppState, INVITE_TTL};
+use onus_export::render::xlsx::utc_date as display;
+
+/// The roles a tenant's users can have.
+pub const ROLES: &[&str] = &["tenant-admin", "tenant-member", "tenant-viewer"];
+
+/// A signed-in member of a tenant, with their role.
+pub struct Access {
+    pub tenant: Tenant,
+    pub user: User,
+    pub role: String,
+}
+
+impl Access {
+    pub fn is_admin(&self) -> bool {
+        self.role == "tenant-admin"
+    }
+}
+
+/// The viewer's access to tenant `id`: a member (signed in, with the second
+/// factor when the tenant requires it), else the response to give instead:
+/// sign in first, enrol MFA first, or 404 for everyone else, platform
+/// staff included.
+pub async fn access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Access, Response> {
+    let Some(user) = viewer.user() else {
+        return Err(auth::sign_in_first());
+    };
+    let Some((tenant, role)) = db(state.store.membership(id, &user.id).await)? else {
+        return Err(not_found_page());
+    };
+    if tenant.require_mfa && !user.mfa_enabled {
+        return Err(message(
+            StatusCode::FORBIDDEN,
+            "Two-factor sign-in required",
+            &format!(
+                "{} requires two-factor sign-in. Set it up on your account page (Account, then \"Set up two-factor sign-in\"), then come back.",
+                tenant.name
+            ),
+        ));
+    }
+    Ok(Access {
+        tenant,
+        user: user.clone(),
+        role,
+    })
+}
+
+/// [`access`] for the tenant's admins only (404 for its other members).
+async fn admin_access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Access, Response> {
+    let a = access(state, viewer, id).await?;
+    if a.is_admin() {
+        Ok(a)
+    } else {
+        Err(not_found_page())
+    }
+}
+
+struct MemberRow {
+    name: String,
+    email: String,
+    role: String,
+    mfa: bool,
+}
+
+#[derive(Template)]
+#[template(path = "tenant.html")]
+struct TenantPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    model: String,
+    offering: String,
+    role: String,
+    admin: bool,
+    require_mfa: bool,
+    nda: Option<String>,
+    members: Vec<MemberRow>,
+    roles: &'static [&'static str],
+    error: Option<String>,
+}
+
+async fn tenant_page(
+    state: &AppState,
+    viewer: &Viewer,
+    a: Access,
+    status: StatusCode,
+    error: Option<String>,
+) -> PageResult {
+    let members = if a.is_admin() {
+        db(state.store.members(&a.tenant.id).await)?
+            .into_iter()
+            .map(|m| MemberRow {
+                name: m.name,
+                email: m.email,
+                role: m.role,
+                mfa: m.mfa_enabled,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(page(
+        status,
+        &TenantPage {
+            layout: Layout::new(a.tenant.name.clone(), viewer),
+            admin: a.is_admin(),
+            id: a.tenant.id,
+            name: a.tenant.name,
+            model: a.tenant.model,
+            offering: a.tenant.offering,
+            role: a.role,
+            require_mfa: a.tenant.require_mfa,
+            nda: a.tenant.nda_recorded_at.map(display),
+            members,
+            roles: ROLES,
+            error,
+        },
+    ))
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let a = access(&state, &viewer, &id).await?;
+    tenant_page(&state, &viewer, a, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewInvite {
+    email: String,
+    role: String,
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<NewInvite>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    let email = f.email.trim().to_lowercase();
+    if !email
+        .split_once('@')
+        .is_some_and(|(x, y)| !x.is_empty() && y.contains('.'))
+    {
+        return tenant_page(
+            &state,
+            &viewer,
+            a,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Enter the email address of the person to invite.".into()),
+        )
+        .await;
+    }
+    if !ROLES.contains(&f.role.as_str()) {
+        return tenant_page(
+            &state,
+            &viewer,
+            a,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Choose a role for the person to invite.".into()),
+        )
+        .await;
+    }
+    let token = onus_store::random_token();
+    db(state
+        .store
+        .create_invite(&token, &a.tenant.id, &email, &f.role, INVITE_TTL)
+        .await)?;
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            "invite-created",
+            &email,
+            &f.role,
+        )
+        .await)?;
+    Ok(page(
+        StatusCode::CREATED,
+        &LinkPage {
+            layout: Layout::new("Invite created", &viewer),
+            heading: format!("{email} is invited as {}", f.role),
+            text:
+                "Send this link to them: it works once and expires in 7 days; it is shown only now."
+                    .into(),
+            link: format!("{}/invite?token={token}", state.public_url),
+            back: format!("/t/{}", a.tenant.id),
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RequireMfa {
+    require: String,
+}
+
+pub async fn require_mfa(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<RequireMfa>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    let on = f.require == "on";
+    if on && !a.user.mfa_enabled {
+        return tenant_page(
+            &state,
+            &viewer,
+            a,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("Set up two-factor sign-in for yourself first, so you keep access.".into()),
+        )
+        .await;
+    }
+    db(state.store.set_require_mfa(&a.tenant.id, on).await)?;
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            if on { "mfa-required" } else { "mfa-optional" },
+            &a.tenant.name,
+            "",
+        )
+        .await)?;
+    Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
+}

@@ -1,0 +1,504 @@
+//! Every route of the portal, through HTTP, on SQLite and on PostgreSQL:
+//! the trust pages, the setup link, accounts (policy, CSRF, lockout, TOTP,
+//! recovery codes, sign out everywhere), tenants and invites, tenant
+//! isolation, NDA links and publishing on demand.
+
+use onus_server::testing::{spawn, totp_now, Client, Reply};
+use onus_store::testing::{fresh_pg_url, fresh_sqlite_url};
+use onus_store::Store;
+
+const PASSWORD: &str = "violet kettle on the moor";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// A portal on a fresh database and a valid setup token for it.
+fn portal(db: &str) -> (Client, String) {
+    let addr = spawn(db, None);
+    let token = runtime().block_on(async {
+        let store = Store::open(db).await.unwrap();
+        let token = onus_store::random_token();
+        store.create_setup_token(&token, 600).await.unwrap();
+        token
+    });
+    (Client::new(addr), token)
+}
+
+fn both_backends(test: impl Fn(&str, &str)) {
+    let pg = runtime().block_on(fresh_pg_url());
+    test("sqlite", &fresh_sqlite_url());
+    test("postgres", &pg);
+}
+
+/// The value between `before` and the next `after` in the page.
+fn between(page: &Reply, before: &str, after: &str) -> String {
+    let start = page
+        .body
+        .find(before)
+        .unwrap_or_else(|| panic!("`{before}` not in the page:\n{}", page.body))
+        + before.len();
+    let end = page.body[start..].find(after).unwrap();
+    page.body[start..start + end].to_string()
+}
+
+fn token_of(link_page: &Reply) -> String {
+    between(link_page, "/invite?token=", "\"")
+}
+
+fn assert_security_headers(r: &Reply) {
+    let csp = r.header("content-security-policy").expect("a CSP");
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r.header("referrer-policy").is_some());
+}
+
+/// Sets up the first platform admin through the setup link.
+fn setup_admin(c: &mut Client, token: &str) {
+    let form = c.get(&format!("/setup?token={token}"));
+    assert_eq!(form.status, 200, "{}", form.body);
+    let csrf = form.csrf();
+    let done = c.post(
+        "/setup",
+        &[
+            ("csrf", &csrf),
+            ("token", token),
+            ("email", "admin@portal.io"),
+            ("name", "Ada Admin"),
+            ("password", PASSWORD),
+            ("confirm", PASSWORD),
+        ],
+    );
+    assert_eq!(
+        (done.status, done.location()),
+        (303, Some("/admin")),
+        "{}",
+        done.body
+    );
+    assert!(c.cookies.contains_key("onus_session"));
+}
+
+/// Creates a tenant subscribed to `subscription`; returns its id and the invite token.
+fn create_tenant(
+    admin: &mut Client,
+    name: &str,
+    subscription: &str,
+    email: &str,
+) -> (String, String) {
+    let page = admin.get("/admin");
+    let made = admin.post(
+        "/admin/tenants",
+        &[
+            ("csrf", &page.csrf()),
+            ("name", name),
+            ("subscription", subscription),
+            ("admin_email", email),
+        ],
+    );
+    assert_eq!(made.status, 201, "{}", made.body);
+    let token = token_of(&made);
+    let admin_page = admin.get("/admin");
+    let id = between(
+        &admin_page,
+        &format!("<tr><th scope=\"row\">{name}</th>"),
+        "</tr>",
+    );
+    let id = between(
+        &Reply {
+            status: 200,
+            headers: vec![],
+            body: id,
+        },
+        "/admin/tenants/",
+        "/nda",
+    );
+    (id, token)
+}
+
+/// Accepts an invite in a new browser; returns it signed in.
+fn accept(addr_client: &Client, token: &str, name: &str) -> (Client, Reply) {
+    let mut c = Client::new(addr_client.addr);
+    let form = c.get(&format!("/invite?token={token}"));
+    assert_eq!(form.status, 200, "{}", form.body);
+    let done = c.post(
+        "/invite",
+        &[
+            ("csrf", &form.csrf()),
+            ("token", token),
+            ("name", name),
+            ("password", PASSWORD),
+            ("confirm", PASSWORD),
+        ],
+    );
+    (c, done)
+}
+
+fn sign_in(c: &mut Client, email: &str, password: &str) -> Reply {
+    let form = c.get("/login");
+    let csrf = form.input("csrf").unwrap_or_else(|| c.get("/").csrf());
+    c.post(
+        "/login",
+        &[("csrf", &csrf), ("email", email), ("password", password)],
+    )
+}
+
+fn sign_out(c: &mut Client) {
+    let csrf = c.get("/account").csrf();
+    let r = c.post("/logout", &[("csrf", &csrf)]);
+    assert_eq!(r.status, 303);
+    assert!(!c.cookies.contains_key("onus_session"));
+}
+
+#[test]
+fn trust_pages_are_public_with_every_version_and_security_headers() {
+    both_backends(|backend, db| {
+        let (mut c, _) = portal(db);
+        let index = c.get("/");
+        assert_eq!(index.status, 200, "{backend}");
+        assert_security_headers(&index);
+        for model in ["aws", "azure", "codat", "coherent", "outsystems"] {
+            assert!(
+                index.body.contains(&format!("href=\"/models/{model}\"")),
+                "{backend}: {model}"
+            );
+        }
+        let page = c.get("/models/codat");
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains("Who holds what") && page.body.contains("<svg"),
+            "{backend}"
+        );
+        assert!(page.body.contains("/models/codat/v/1/style.css"));
+        assert_security_headers(&page);
+        let css = c.get("/models/codat/v/1/style.css");
+        assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+        assert!(css.body.contains(".badge"), "{backend}");
+        assert_eq!(c.get("/models/codat/v/1").status, 200);
+        assert!(c
+            .get("/models/codat/versions")
+            .body
+            .contains("/models/codat/v/1"));
+        assert_eq!(c.get("/static/portal.css").status, 200);
+        for missing in [
+            "/models/nope",
+            "/models/codat/v/2",
+            "/models/codat/v/x",
+            "/models/nope/versions",
+            "/nothing/here",
+        ] {
+            let r = c.get(missing);
+            assert_eq!(r.status, 404, "{backend}: {missing}");
+            assert_security_headers(&r);
+        }
+        // nda evidence: listed, without its link, for anyone not under NDA.
+        let outsystems = c.get("/models/outsystems");
+        assert!(outsystems.body.contains("SOC 2"), "{backend}");
+        assert!(!outsystems.body.contains("itemUid=7bfa66da"), "{backend}");
+        assert!(outsystems.body.contains("NDA is recorded"));
+    });
+}
+
+#[test]
+fn setup_link_accounts_csrf_and_lockout() {
+    both_backends(|backend, db| {
+        let (mut c, token) = portal(db);
+        assert_eq!(c.get("/setup?token=nope").status, 404, "{backend}");
+        let form = c.get(&format!("/setup?token={token}"));
+        // A form without the CSRF token, or with another's, is refused.
+        let forged = c.post(
+            "/setup",
+            &[
+                ("token", &token),
+                ("email", "a@b.io"),
+                ("name", "A"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        );
+        assert_eq!(forged.status, 403, "{backend}");
+        let mut stranger = Client::new(c.addr);
+        stranger.get("/");
+        let forged = stranger.post(
+            "/setup",
+            &[
+                ("csrf", &form.csrf()),
+                ("token", &token),
+                ("email", "a@b.io"),
+                ("name", "A"),
+                ("password", PASSWORD),
+                ("confirm", PASSWORD),
+            ],
+        );
+        assert_eq!(forged.status, 403, "{backend}");
+        // The password policy re-shows the form with the reason.
+        let weak = c.post(
+            "/setup",
+            &[
+                ("csrf", &form.csrf()),
+                ("token", &token),
+                ("email", "admin@portal.io"),
+                ("name", "Ada"),
+                ("password", "password1234"),
+                ("confirm", "password1234"),
+            ],
+        );
+        assert_eq!(weak.status, 422, "{backend}");
+        assert!(weak.body.contains("common passwords"), "{}", weak.body);
+        assert!(weak.body.contains("value=\"admin@portal.io\""));
+        setup_admin(&mut c, &token);
+        // Single use.
+        assert_eq!(
+            Client::new(c.addr)
+                .get(&format!("/setup?token={token}"))
+                .status,
+            404
+        );
+        let admin = c.get("/admin");
+        assert_eq!(admin.status, 200, "{backend}");
+        assert!(admin.body.contains("Ada Admin"));
+        sign_out(&mut c);
+        assert_eq!(c.get("/admin").location(), Some("/login"));
+
+        // Wrong passwords: a clear message, then a lockout even for the right one.
+        let mut attacker = Client::new(c.addr);
+        for _ in 0..5 {
+            let r = sign_in(&mut attacker, "admin@portal.io", "not the password at all");
+            assert_eq!(r.status, 401, "{backend}");
+            assert!(r.body.contains("The email or the password is wrong"));
+        }
+        let locked = sign_in(&mut attacker, "admin@portal.io", PASSWORD);
+        assert_eq!(locked.status, 429, "{backend}");
+        assert!(locked.body.contains("locked for"), "{}", locked.body);
+        assert!(!attacker.cookies.contains_key("onus_session"));
+    });
+}
+
+#[test]
+fn tenants_invites_isolation_mfa_and_sessions() {
+    both_backends(|backend, db| {
+        let (mut admin, token) = portal(db);
+        setup_admin(&mut admin, &token);
+        let (a_id, a_invite) = create_tenant(&mut admin, "Acme", "outsystems/odc", "boss@acme.io");
+        let (b_id, _) = create_tenant(&mut admin, "Globex", "codat/platform", "boss@globex.io");
+        assert_eq!(a_id.len(), 32, "{backend}: unguessable ids");
+        assert_eq!(admin.get("/admin/tenants").status, 405);
+
+        // The invite makes the first tenant admin, once.
+        let (mut boss, done) = accept(&admin, &a_invite, "Bo Boss");
+        assert_eq!(
+            done.location(),
+            Some(format!("/t/{a_id}").as_str()),
+            "{backend}: {}",
+            done.body
+        );
+        assert_eq!(
+            Client::new(admin.addr)
+                .get(&format!("/invite?token={a_invite}"))
+                .status,
+            404
+        );
+        let home = boss.get(&format!("/t/{a_id}"));
+        assert_eq!(home.status, 200);
+        assert!(
+            home.body.contains("boss@acme.io") && home.body.contains("tenant-admin"),
+            "{backend}"
+        );
+        // Another tenant's page, and the admin pages, do not exist for them.
+        assert_eq!(boss.get(&format!("/t/{b_id}")).status, 404, "{backend}");
+        assert_eq!(boss.get("/admin").status, 404);
+        // Nor do the tenant's pages for platform staff.
+        assert_eq!(admin.get(&format!("/t/{a_id}")).status, 404);
+        assert_eq!(
+            Client::new(admin.addr)
+                .get(&format!("/t/{a_id}"))
+                .location(),
+            Some("/login")
+        );
+
+        // NDA: recorded by the platform, the member sees the link.
+        assert!(!boss
+            .get("/models/outsystems")
+            .body
+            .contains("itemUid=7bfa66da"));
+        let csrf = admin.get("/admin").csrf();
+        assert_eq!(
+            admin
+                .post(&format!("/admin/tenants/{a_id}/nda"), &[("csrf", &csrf)])
+                .status,
+            303
+        );
+        assert!(
+            boss.get("/models/outsystems")
+                .body
+                .contains("itemUid=7bfa66da"),
+            "{backend}"
+        );
+        assert!(!admin
+            .get("/models/outsystems")
+            .body
+            .contains("itemUid=7bfa66da"));
+
+        // The tenant admin invites a viewer.
+        let csrf = boss.get(&format!("/t/{a_id}")).csrf();
+        let bad = boss.post(
+            &format!("/t/{a_id}/invites"),
+            &[
+                ("csrf", &csrf),
+                ("email", "nobody"),
+                ("role", "tenant-viewer"),
+            ],
+        );
+        assert_eq!(bad.status, 422);
+        let made = boss.post(
+            &format!("/t/{a_id}/invites"),
+            &[
+                ("csrf", &csrf),
+                ("email", "vi@acme.io"),
+                ("role", "tenant-viewer"),
+            ],
+        );
+        assert_eq!(made.status, 201, "{}", made.body);
+        let (mut viewer, _) = accept(&admin, &token_of(&made), "Vi Viewer");
+        assert_eq!(viewer.get(&format!("/t/{a_id}")).status, 200, "{backend}");
+        let csrf = viewer.get(&format!("/t/{a_id}")).csrf();
+        assert_eq!(
+            viewer
+                .post(
+                    &format!("/t/{a_id}/invites"),
+                    &[
+                        ("csrf", &csrf),
+                        ("email", "x@acme.io"),
+                        ("role", "tenant-admin")
+                    ]
+                )
+                .status,
+            404,
+            "{backend}: viewers manage no one"
+        );
+
+        // TOTP enrolment: a wrong code is refused, the right one gives 10 recovery codes.
+        let enrol = boss.get("/account/mfa");
+        let secret = between(&enrol, "id=\"totp-secret\">", "<");
+        assert!(enrol.body.contains("<svg class=\"qr\""));
+        let wrong = boss.post(
+            "/account/mfa",
+            &[("csrf", &enrol.csrf()), ("code", "000000x")],
+        );
+        assert_eq!(wrong.status, 422, "{backend}");
+        let codes = boss.post(
+            "/account/mfa",
+            &[("csrf", &enrol.csrf()), ("code", &totp_now(&secret))],
+        );
+        assert_eq!(codes.status, 200, "{backend}: {}", codes.body);
+        let recovery: Vec<String> = codes
+            .body
+            .split("<li><code>")
+            .skip(1)
+            .map(|s| s[..19].to_string())
+            .collect();
+        assert_eq!(recovery.len(), 10);
+
+        // The tenant requires MFA: the viewer without it is sent to enrol.
+        let csrf = boss.get(&format!("/t/{a_id}")).csrf();
+        assert_eq!(
+            boss.post(
+                &format!("/t/{a_id}/mfa"),
+                &[("csrf", &csrf), ("require", "on")]
+            )
+            .status,
+            303
+        );
+        let blocked = viewer.get(&format!("/t/{a_id}"));
+        assert_eq!(blocked.status, 403, "{backend}");
+        assert!(blocked.body.contains("requires two-factor"));
+
+        // Signing in again takes the code, or a recovery code once.
+        sign_out(&mut boss);
+        let first = sign_in(&mut boss, "boss@acme.io", PASSWORD);
+        assert_eq!(first.location(), Some("/login/mfa"), "{backend}");
+        assert_eq!(
+            boss.get(&format!("/t/{a_id}")).location(),
+            Some("/login"),
+            "no access before the code"
+        );
+        let form = boss.get("/login/mfa");
+        assert_eq!(
+            boss.post("/login/mfa", &[("csrf", &form.csrf()), ("code", "123")])
+                .status,
+            401
+        );
+        let ok = boss.post(
+            "/login/mfa",
+            &[("csrf", &form.csrf()), ("code", &totp_now(&secret))],
+        );
+        assert_eq!(ok.location(), Some("/"), "{backend}");
+        assert_eq!(boss.get(&format!("/t/{a_id}")).status, 200);
+        sign_out(&mut boss);
+        sign_in(&mut boss, "boss@acme.io", PASSWORD);
+        let form = boss.get("/login/mfa");
+        assert_eq!(
+            boss.post(
+                "/login/mfa",
+                &[
+                    ("csrf", &form.csrf()),
+                    ("code", &recovery[0].to_uppercase())
+                ]
+            )
+            .location(),
+            Some("/")
+        );
+        sign_out(&mut boss);
+        sign_in(&mut boss, "boss@acme.io", PASSWORD);
+        let form = boss.get("/login/mfa");
+        assert_eq!(
+            boss.post(
+                "/login/mfa",
+                &[("csrf", &form.csrf()), ("code", &recovery[0])]
+            )
+            .status,
+            401,
+            "{backend}: used once"
+        );
+
+        // Sign out everywhere ends the admin's other sessions.
+        let mut other = Client::new(admin.addr);
+        assert_eq!(
+            sign_in(&mut other, "admin@portal.io", PASSWORD).location(),
+            Some("/")
+        );
+        assert_eq!(other.get("/admin").status, 200);
+        let csrf = admin.get("/account").csrf();
+        assert_eq!(
+            admin.post("/logout/everywhere", &[("csrf", &csrf)]).status,
+            303
+        );
+        assert_eq!(other.get("/admin").location(), Some("/login"), "{backend}");
+    });
+}
+
+#[test]
+fn publishing_on_demand_is_a_no_op_for_the_same_content() {
+    both_backends(|backend, db| {
+        let (mut admin, token) = portal(db);
+        setup_admin(&mut admin, &token);
+        let csrf = admin.get("/admin").csrf();
+        let r = admin.post("/admin/publish", &[("csrf", &csrf)]);
+        assert_eq!(r.status, 200, "{backend}");
+        assert!(
+            r.body
+                .contains("codat unchanged (version 1 has this content)"),
+            "{}",
+            r.body
+        );
+        let mut anon = Client::new(admin.addr);
+        let csrf = anon.get("/login").csrf();
+        assert_eq!(
+            anon.post("/admin/publish", &[("csrf", &csrf)]).location(),
+            Some("/login")
+        );
+    });
+}

@@ -1,0 +1,269 @@
+//! Tenants, their members and invites.
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use crate::{flag, hash, now, random_id, Result, Store, StoreError, User};
+
+/// A customer organisation, subscribed to one offering of one model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tenant {
+    /// Unguessable (128 random bits).
+    pub id: String,
+    pub name: String,
+    pub model: String,
+    pub offering: String,
+    pub require_mfa: bool,
+    /// When the platform recorded the tenant's NDA.
+    pub nda_recorded_at: Option<i64>,
+}
+
+impl Tenant {
+    fn from_row(row: &AnyRow) -> Tenant {
+        Tenant {
+            id: row.get("id"),
+            name: row.get("name"),
+            model: row.get("model"),
+            offering: row.get("offering"),
+            require_mfa: flag(row, "require_mfa"),
+            nda_recorded_at: row.get("nda_recorded_at"),
+        }
+    }
+}
+
+const TENANT_COLUMNS: &str = "t.id, t.name, t.model, t.offering, t.require_mfa, t.nda_recorded_at";
+
+/// A user's place in a tenant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Member {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    /// `tenant-admin`, `tenant-member` or `tenant-viewer`.
+    pub role: String,
+    pub mfa_enabled: bool,
+}
+
+/// An invite, as its link shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invite {
+    pub tenant: Tenant,
+    pub email: String,
+    pub role: String,
+    pub expires_at: i64,
+}
+
+impl Store {
+    pub async fn create_tenant(&self, name: &str, model: &str, offering: &str) -> Result<Tenant> {
+        let tenant = Tenant {
+            id: random_id(),
+            name: name.trim().to_string(),
+            model: model.to_string(),
+            offering: offering.to_string(),
+            require_mfa: false,
+            nda_recorded_at: None,
+        };
+        sqlx::query(
+            "INSERT INTO tenants (id, name, model, offering, require_mfa, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
+        )
+        .bind(&tenant.id)
+        .bind(&tenant.name)
+        .bind(&tenant.model)
+        .bind(&tenant.offering)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(tenant)
+    }
+
+    /// Every tenant, by name (for platform staff).
+    pub async fn tenants(&self) -> Result<Vec<Tenant>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {TENANT_COLUMNS} FROM tenants t ORDER BY t.name, t.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(Tenant::from_row).collect())
+    }
+
+    pub async fn tenant(&self, id: &str) -> Result<Option<Tenant>> {
+        let row = sqlx::query(&format!(
+            "SELECT {TENANT_COLUMNS} FROM tenants t WHERE t.id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(Tenant::from_row))
+    }
+
+    /// The tenant and the user's role in it, when the user is a member.
+    pub async fn membership(&self, tenant: &str, user: &str) -> Result<Option<(Tenant, String)>> {
+        let row = sqlx::query(&format!(
+            "SELECT {TENANT_COLUMNS}, m.role FROM tenants t JOIN memberships m ON m.tenant_id = t.id WHERE t.id = $1 AND m.user_id = $2"
+        ))
+        .bind(tenant)
+        .bind(user)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| (Tenant::from_row(&r), r.get("role"))))
+    }
+
+    /// The tenants a user belongs to, with the role in each.
+    pub async fn memberships(&self, user: &str) -> Result<Vec<(Tenant, String)>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {TENANT_COLUMNS}, m.role FROM tenants t JOIN memberships m ON m.tenant_id = t.id WHERE m.user_id = $1 ORDER BY t.name"
+        ))
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (Tenant::from_row(r), r.get("role")))
+            .collect())
+    }
+
+    pub async fn members(&self, tenant: &str) -> Result<Vec<Member>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.mfa_enabled, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 ORDER BY u.email",
+        )
+        .bind(tenant)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Member {
+                user_id: r.get("id"),
+                email: r.get("email"),
+                name: r.get("name"),
+                role: r.get("role"),
+                mfa_enabled: flag(r, "mfa_enabled"),
+            })
+            .collect())
+    }
+
+    pub async fn set_require_mfa(&self, tenant: &str, on: bool) -> Result<()> {
+        sqlx::query("UPDATE tenants SET require_mfa = $1 WHERE id = $2")
+            .bind(i64::from(on))
+            .bind(tenant)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn record_nda(&self, tenant: &str) -> Result<()> {
+        sqlx::query("UPDATE tenants SET nda_recorded_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(tenant)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the user belongs to a tenant subscribed to `model` whose NDA is recorded.
+    pub async fn under_nda(&self, user: &str, model: &str) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT 1 FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE m.user_id = $1 AND t.model = $2 AND t.nda_recorded_at IS NOT NULL",
+        )
+        .bind(user)
+        .bind(model)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.is_some())
+    }
+
+    /// Records an invite (the token hashed) valid for `ttl` seconds.
+    pub async fn create_invite(
+        &self,
+        token: &str,
+        tenant: &str,
+        email: &str,
+        role: &str,
+        ttl: i64,
+    ) -> Result<()> {
+        let t = now();
+        sqlx::query(
+            "INSERT INTO invites (token_hash, tenant_id, email, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(hash(token))
+        .bind(tenant)
+        .bind(email.trim().to_lowercase())
+        .bind(role)
+        .bind(t)
+        .bind(t + ttl)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The invite of this token, if it is unused and unexpired.
+    pub async fn invite(&self, token: &str) -> Result<Option<Invite>> {
+        let row = sqlx::query(&format!(
+            "SELECT {TENANT_COLUMNS}, i.email, i.role, i.expires_at FROM invites i JOIN tenants t ON t.id = i.tenant_id WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2"
+        ))
+        .bind(hash(token))
+        .bind(now())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| Invite {
+            tenant: Tenant::from_row(&r),
+            email: r.get("email"),
+            role: r.get("role"),
+            expires_at: r.get("expires_at"),
+        }))
+    }
+
+    /// Accepts an invite: spends it (once, even with two servers racing),
+    /// creates the user and makes them a member. `None` when the invite is
+    /// not valid (any more).
+    pub async fn accept_invite(
+        &self,
+        token: &str,
+        name: &str,
+        password_hash: &str,
+    ) -> Result<Option<(User, Tenant)>> {
+        let Some(invite) = self.invite(token).await? else {
+            return Ok(None);
+        };
+        if self.local_login(&invite.email).await?.is_some() {
+            return Err(StoreError::Conflict(format!(
+                "an account with the email {} already exists",
+                invite.email
+            )));
+        }
+        let spent = sqlx::query(
+            "UPDATE invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(now())
+        .bind(hash(token))
+        .execute(&self.pool)
+        .await?;
+        if spent.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let user = self
+            .create_user(&invite.email, name, None, password_hash)
+            .await?;
+        self.add_member(&invite.tenant.id, &user.id, &invite.role)
+            .await?;
+        Ok(Some((user, invite.tenant)))
+    }
+
+    pub async fn add_member(&self, tenant: &str, user: &str, role: &str) -> Result<()> {
+        let existing = self.membership(tenant, user).await?;
+        if existing.is_some() {
+            return Err(StoreError::Conflict(
+                "already a member of this tenant".into(),
+            ));
+        }
+        sqlx::query(
+            "INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(tenant)
+        .bind(user)
+        .bind(role)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

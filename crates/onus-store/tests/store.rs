@@ -1,0 +1,337 @@
+//! Every storage behaviour, on SQLite and on PostgreSQL alike.
+
+use onus_store::testing::fresh_stores;
+use onus_store::{LoginAttempt, Published, Store, StoreError};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn migrations_run_again_without_harm() {
+    for (backend, store) in fresh_stores().await {
+        // A second start over the same database finds the schema up to date.
+        store.migrate_again_for_test().await;
+        assert_eq!(store.user_count().await.unwrap(), 0, "{backend}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn setup_creates_the_first_platform_admin_once() {
+    for (backend, store) in fresh_stores().await {
+        store.create_setup_token("tok", 3600).await.unwrap();
+        store.create_setup_token("expired", -1).await.unwrap();
+        assert!(store.setup_token_valid("tok").await.unwrap(), "{backend}");
+        assert!(
+            !store.setup_token_valid("expired").await.unwrap(),
+            "{backend}"
+        );
+        assert!(!store.setup_token_valid("nope").await.unwrap(), "{backend}");
+        assert!(store
+            .complete_setup("expired", "a@x.io", "A", "h")
+            .await
+            .unwrap()
+            .is_none());
+        let admin = store
+            .complete_setup("tok", "Admin@X.io", "Admin", "hash")
+            .await
+            .unwrap()
+            .expect("the token is valid once");
+        assert!(admin.is_platform_admin(), "{backend}");
+        assert_eq!(admin.email, "admin@x.io");
+        assert!(
+            store
+                .complete_setup("tok", "b@x.io", "B", "h")
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}: single use"
+        );
+        let (found, hash) = store.local_login("ADMIN@x.io").await.unwrap().unwrap();
+        assert_eq!(
+            (found.id.as_str(), hash.as_str()),
+            (admin.id.as_str(), "hash")
+        );
+        assert!(matches!(
+            store.create_user("admin@x.io", "Again", None, "h").await,
+            Err(StoreError::Conflict(_))
+        ));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sessions_expire_idle_and_absolute_and_end_everywhere() {
+    for (backend, store) in fresh_stores().await {
+        let user = store.create_user("u@x.io", "U", None, "h").await.unwrap();
+        store
+            .create_session("s1", &user.id, "c1", false)
+            .await
+            .unwrap();
+        store
+            .create_session("s2", &user.id, "c2", true)
+            .await
+            .unwrap();
+        let s = store.session("s1", 60, 600).await.unwrap().expect("valid");
+        assert_eq!(
+            (s.user.id.as_str(), s.csrf.as_str(), s.mfa_pending),
+            (user.id.as_str(), "c1", false),
+            "{backend}"
+        );
+        assert!(
+            store
+                .session("s2", 60, 600)
+                .await
+                .unwrap()
+                .unwrap()
+                .mfa_pending
+        );
+        store.complete_mfa(&onus_store::hash("s2")).await.unwrap();
+        assert!(
+            !store
+                .session("s2", 60, 600)
+                .await
+                .unwrap()
+                .unwrap()
+                .mfa_pending
+        );
+        // An absolute timeout of -1 s: every session is too old, and is deleted.
+        assert!(
+            store.session("s1", 60, -1).await.unwrap().is_none(),
+            "{backend}"
+        );
+        assert!(
+            store.session("s1", 60, 600).await.unwrap().is_none(),
+            "{backend}: deleted"
+        );
+        assert!(
+            store.session("s2", -1, 600).await.unwrap().is_none(),
+            "{backend}: idle"
+        );
+        store
+            .create_session("s3", &user.id, "c", false)
+            .await
+            .unwrap();
+        store
+            .create_session("s4", &user.id, "c", false)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.end_all_sessions(&user.id).await.unwrap(),
+            2,
+            "{backend}"
+        );
+        assert!(store.session("s4", 60, 600).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_logins_are_counted_per_account_and_address() {
+    for (backend, store) in fresh_stores().await {
+        for _ in 0..3 {
+            store
+                .record_login_attempt(LoginAttempt {
+                    account: "A@x.io",
+                    address: "10.0.0.1",
+                    ok: false,
+                })
+                .await
+                .unwrap();
+        }
+        store
+            .record_login_attempt(LoginAttempt {
+                account: "b@x.io",
+                address: "10.0.0.1",
+                ok: false,
+            })
+            .await
+            .unwrap();
+        let ((account, _), (address, _)) = store
+            .recent_failures("a@x.io", "10.0.0.1", 0)
+            .await
+            .unwrap();
+        assert_eq!((account, address), (3, 4), "{backend}");
+        let ((other, _), _) = store
+            .recent_failures("c@x.io", "10.0.0.2", 0)
+            .await
+            .unwrap();
+        assert_eq!(other, 0, "{backend}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recovery_codes_work_once() {
+    for (backend, store) in fresh_stores().await {
+        let user = store.create_user("u@x.io", "U", None, "h").await.unwrap();
+        store.set_totp_secret(&user.id, "SECRET").await.unwrap();
+        store
+            .enable_mfa(&user.id, &["one".into(), "two".into()])
+            .await
+            .unwrap();
+        let user = store.user(&user.id).await.unwrap().unwrap();
+        assert!(
+            user.mfa_enabled && user.totp_secret.as_deref() == Some("SECRET"),
+            "{backend}"
+        );
+        assert!(store.use_recovery_code(&user.id, "one").await.unwrap());
+        assert!(
+            !store.use_recovery_code(&user.id, "one").await.unwrap(),
+            "{backend}: single use"
+        );
+        assert!(!store.use_recovery_code(&user.id, "three").await.unwrap());
+        assert_eq!(store.recovery_codes_left(&user.id).await.unwrap(), 1);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invites_are_single_use_and_expire() {
+    for (backend, store) in fresh_stores().await {
+        let tenant = store
+            .create_tenant("Acme", "codat", "platform")
+            .await
+            .unwrap();
+        assert_eq!(tenant.id.len(), 32);
+        store
+            .create_invite("inv", &tenant.id, "Boss@acme.io", "tenant-admin", 3600)
+            .await
+            .unwrap();
+        store
+            .create_invite("old", &tenant.id, "x@acme.io", "tenant-admin", -1)
+            .await
+            .unwrap();
+        assert!(store.invite("old").await.unwrap().is_none(), "{backend}");
+        let invite = store.invite("inv").await.unwrap().unwrap();
+        assert_eq!(
+            (invite.email.as_str(), invite.role.as_str()),
+            ("boss@acme.io", "tenant-admin")
+        );
+        let (user, t) = store
+            .accept_invite("inv", "Boss", "h")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.id, tenant.id);
+        assert!(
+            store
+                .accept_invite("inv", "Boss", "h")
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}"
+        );
+        let (_, role) = store
+            .membership(&tenant.id, &user.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(role, "tenant-admin");
+        let other = store
+            .create_tenant("Other", "codat", "platform")
+            .await
+            .unwrap();
+        assert!(
+            store
+                .membership(&other.id, &user.id)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}"
+        );
+        assert_eq!(store.members(&tenant.id).await.unwrap().len(), 1);
+        assert!(!store.under_nda(&user.id, "codat").await.unwrap());
+        store.record_nda(&tenant.id).await.unwrap();
+        assert!(
+            store.under_nda(&user.id, "codat").await.unwrap(),
+            "{backend}"
+        );
+        assert!(!store.under_nda(&user.id, "aws").await.unwrap());
+        store.set_require_mfa(&tenant.id, true).await.unwrap();
+        assert!(store.tenant(&tenant.id).await.unwrap().unwrap().require_mfa);
+        assert_eq!(store.tenants().await.unwrap().len(), 2);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn publishing_numbers_versions_and_skips_unchanged_content() {
+    for (backend, store) in fresh_stores().await {
+        let files = vec![("m.onus.yaml".to_string(), "one".to_string())];
+        assert_eq!(
+            store
+                .publish("m", "M", "m.onus.yaml", &files, "h1")
+                .await
+                .unwrap(),
+            Published::New(1),
+            "{backend}"
+        );
+        assert_eq!(
+            store
+                .publish("m", "M", "m.onus.yaml", &files, "h1")
+                .await
+                .unwrap(),
+            Published::Unchanged(1)
+        );
+        let two = vec![("m.onus.yaml".to_string(), "two".to_string())];
+        assert_eq!(
+            store
+                .publish("m", "M", "m.onus.yaml", &two, "h2")
+                .await
+                .unwrap(),
+            Published::New(2)
+        );
+        assert_eq!(
+            store.model_version("m", None).await.unwrap().unwrap().files,
+            two,
+            "{backend}"
+        );
+        assert_eq!(
+            store
+                .model_version("m", Some(1))
+                .await
+                .unwrap()
+                .unwrap()
+                .files,
+            files
+        );
+        assert!(store.model_version("m", Some(3)).await.unwrap().is_none());
+        assert_eq!(
+            store
+                .versions("m")
+                .await
+                .unwrap()
+                .iter()
+                .map(|v| v.version)
+                .collect::<Vec<_>>(),
+            [2, 1]
+        );
+        store.publish("a", "A", "a", &files, "h").await.unwrap();
+        let latest = store.latest_versions().await.unwrap();
+        assert_eq!(
+            latest
+                .iter()
+                .map(|v| (v.model.as_str(), v.version))
+                .collect::<Vec<_>>(),
+            [("a", 1), ("m", 2)],
+            "{backend}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_entries_are_kept() {
+    for (backend, store) in fresh_stores().await {
+        store
+            .audit(Some("u1"), None, "publish", "codat v1", "")
+            .await
+            .unwrap();
+        let entries = store.audit_entries(10).await.unwrap();
+        assert_eq!(entries.len(), 1, "{backend}");
+        assert_eq!(entries[0].2, "publish");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_missing_database_server_is_a_clear_error() {
+    let err = Store::open("postgres://nobody:pw@127.0.0.1:1/none")
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("cannot open the database postgres://nobody:***@127.0.0.1:1/none"),
+        "{text}"
+    );
+}
