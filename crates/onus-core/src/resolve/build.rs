@@ -111,6 +111,10 @@ impl<'a> Resolver<'a> {
                 _ => Vec::new(),
             })
             .collect();
+        // The model's own holders, by holder list (its address) and place
+        // in it: made the first time, then shared by every offering the
+        // list is for (their lists are `Arc`s).
+        let mut own_holders: FxHashMap<(usize, usize), ResolvedHolder> = FxHashMap::default();
         let mut offering_kinds = Vec::new();
         let mut holders = Vec::new();
         // Upstream slot -> whether the cell at hand names it.
@@ -144,7 +148,7 @@ impl<'a> Resolver<'a> {
                 };
                 holders.clear();
                 named.fill(false);
-                for (holder, kind) in list.iter().zip(kinds) {
+                for (i, (holder, kind)) in list.iter().zip(kinds).enumerate() {
                     match *kind {
                         Some(Kind::Party(p, also_upstream)) => {
                             if let Some(slot) = also_upstream {
@@ -153,7 +157,11 @@ impl<'a> Resolver<'a> {
                             if parts_only && b.parties[p].role != Role::Customer {
                                 continue;
                             }
-                            let own = b.own_holder(p, holder.holding.as_ref());
+                            let key = (list.as_ptr() as usize, i);
+                            let own = own_holders
+                                .entry(key)
+                                .or_insert_with(|| b.own_holder(p, holder.holding.as_ref()))
+                                .clone();
                             merge(&mut holders, own, true);
                         }
                         Some(Kind::Upstream(slot)) => {
