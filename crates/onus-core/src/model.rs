@@ -25,8 +25,8 @@ pub struct Model {
     pub upstreams: Map<Upstream>,
     pub offerings: Map<Offering>,
     pub areas: Map<Area>,
-    pub practices: Map<Practice>,
-    pub evidence: Map<Evidence>,
+    /// `practices:` and `evidence:`.
+    pub references: References,
     pub frameworks: Map<Framework>,
     /// One cell per area, keyed by area id.
     pub responsibilities: Map<Cell>,
@@ -36,6 +36,20 @@ pub struct Model {
 }
 
 impl Model {
+    /// The format's keys: top-level keys of a model file (`schema.json` says the same).
+    pub const KEYS: &'static [&'static str] = &[
+        "onus",
+        "model",
+        "parties",
+        "upstreams",
+        "offerings",
+        "areas",
+        "practices",
+        "evidence",
+        "frameworks",
+        "responsibilities",
+    ];
+
     /// The one party with the role `customer`, if the model has exactly one.
     pub fn customer_party(&self) -> Option<&str> {
         let mut customers = self
@@ -88,6 +102,19 @@ pub struct Meta {
     pub url: Option<String>,
 }
 
+impl Meta {
+    /// The format's keys: keys of `model:` (`schema.json` says the same).
+    pub const KEYS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "title",
+        "version",
+        "publisher",
+        "description",
+        "url",
+    ];
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     Provider,
@@ -126,6 +153,11 @@ pub struct Party {
     pub url: Option<String>,
 }
 
+impl Party {
+    /// The format's keys: keys of a party (`schema.json` says the same).
+    pub const KEYS: &'static [&'static str] = &["name", "role", "description", "url"];
+}
+
 #[derive(Clone, Debug)]
 pub struct Upstream {
     pub span: Span,
@@ -133,6 +165,11 @@ pub struct Upstream {
     pub model: Spanned<String>,
     /// Which of our parties is the upstream's customer (default: the publisher).
     pub as_party: Option<Spanned<String>>,
+}
+
+impl Upstream {
+    /// The format's keys: keys of an upstream (`schema.json` says the same).
+    pub const KEYS: &'static [&'static str] = &["model", "as"];
 }
 
 #[derive(Clone, Debug)]
@@ -143,6 +180,11 @@ pub struct Offering {
     pub url: Option<String>,
     /// Upstream id -> the upstream's offering id this offering consumes.
     pub runs_on: Map<RunsOn>,
+}
+
+impl Offering {
+    /// The format's keys: keys of an offering (`schema.json` says the same).
+    pub const KEYS: &'static [&'static str] = &["name", "description", "url", "runs-on"];
 }
 
 #[derive(Clone, Debug)]
@@ -161,6 +203,12 @@ pub struct Area {
     /// Upstream id -> the upstream's areas this area stands for (spanned at the upstream id).
     pub upstream: Map<Spanned<Vec<Spanned<String>>>>,
     pub controls: Vec<Spanned<ControlRef>>,
+}
+
+impl Area {
+    /// The format's keys: keys of an area (`schema.json` says the same).
+    pub const KEYS: &'static [&'static str] =
+        &["name", "group", "description", "upstream", "controls"];
 }
 
 /// `FRAMEWORK:CONTROL-ID`, e.g. `nist-800-53-rev5:ac-2`.
@@ -199,47 +247,119 @@ impl Access {
     }
 }
 
-/// How a party does its part.
+/// Which section a reference is declared in. Practices and evidence have
+/// separate namespaces (a practice `soc2` and evidence `soc2` are two
+/// things), so an id means nothing without its kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RefKind {
+    /// How a party does its part (`practices:`, named in `how:`).
+    Practice,
+    /// What proves a party does its part (`evidence:`, named in `evidence:`).
+    Evidence,
+}
+
+impl RefKind {
+    pub const ALL: [RefKind; 2] = [RefKind::Practice, RefKind::Evidence];
+
+    /// The top-level section that declares references of this kind.
+    pub fn section(self) -> &'static str {
+        match self {
+            RefKind::Practice => "practices",
+            RefKind::Evidence => "evidence",
+        }
+    }
+
+    /// One reference of this kind, in prose: "practice", "evidence".
+    pub fn noun(self) -> &'static str {
+        match self {
+            RefKind::Practice => "practice",
+            RefKind::Evidence => "evidence",
+        }
+    }
+
+    /// The values its `kind:` may take.
+    pub fn kinds(self) -> &'static [&'static str] {
+        match self {
+            RefKind::Practice => &["policy", "control", "process", "tool", "document"],
+            RefKind::Evidence => &["attestation", "certification", "report", "document"],
+        }
+    }
+}
+
+/// A practice or an evidence: something a holding points to.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Practice {
+pub struct Reference {
+    /// Span of its id (the key).
     pub span: Span,
+    /// Practice or evidence.
+    pub of: RefKind,
     pub name: String,
-    /// One of [`Practice::KINDS`].
+    /// One of [`RefKind::kinds`].
     pub kind: Option<String>,
     pub url: Option<String>,
     pub access: Access,
     pub description: Option<String>,
 }
 
-impl Practice {
-    pub const KINDS: &'static [&'static str] =
-        &["policy", "control", "process", "tool", "document"];
+impl Reference {
+    /// The format's keys of a practice or an evidence.
+    pub const KEYS: &'static [&'static str] = &["name", "kind", "url", "access", "description"];
 }
 
-/// What proves a party does its part.
+/// The practices and evidence of a model (or, resolved, of a matrix: by
+/// qualified id), each in written order. One lookup, by kind and id.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct References {
+    practices: Map<Reference>,
+    evidence: Map<Reference>,
+}
+
+impl References {
+    /// The reference of that kind and id.
+    pub fn get(&self, kind: RefKind, id: &str) -> Option<&Reference> {
+        self.of(kind).get(id)
+    }
+
+    /// Every reference of one kind, by id, in written order.
+    pub fn of(&self, kind: RefKind) -> &Map<Reference> {
+        match kind {
+            RefKind::Practice => &self.practices,
+            RefKind::Evidence => &self.evidence,
+        }
+    }
+
+    pub fn of_mut(&mut self, kind: RefKind) -> &mut Map<Reference> {
+        match kind {
+            RefKind::Practice => &mut self.practices,
+            RefKind::Evidence => &mut self.evidence,
+        }
+    }
+
+    /// Every reference: the practices, then the evidence, with their ids.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Reference)> {
+        self.practices
+            .iter()
+            .chain(&self.evidence)
+            .map(|(id, r)| (id.as_str(), r))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.practices.is_empty() && self.evidence.is_empty()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
-pub struct Evidence {
-    pub span: Span,
-    pub name: String,
-    /// One of [`Evidence::KINDS`].
-    pub kind: Option<String>,
-    pub url: Option<String>,
-    pub access: Access,
-    pub description: Option<String>,
-}
-
-impl Evidence {
-    pub const KINDS: &'static [&'static str] =
-        &["attestation", "certification", "report", "document"];
-}
-
-#[derive(Clone, Debug)]
 pub struct Framework {
     pub span: Span,
     pub name: String,
     /// Path of an OSCAL catalog, relative to this file.
     pub catalog: Option<Spanned<String>>,
     pub url: Option<String>,
+}
+
+impl Framework {
+    /// The format's keys: keys of a framework (`schema.json` says the same).
+    pub const KEYS: &'static [&'static str] = &["name", "catalog", "url"];
 }
 
 /// Who holds one area: the value under `responsibilities: AREA:`.
@@ -322,9 +442,21 @@ pub struct Holding {
 }
 
 impl Holding {
+    /// The format's keys: keys of a holding (`schema.json` says the same).
+    pub const KEYS: &'static [&'static str] =
+        &["scope", "duties", "how", "evidence", "note", "rewords"];
+
     /// A holding that says who does what: it has a scope or duties.
     pub fn is_split(&self) -> bool {
         self.scope.is_some() || !self.duties.is_empty()
+    }
+
+    /// The ids of one kind it names: `how:` (practices) or `evidence:`.
+    pub fn refs(&self, kind: RefKind) -> &[Spanned<String>] {
+        match kind {
+            RefKind::Practice => &self.how,
+            RefKind::Evidence => &self.evidence,
+        }
     }
 }
 

@@ -334,7 +334,7 @@ const PRACTICES: &[&str] = &["policy", "mfa"];
 const EVIDENCE: &[&str] = &["soc2", "iso"];
 /// Scalars a mutation may put anywhere: ids of every namespace, near misses,
 /// keys of the format, paths, and values that are not ids at all.
-const JUNK: &[&str] = &[
+const WORDS: &[&str] = &[
     "acme",
     "customer",
     "auditor",
@@ -357,31 +357,31 @@ const JUNK: &[&str] = &[
     "é",
     "provider",
     "third-party",
-    "onus",
-    "model",
-    "parties",
-    "upstreams",
-    "offerings",
-    "areas",
-    "practices",
-    "evidence",
-    "frameworks",
-    "responsibilities",
-    "runs-on",
-    "upstream",
-    "controls",
-    "scope",
-    "duties",
-    "how",
-    "as",
-    "name",
-    "role",
     "a.onus.yaml",
     "b.onus.yaml",
     "./c.onus.json",
     "../a.onus.yaml",
     "missing.onus.yaml",
 ];
+
+/// [`WORDS`] and every key of the format, as the model types declare them.
+static JUNK: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    use onus_core::model::{
+        Area, Framework, Holding, Meta, Model, Offering, Party, Reference, Upstream,
+    };
+    let keys = [
+        Model::KEYS,
+        Meta::KEYS,
+        Party::KEYS,
+        Upstream::KEYS,
+        Offering::KEYS,
+        Area::KEYS,
+        Reference::KEYS,
+        Framework::KEYS,
+        Holding::KEYS,
+    ];
+    WORDS.iter().chain(keys.concat().iter()).copied().collect()
+});
 
 /// What a downstream model needs to know about the model it runs on.
 struct Upstream {
@@ -754,10 +754,10 @@ fn junk(c: &mut Choices) -> Y {
         2 => Y::Num(i64::from(c.byte()) - 64),
         3 => Y::Seq(Vec::new()),
         4 => Y::Map(Vec::new()),
-        5 => Y::Seq(vec![s(c.pick(JUNK)), s(c.pick(JUNK))]),
-        6 => Y::Map(vec![(s(c.pick(JUNK)), s(c.pick(JUNK)))]),
-        7 => Y::Map(vec![(s(c.pick(JUNK)), Y::Null)]),
-        _ => s(c.pick(JUNK)),
+        5 => Y::Seq(vec![s(c.pick(&JUNK)), s(c.pick(&JUNK))]),
+        6 => Y::Map(vec![(s(c.pick(&JUNK)), s(c.pick(&JUNK)))]),
+        7 => Y::Map(vec![(s(c.pick(&JUNK)), Y::Null)]),
+        _ => s(c.pick(&JUNK)),
     }
 }
 
@@ -769,7 +769,7 @@ fn mutate(c: &mut Choices, root: &mut Y) {
         0 => *node = junk(c),
         1 => *node = Y::Null,
         2 => *node = Y::Seq(vec![node.clone()]),
-        3 => *node = Y::Map(vec![(s(c.pick(JUNK)), node.clone())]),
+        3 => *node = Y::Map(vec![(s(c.pick(&JUNK)), node.clone())]),
         _ => match node {
             Y::Map(entries) if !entries.is_empty() => {
                 let i = c.below(entries.len());
@@ -781,13 +781,13 @@ fn mutate(c: &mut Choices, root: &mut Y) {
                         let e = entries[i].clone();
                         entries.push(e);
                     }
-                    2 => entries[i].0 = s(c.pick(JUNK)),
+                    2 => entries[i].0 = s(c.pick(&JUNK)),
                     3 => {
                         let k = entries.len();
                         entries.swap(i, c.below(k));
                     }
                     _ => {
-                        let k = s(c.pick(JUNK));
+                        let k = s(c.pick(&JUNK));
                         let v = junk(c);
                         entries.insert(i, (k, v));
                     }
@@ -812,7 +812,7 @@ fn mutate(c: &mut Choices, root: &mut Y) {
                     text.pop();
                 }
                 2 => *text = text.to_uppercase(),
-                _ => *text = c.pick(JUNK).to_string(),
+                _ => *text = c.pick(&JUNK).to_string(),
             },
             other => *other = junk(c),
         },

@@ -7,8 +7,8 @@ use comfy_table::{Attribute, Cell};
 use rust_xlsxwriter::XlsxError;
 use serde_json::{json, Value};
 
-use onus_core::resolve::Matrix;
-use onus_core::text::Text;
+use onus_core::model::RefKind;
+use onus_core::resolve::{Matrix, RefIds};
 use onus_oscal::crm::{Class, Coverage, Crm, Row};
 
 use crate::render::xlsx::{sheet, workbook, ABOUT, ABOUT_HEADERS};
@@ -74,7 +74,7 @@ pub fn to_json(matrix: &Matrix, crms: &[Crm]) -> Value {
                     "name": cv.holder.name,
                     "role": cv.holder.role.as_str(),
                     "via": cv.holder.via,
-                    "scope": cv.holder.scope,
+                    "scope": cv.holder.scope(),
                     "duties": cv.holder.duties,
                     "how": cv.holder.how,
                     "evidence": cv.holder.evidence,
@@ -161,11 +161,12 @@ fn holders(r: &Row) -> Vec<String> {
 }
 
 /// The practices (or evidence) of every holder of a control, each once, by name.
-fn references(matrix: &Matrix, r: &Row, ids: impl Fn(&Coverage) -> &[Text]) -> Vec<String> {
+fn references(matrix: &Matrix, r: &Row, ids: impl Fn(&Coverage) -> &RefIds) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for cv in &r.coverage {
-        for id in ids(cv) {
-            let label = reference_label(matrix, id);
+        let ids = ids(cv);
+        for id in ids {
+            let label = reference_label(matrix, ids.kind(), id);
             if !out.contains(&label) {
                 out.push(label);
             }
@@ -187,7 +188,7 @@ fn coverage_lines(matrix: &Matrix, r: &Row) -> Vec<String> {
     let mut lines = Vec::new();
     for cv in &r.coverage {
         let mut head = format!("{} — {}", cv.holder.label(), cv.area_name);
-        if let Some(scope) = &cv.holder.scope {
+        if let Some(scope) = cv.holder.scope() {
             head.push_str(&format!(" [{scope}]"));
         }
         lines.push(head);
@@ -197,7 +198,7 @@ fn coverage_lines(matrix: &Matrix, r: &Row) -> Vec<String> {
                 .holder
                 .how
                 .iter()
-                .map(|id| reference_label(matrix, id))
+                .map(|id| reference_label(matrix, RefKind::Practice, id))
                 .collect();
             lines.push(format!("  how: {}", how.join(", ")));
         }

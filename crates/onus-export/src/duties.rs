@@ -5,7 +5,8 @@ use serde_json::{json, Value};
 
 use crate::matrix::md_escape;
 use crate::{csv, reference_labels, terminal_table, Format};
-use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
+use onus_core::model::Reference;
+use onus_core::resolve::{Matrix, RefIds, ResolvedArea, ResolvedHolder, ResolvedOffering};
 use onus_core::text::Text;
 
 /// One area a party holds in one offering.
@@ -76,16 +77,17 @@ fn to_json(
     offerings: &[&ResolvedOffering],
     duties: &[Duty],
 ) -> Value {
-    let reference = |id: &Text| {
-        let (name, url, access) = match (
-            matrix.practices.get(id.as_str()),
-            matrix.evidence.get(id.as_str()),
-        ) {
-            (Some(p), _) => (p.name.clone(), p.url.clone(), p.access),
-            (None, Some(e)) => (e.name.clone(), e.url.clone(), e.access),
-            _ => (id.to_string(), None, Default::default()),
+    let reference = |id: &Text, found: Option<&Reference>| {
+        let (name, url, access) = match found {
+            Some(r) => (r.name.clone(), r.url.clone(), r.access),
+            None => (id.to_string(), None, Default::default()),
         };
         json!({ "id": id, "name": name, "url": url, "access": access.as_str() })
+    };
+    let references = |ids: &RefIds| {
+        ids.lookup(&matrix.references)
+            .map(|(id, found)| reference(id, found))
+            .collect::<Vec<_>>()
     };
     let info = matrix.parties.get(party);
     json!({
@@ -98,10 +100,10 @@ fn to_json(
             "areas": duties.iter().filter(|d| d.offering.id == o.id).map(|d| json!({
                 "id": d.area.id,
                 "name": d.area.name,
-                "scope": d.holder.scope,
+                "scope": d.holder.scope(),
                 "duties": d.holder.duties,
-                "how": d.holder.how.iter().map(reference).collect::<Vec<_>>(),
-                "evidence": d.holder.evidence.iter().map(reference).collect::<Vec<_>>(),
+                "how": references(&d.holder.how),
+                "evidence": references(&d.holder.evidence),
                 "note": d.holder.note,
             })).collect::<Vec<_>>(),
         })).collect::<Vec<_>>(),
@@ -128,7 +130,7 @@ fn csv_rows(matrix: &Matrix, duties: &[Duty]) -> Vec<Vec<String>> {
                 d.offering.id.clone(),
                 d.area.id.to_string(),
                 d.area.name.to_string(),
-                d.holder.scope.as_deref().unwrap_or_default().to_string(),
+                d.holder.scope().as_deref().unwrap_or_default().to_string(),
                 duty.to_string(),
                 reference_labels(matrix, &d.holder.how).join("\n"),
                 reference_labels(matrix, &d.holder.evidence).join("\n"),
@@ -149,7 +151,7 @@ fn table(matrix: &Matrix, duties: &[Duty], width: Option<u16>) -> String {
         t.add_row(vec![
             d.offering.name.clone(),
             d.area.name.to_string(),
-            d.holder.scope.as_deref().unwrap_or_default().to_string(),
+            d.holder.scope().as_deref().unwrap_or_default().to_string(),
             d.holder
                 .duties
                 .iter()
@@ -191,7 +193,7 @@ fn markdown(
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
                 md_escape(&d.area.name),
-                md_escape(d.holder.scope.as_deref().unwrap_or("")),
+                md_escape(d.holder.scope().as_deref().unwrap_or("")),
                 list(d.holder.duties.iter().map(Text::to_string).collect())
                     + &d.holder
                         .note

@@ -13,8 +13,8 @@ mod select;
 
 pub use select::{only_offering, select_offerings, select_party, SelectError};
 
-use onus_core::resolve::Matrix;
-use onus_core::text::Text;
+use onus_core::model::RefKind;
+use onus_core::resolve::{Matrix, RefIds};
 
 /// An empty terminal table in the one style of every view, wrapped to
 /// `width` columns when given.
@@ -41,19 +41,18 @@ pub enum Format {
 }
 
 /// [`reference_label`] of each id.
-pub fn reference_labels(matrix: &Matrix, ids: &[Text]) -> Vec<String> {
-    ids.iter().map(|id| reference_label(matrix, id)).collect()
+pub fn reference_labels(matrix: &Matrix, ids: &RefIds) -> Vec<String> {
+    ids.iter()
+        .map(|id| reference_label(matrix, ids.kind(), id))
+        .collect()
 }
 
 /// A practice or evidence reference shown to people: its name (and access level when not public).
-pub fn reference_label(matrix: &Matrix, id: &str) -> String {
-    let (name, access) = if let Some(p) = matrix.practices.get(id) {
-        (p.name.as_str(), p.access)
-    } else if let Some(e) = matrix.evidence.get(id) {
-        (e.name.as_str(), e.access)
-    } else {
+pub fn reference_label(matrix: &Matrix, kind: RefKind, id: &str) -> String {
+    let Some(r) = matrix.references.get(kind, id) else {
         return id.to_string();
     };
+    let (name, access) = (r.name.as_str(), r.access);
     match access {
         onus_core::model::Access::Public => name.to_string(),
         other => format!("{name} ({})", other.as_str()),

@@ -31,7 +31,7 @@ pub fn to_json(matrix: &Matrix, offerings: &[&ResolvedOffering]) -> String {
                     party: &h.party,
                     name: &h.name,
                     role: h.role.as_str(),
-                    scope: h.scope.as_deref(),
+                    scope: h.scope(),
                     duties: &h.duties,
                     how: &h.how,
                     evidence: &h.evidence,
@@ -68,7 +68,7 @@ struct HolderJson<'a> {
     party: &'a str,
     name: &'a str,
     role: &'static str,
-    scope: Option<&'a str>,
+    scope: Option<Text>,
     duties: &'a [Text],
     how: &'a [Text],
     evidence: &'a [Text],
@@ -121,7 +121,7 @@ fn csv_rows(offerings: &[&ResolvedOffering]) -> Vec<Vec<String>> {
                     h.party.to_string(),
                     h.name.to_string(),
                     h.role.as_str().to_string(),
-                    h.scope.as_deref().unwrap_or_default().to_string(),
+                    h.scope().as_deref().unwrap_or_default().to_string(),
                     // One item per line: a duty may itself contain "; ".
                     h.duties.join("\n"),
                     h.how.join("\n"),
@@ -141,7 +141,7 @@ fn cell_lines(a: &ResolvedArea, label: impl Fn(&ResolvedHolder) -> String) -> Ve
     }
     a.holders
         .iter()
-        .map(|h| match &h.scope {
+        .map(|h| match h.scope() {
             Some(scope) => format!("{} [{scope}]", label(h)),
             None => label(h),
         })

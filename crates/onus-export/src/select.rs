@@ -1,7 +1,7 @@
 //! Choosing an offering or a party by id, with a suggestion on a miss.
 
 use onus_core::diagnostic::suggest;
-use onus_core::resolve::{Matrix, ResolvedHolder, ResolvedOffering, Text};
+use onus_core::resolve::{Matrix, ResolvedOffering};
 
 /// An id given on the command line that the model does not have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,22 +64,10 @@ pub fn select_party(matrix: &Matrix, id: Option<&str>) -> Result<String, SelectE
 
 /// The matrix of one offering: `onus render --offering ID`. Practices and
 /// evidence that no holder of that offering names are left out, so the
-/// document lists only what backs this offering.
-pub fn only_offering(matrix: &Matrix, id: &str) -> Result<Matrix, SelectError> {
-    let offering = select_offerings(matrix, Some(id))?[0].clone();
-    let named = |list: fn(&ResolvedHolder) -> &[Text], key: &str| {
-        offering
-            .areas
-            .iter()
-            .flat_map(|a| &a.holders)
-            .any(|h| list(h).iter().any(|x| x == key))
-    };
-    let mut out = Matrix {
-        offerings: Vec::new(),
-        ..matrix.clone()
-    };
-    out.practices.retain(|k, _| named(|h| &h.how, k));
-    out.evidence.retain(|k, _| named(|h| &h.evidence, k));
-    out.offerings.push(offering);
-    Ok(out)
+/// document lists only what backs this offering. Cut down in place
+/// ([`Matrix::retain_offerings`]): nothing is copied.
+pub fn only_offering(mut matrix: Matrix, id: &str) -> Result<Matrix, SelectError> {
+    select_offerings(&matrix, Some(id))?;
+    matrix.retain_offerings(|o| o.id == id);
+    Ok(matrix)
 }

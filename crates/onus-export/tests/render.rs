@@ -12,6 +12,7 @@ use calamine::{Data, Reader, Xlsx};
 use onus_core::check::check;
 use onus_core::diagnostic;
 use onus_core::load::ModelSet;
+use onus_core::model::RefKind;
 use onus_core::resolve::{resolve, Matrix};
 use onus_export::render::{self, text_width, xlsx, Target};
 
@@ -460,7 +461,7 @@ fn xlsx_reads_back() {
                     assert_eq!(cell(&range, r, 2), a.split());
                     // The party's name, not "Name (via upstream)".
                     assert_eq!(cell(&range, r, 3), h.name);
-                    assert_eq!(cell(&range, r, 5), h.scope.clone().unwrap_or_default());
+                    assert_eq!(cell(&range, r, 5), h.scope().unwrap_or_default());
                     let controls: Vec<String> =
                         a.controls.iter().map(|c| c.control.clone()).collect();
                     let written = cell(&range, r, 10);
@@ -511,10 +512,14 @@ fn xlsx_reads_back() {
         assert_eq!(found, expected, "{name}: customer duties");
 
         let practices = book.worksheet_range(xlsx::PRACTICES).unwrap();
-        assert_eq!(practices.height().saturating_sub(1), m.practices.len());
+        let (m_practices, m_evidence) = (
+            m.references.of(RefKind::Practice),
+            m.references.of(RefKind::Evidence),
+        );
+        assert_eq!(practices.height().saturating_sub(1), m_practices.len());
         let evidence = book.worksheet_range(xlsx::EVIDENCE).unwrap();
-        assert_eq!(evidence.height().saturating_sub(1), m.evidence.len());
-        for (r, (id, e)) in m.evidence.iter().enumerate() {
+        assert_eq!(evidence.height().saturating_sub(1), m_evidence.len());
+        for (r, (id, e)) in m_evidence.iter().enumerate() {
             assert_eq!(cell(&evidence, r + 1, 0), *id);
             assert_eq!(cell(&evidence, r + 1, 1), e.name);
             assert_eq!(cell(&evidence, r + 1, 3), e.access.as_str());
@@ -935,23 +940,101 @@ fn show_via_names_the_upstreams_on_request() {
 #[test]
 fn one_offering_renders_alone() {
     let m = example("outsystems");
-    let odc = onus_export::only_offering(&m, "odc").unwrap();
+    let odc = onus_export::only_offering((*m).clone(), "odc").unwrap();
     assert_eq!(odc.offerings.len(), 1);
     assert_eq!(odc.offerings[0], *m.offering("odc").unwrap());
     let md = render::markdown::render(&odc);
     assert!(md.contains("| Area | OutSystems Developer Cloud |"), "{md}");
     assert!(!md.contains("OutSystems 11 Cloud"), "{md}");
     // Only what backs this offering is listed.
-    for id in odc.evidence.keys().chain(odc.practices.keys()) {
-        assert!(odc.offerings[0]
-            .areas
-            .iter()
-            .flat_map(|a| &a.holders)
-            .any(|h| h.how.iter().chain(&h.evidence).any(|x| x == id)));
+    assert!(!odc.references.is_empty());
+    for kind in RefKind::ALL {
+        for id in odc.references.of(kind).keys() {
+            assert!(odc.offerings[0]
+                .areas
+                .iter()
+                .flat_map(|a| &a.holders)
+                .any(|h| h.refs(kind).iter().any(|x| x == id)));
+        }
     }
-    let e = onus_export::only_offering(&m, "od").unwrap_err();
+    let e = onus_export::only_offering((*m).clone(), "od").unwrap_err();
     assert_eq!(
         e.to_string(),
         "the model has no offering `od`; did you mean `odc`?"
     );
+}
+
+/// Practices and evidence have separate namespaces: a practice `soc2` and
+/// an evidence `soc2` each render as themselves, in every format, never
+/// one for the other (the NDA-gated report must not read as the public
+/// procedure, nor the procedure as the report).
+#[test]
+fn a_practice_and_an_evidence_of_one_id_each_render_as_themselves() {
+    let model = "onus: 1
+model: { id: acme, name: Acme, publisher: acme }
+parties:
+  acme: { name: Acme, role: provider }
+  customer: { name: Customer, role: customer }
+offerings:
+  app: { name: App }
+areas:
+  data: { name: Data }
+practices:
+  soc2: { name: Access review procedure, kind: process, url: \"https://acme.example/review\" }
+evidence:
+  soc2: { name: SOC 2 Type II report, kind: report, access: nda }
+responsibilities:
+  data:
+    acme: { scope: platform }
+    customer: { scope: tenant, duties: [Review access], how: [soc2], evidence: [soc2] }
+";
+    let files: std::collections::HashMap<PathBuf, String> =
+        [(PathBuf::from("m.onus.yaml"), model.to_string())].into();
+    let set = ModelSet::load(&[PathBuf::from("m.onus.yaml")], &files).unwrap();
+    assert!(check(&set).is_empty(), "{:?}", check(&set));
+    let m = resolve(&set, set.roots[0]).unwrap();
+    let (practice, report) = ("Access review procedure", "SOC 2 Type II report (nda)");
+
+    // Markdown: the holder's practice links to the procedure; the evidence
+    // table and the holder's evidence name the report.
+    let md = render::markdown::render(&m);
+    assert!(
+        md.contains(&format!("[{practice}](https://acme.example/review)")),
+        "{md}"
+    );
+    let evidence = section(&md, "## Evidence");
+    assert!(evidence.iter().any(|l| l.contains(report)), "{md}");
+    assert!(!evidence.iter().any(|l| l.contains(practice)), "{md}");
+
+    // HTML: both, each once in its own table.
+    let html = render::html::render(&m);
+    let practices_at = html.find("id=\"practices\"").expect("a practices table");
+    let evidence_at = html.find("id=\"evidence\"").expect("an evidence table");
+    assert!(html[practices_at..evidence_at].contains(practice), "{html}");
+    assert!(!html[practices_at..evidence_at].contains("SOC 2"), "{html}");
+    assert!(html[evidence_at..].contains(report), "{html}");
+    assert!(!html[evidence_at..].contains(practice), "{html}");
+
+    // CSV (the customer's duties): the how column and the evidence column.
+    let offerings: Vec<_> = m.offerings.iter().collect();
+    let csv = onus_export::duties::render(&m, &offerings, "customer", onus_export::Format::Csv);
+    let row = csv.lines().nth(1).expect("a duty row");
+    assert!(row.ends_with(&format!("{practice},{report},")), "{csv}");
+
+    // XLSX: the offering's sheet, and the "Evidence" sheet.
+    let bytes = xlsx::render(&m).unwrap();
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range("App").unwrap();
+    let how = xlsx::MATRIX_HEADERS
+        .iter()
+        .position(|h| *h == "How is it done?");
+    let customer = (1..sheet.height())
+        .find(|&r| cell(&sheet, r, 3) == "Customer")
+        .expect("the customer's row");
+    assert_eq!(cell(&sheet, customer, how.unwrap()), practice);
+    assert_eq!(cell(&sheet, customer, how.unwrap() + 1), report);
+    let sheet = book.worksheet_range(xlsx::EVIDENCE).unwrap();
+    assert_eq!(cell(&sheet, 1, 1), "SOC 2 Type II report");
+    let sheet = book.worksheet_range(xlsx::PRACTICES).unwrap();
+    assert_eq!(cell(&sheet, 1, 1), practice);
 }

@@ -458,10 +458,10 @@ mod tests {
                 party: party.into(),
                 name: party.into(),
                 role,
-                scope: None,
+                scopes: Default::default(),
                 duties: Default::default(),
-                how: Default::default(),
-                evidence: Default::default(),
+                how: onus_core::resolve::RefIds::none(onus_core::model::RefKind::Practice),
+                evidence: onus_core::resolve::RefIds::none(onus_core::model::RefKind::Evidence),
                 note: None,
                 via: via
                     .iter()

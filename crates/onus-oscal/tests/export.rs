@@ -175,10 +175,7 @@ fn an_offering_without_controls_has_no_ssp() {
     for a in &mut matrix.offerings[0].areas {
         Arc::make_mut(&mut a.info).controls.clear();
     }
-    let input = onus_oscal::export::Input {
-        matrix: &matrix,
-        frameworks: &e.frameworks,
-    };
+    let input = onus_oscal::export::Input::new(&matrix);
     let err = ssp::export(input, &matrix.offerings[0]).unwrap_err();
     assert!(err.to_string().contains("add `controls:"), "{err}");
 }

@@ -50,7 +50,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         )));
     }
     let set = ModelSet::load(&files, &OsFiles)?;
-    let found = super::load::check_all(&set);
+    let found = super::load::check_all(&set, &mut onus_core::resolve::Resolver::new(&set));
     let (errors, warnings) = diagnostic::counts(&found);
     let out = match args.format {
         Format::Text => {

@@ -87,10 +87,11 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         crm::choose_framework(&matrix, args.framework.as_deref()).map_err(oscal::error)?;
     // The framework's `catalog:`: a built-in baseline's name, or a file
     // relative to the model.
-    let catalog = oscal::frameworks(model)?
-        .into_iter()
-        .find(|f| f.id == framework)
-        .and_then(|f| f.catalog);
+    let catalog = matrix
+        .frameworks
+        .get(&framework)
+        .and_then(|f| f.catalog.as_ref())
+        .map(|c| c.value.clone());
     let builtin = catalog
         .clone()
         .filter(|c| BUILTIN.iter().any(|b| b.name == *c));

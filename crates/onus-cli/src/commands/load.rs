@@ -1,13 +1,14 @@
 //! Loading one model for the commands that show it: load, check, and stop
-//! with the findings (exit 1) if it has errors.
+//! with the findings (exit 1) if it has errors; else resolve it, with the
+//! resolver the checker used, so a chain is resolved once per run.
 
 use std::path::Path;
 use std::sync::Arc;
 
-use onus_core::check::check;
+use onus_core::check::check_with;
 use onus_core::diagnostic::{self, text, Diagnostic};
 use onus_core::load::{Files, ModelSet};
-use onus_core::resolve::{resolve, Matrix};
+use onus_core::resolve::{Matrix, Resolver};
 use onus_core::source::SourceMap;
 use onus_fs::OsFiles;
 
@@ -25,7 +26,10 @@ pub fn resolved(path: &Path) -> Result<Arc<Matrix>, CliError> {
 pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Arc<Matrix>, CliError> {
     let set = ModelSet::load(&[path.to_path_buf()], files)
         .map_err(|e| CliError::io("read", label, e.error))?;
-    let found = check_all(&set);
+    // One resolver for the checker's chain rules and the matrix: each
+    // upstream is resolved once in the run.
+    let mut resolver = Resolver::new(&set);
+    let found = check_all(&set, &mut resolver);
     // `onus check` reads files on disk only: no hint for a git revision.
     let hint = if *label == *path.display().to_string() {
         format!("; run `onus check {label}` for details")
@@ -35,14 +39,15 @@ pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Arc<
     refuse_errors(found, &set.sources, |errors| {
         format!("{label} has {errors}{hint}")
     })?;
-    resolve(&set, set.roots[0])
+    resolver
+        .resolve(set.roots[0])
         .ok_or_else(|| CliError::Findings(format!("{label} could not be resolved")))
 }
 
 /// Every finding of `set`: the model rules (onus-core), and control ids
 /// against the catalogs onus knows (onus-oscal).
-pub fn check_all(set: &ModelSet) -> Vec<Diagnostic> {
-    let mut found = check(set);
+pub fn check_all<'s>(set: &'s ModelSet, resolver: &mut Resolver<'s>) -> Vec<Diagnostic> {
+    let mut found = check_with(set, resolver);
     found.extend(onus_oscal::control_id::check(set));
     found
 }

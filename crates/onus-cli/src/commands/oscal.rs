@@ -10,8 +10,7 @@ use std::process::ExitCode;
 use clap::{Subcommand, ValueEnum};
 use onus_core::check::check;
 use onus_core::load::ModelSet;
-use onus_fs::OsFiles;
-use onus_oscal::export::{self, Framework, Input};
+use onus_oscal::export::{self, Input};
 
 use crate::commands::load;
 use crate::error::CliError;
@@ -184,7 +183,6 @@ fn resolve(args: ResolveArgs) -> Result<ExitCode, CliError> {
 
 fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
     let matrix = load::resolved(&args.model)?;
-    let frameworks = frameworks(&args.model)?;
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
     let document = match args.kind {
         ExportKind::ComponentDefinition => {
@@ -202,12 +200,10 @@ fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
                     args.model.display()
                 )));
             }
-            let mut only = (*matrix).clone();
-            only.offerings
-                .retain(|o| offerings.iter().any(|s| s.id == o.id));
+            let only = args.offering.as_ref().and(offerings.first().copied());
             export::component_definition::export(Input {
-                matrix: &only,
-                frameworks: &frameworks,
+                matrix: &matrix,
+                only,
             })
         }
         ExportKind::Ssp => {
@@ -220,11 +216,7 @@ fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
                     ids.join(", ")
                 )));
             };
-            let input = Input {
-                matrix: &matrix,
-                frameworks: &frameworks,
-            };
-            export::ssp::export(input, offering).map_err(error)?
+            export::ssp::export(Input::new(&matrix), offering).map_err(error)?
         }
     };
     let text = export::to_json_pretty(&document);
@@ -258,17 +250,6 @@ fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
     })?;
     output::emit(args.output.as_deref(), imported.yaml.as_bytes())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The frameworks declared by the model at `path` (resolution does not carry them).
-pub fn frameworks(path: &Path) -> Result<Vec<Framework>, CliError> {
-    let set = ModelSet::load(&[path.to_path_buf()], &OsFiles)?;
-    Ok(set
-        .roots
-        .first()
-        .and_then(|id| set.model(*id))
-        .map(Framework::of_model)
-        .unwrap_or_default())
 }
 
 /// Shows what resolving `profile` worked around on standard error, with

@@ -68,7 +68,8 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     };
     let mut matrix = load::resolved(&args.model)?;
     if let Some(id) = &args.offering {
-        matrix = std::sync::Arc::new(onus_export::only_offering(&matrix, id)?);
+        let whole = std::sync::Arc::unwrap_or_clone(matrix);
+        matrix = std::sync::Arc::new(onus_export::only_offering(whole, id)?);
     }
     let bytes = render::render_with(&matrix, target, &options)
         .map_err(|e| CliError::Usage(format!("cannot render {}: {e}", args.model.display())))?;

@@ -34,8 +34,9 @@ pub struct Context<'a> {
 
 pub struct UpstreamView<'a> {
     pub model: &'a Model,
-    /// The upstream resolved to its customer parts only
-    /// ([`Resolver::customer_parts`]): each area's holders are its customer part.
+    /// The upstream resolved (at least its customer parts,
+    /// [`Resolver::customer_parts`]): read it through
+    /// [`crate::resolve::ResolvedArea::customer_part`].
     pub matrix: Arc<Matrix>,
 }
 
@@ -97,10 +98,18 @@ const CHAIN_RULES: &[Rule] = &[
 /// sorted by file and position.
 pub fn check(set: &ModelSet) -> Vec<Diagnostic> {
     // The chain rules read only the upstreams' customer parts.
-    let mut resolver = Resolver::customer_parts(set);
+    check_with(set, &mut Resolver::customer_parts(set))
+}
+
+/// [`check`], resolving the upstreams with `resolver`: a caller that goes
+/// on to resolve the model passes its own [`Resolver::new`], so that each
+/// upstream is resolved once in the run (for the chain rules and for the
+/// matrix). The chain rules read only each cell's customer part, which both
+/// kinds of resolver give the same.
+pub fn check_with<'a>(set: &'a ModelSet, resolver: &mut Resolver<'a>) -> Vec<Diagnostic> {
     let mut checker = Checker {
         set,
-        resolver: &mut resolver,
+        resolver,
         done: HashMap::new(),
         diagnostics: Vec::new(),
     };

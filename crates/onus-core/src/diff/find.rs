@@ -15,7 +15,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{classify, reword, Change, Class, Kind};
-use crate::model::Access;
+use crate::model::{Access, RefKind};
 use crate::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
 
 /// Compares two resolved versions of a model and classifies every change
@@ -192,32 +192,24 @@ impl<'a> Differ<'a> {
     /// Practices and evidence defined in both versions (those referred to
     /// only on one side show up where they are listed).
     fn references(&mut self) {
-        for (id, n) in &self.new.practices {
-            if let Some(o) = self.old.practices.get(id) {
-                self.reference(
-                    (Kind::PracticeChanged, id, false),
-                    [
-                        (Some(&o.name), Some(&n.name)),
-                        (o.kind.as_ref(), n.kind.as_ref()),
-                        (o.url.as_ref(), n.url.as_ref()),
-                        (o.description.as_ref(), n.description.as_ref()),
-                    ],
-                    (o.access, n.access),
-                );
-            }
-        }
-        for (id, n) in &self.new.evidence {
-            if let Some(o) = self.old.evidence.get(id) {
-                self.reference(
-                    (Kind::EvidenceChanged, id, true),
-                    [
-                        (Some(&o.name), Some(&n.name)),
-                        (o.kind.as_ref(), n.kind.as_ref()),
-                        (o.url.as_ref(), n.url.as_ref()),
-                        (o.description.as_ref(), n.description.as_ref()),
-                    ],
-                    (o.access, n.access),
-                );
+        for kind in RefKind::ALL {
+            let change = match kind {
+                RefKind::Practice => Kind::PracticeChanged,
+                RefKind::Evidence => Kind::EvidenceChanged,
+            };
+            for (id, n) in self.new.references.of(kind) {
+                if let Some(o) = self.old.references.get(kind, id) {
+                    self.reference(
+                        (change, id, kind == RefKind::Evidence),
+                        [
+                            (Some(&o.name), Some(&n.name)),
+                            (o.kind.as_ref(), n.kind.as_ref()),
+                            (o.url.as_ref(), n.url.as_ref()),
+                            (o.description.as_ref(), n.description.as_ref()),
+                        ],
+                        (o.access, n.access),
+                    );
+                }
             }
         }
     }
@@ -354,7 +346,7 @@ impl<'a> Differ<'a> {
                     Change::new(Kind::HolderAdded, added_class(h))
                         .at(at.0, at.1)
                         .party(&h.party)
-                        .values(None, h.scope.as_deref()),
+                        .values(None, h.scope().as_deref()),
                 );
             }
         }
@@ -383,8 +375,9 @@ impl<'a> Differ<'a> {
     fn holder(&mut self, at: At, o: &ResolvedHolder, n: &ResolvedHolder) {
         let customer = n.is_customer_part();
         let base = |kind, class| Change::new(kind, class).at(at.0, at.1).party(&n.party);
-        if o.scope != n.scope {
-            let (before, after) = (o.scope.as_deref(), n.scope.as_deref());
+        let (before, after) = (o.scope(), n.scope());
+        if before != after {
+            let (before, after) = (before.as_deref(), after.as_deref());
             let trivial = matches!((before, after), (Some(b), Some(a)) if reword::is_trivial(b, a));
             let class = classify::scope_changed(customer, before, after, trivial);
             self.push(base(Kind::ScopeChanged, class).values(before, after));

@@ -6,35 +6,6 @@ use crate::model::*;
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::{Node, Value};
 
-const TOP: &[&str] = &[
-    "onus",
-    "model",
-    "parties",
-    "upstreams",
-    "offerings",
-    "areas",
-    "practices",
-    "evidence",
-    "frameworks",
-    "responsibilities",
-];
-const META: &[&str] = &[
-    "id",
-    "name",
-    "title",
-    "version",
-    "publisher",
-    "description",
-    "url",
-];
-const PARTY: &[&str] = &["name", "role", "description", "url"];
-const UPSTREAM: &[&str] = &["model", "as"];
-const OFFERING: &[&str] = &["name", "description", "url", "runs-on"];
-const AREA: &[&str] = &["name", "group", "description", "upstream", "controls"];
-const PRACTICE: &[&str] = &["name", "kind", "url", "access", "description"];
-const FRAMEWORK: &[&str] = &["name", "catalog", "url"];
-const HOLDING: &[&str] = &["scope", "duties", "how", "evidence", "note", "rewords"];
-
 /// Decodes a model document. Returns `None` when too little is readable to
 /// make a model (the root is not a map, or `model:` is unusable).
 pub fn decode(file: FileId, root: &Node) -> (Option<Model>, Vec<Diagnostic>) {
@@ -262,7 +233,7 @@ impl Decoder {
             self.push(d);
             return None;
         }
-        let top = self.fields(root, "the model file", TOP)?;
+        let top = self.fields(root, "the model file", Model::KEYS)?;
         // `onus:` written with no value (or a list) is there, just not a version.
         let written = top
             .entries
@@ -310,35 +281,16 @@ impl Decoder {
         ] {
             self.not_empty(&top, key, count);
         }
-        let practices = self.section(top.get("practices"), "practices", |d, id, n| {
-            let f = d.fields(n, &format!("practice `{}`", id.value), PRACTICE)?;
-            let (name, kind, url, access, description) =
-                d.documented(&f, &format!("practice `{}`", id.value), Practice::KINDS);
-            Some(Practice {
-                span: id.span,
-                name: name?,
-                kind,
-                url,
-                access,
-                description,
-            })
-        });
-        let evidence = self.section(top.get("evidence"), "evidence", |d, id, n| {
-            let f = d.fields(n, &format!("evidence `{}`", id.value), PRACTICE)?;
-            let (name, kind, url, access, description) =
-                d.documented(&f, &format!("evidence `{}`", id.value), Evidence::KINDS);
-            Some(Evidence {
-                span: id.span,
-                name: name?,
-                kind,
-                url,
-                access,
-                description,
-            })
-        });
+        let mut references = References::default();
+        for kind in RefKind::ALL {
+            let section = kind.section();
+            *references.of_mut(kind) = self.section(top.get(section), section, |d, id, n| {
+                d.reference(kind, id, n)
+            });
+        }
         let frameworks = self.section(top.get("frameworks"), "frameworks", |d, id, n| {
             let what = format!("framework `{}`", id.value);
-            let f = d.fields(n, &what, FRAMEWORK)?;
+            let f = d.fields(n, &what, Framework::KEYS)?;
             let name = d
                 .required(&f, "name", &what)
                 .and_then(|n| d.text(n, "a name"));
@@ -358,8 +310,7 @@ impl Decoder {
             upstreams,
             offerings,
             areas,
-            practices,
-            evidence,
+            references,
             frameworks,
             responsibilities: Map::default(),
             broken: Vec::new(),
@@ -405,7 +356,7 @@ impl Decoder {
     /// empty (an empty publisher is not checked again).
     fn meta(&mut self, node: Option<&Node>, file_span: Span) -> Meta {
         let empty = |span| Spanned::new(String::new(), span);
-        let Some(f) = node.and_then(|n| self.fields(n, "`model`", META)) else {
+        let Some(f) = node.and_then(|n| self.fields(n, "`model`", Meta::KEYS)) else {
             return Meta {
                 id: empty(file_span),
                 name: String::new(),
@@ -438,7 +389,7 @@ impl Decoder {
 
     fn party(&mut self, id: &Spanned<String>, node: &Node) -> Option<Party> {
         let what = format!("party `{}`", id.value);
-        let f = self.fields(node, &what, PARTY)?;
+        let f = self.fields(node, &what, Party::KEYS)?;
         let name = self
             .required(&f, "name", &what)
             .and_then(|n| self.text(n, "a name"));
@@ -457,7 +408,7 @@ impl Decoder {
 
     fn upstream(&mut self, id: &Spanned<String>, node: &Node) -> Option<Upstream> {
         let what = format!("upstream `{}`", id.value);
-        let f = self.fields(node, &what, UPSTREAM)?;
+        let f = self.fields(node, &what, Upstream::KEYS)?;
         let model = self
             .required(&f, "model", &what)
             .and_then(|n| self.text(n, "the upstream model path"));
@@ -471,7 +422,7 @@ impl Decoder {
 
     fn offering(&mut self, id: &Spanned<String>, node: &Node) -> Option<Offering> {
         let what = format!("offering `{}`", id.value);
-        let f = self.fields(node, &what, OFFERING)?;
+        let f = self.fields(node, &what, Offering::KEYS)?;
         let name = self
             .required(&f, "name", &what)
             .and_then(|n| self.text(n, "a name"));
@@ -492,7 +443,7 @@ impl Decoder {
 
     fn area(&mut self, id: &Spanned<String>, node: &Node) -> Option<Area> {
         let what = format!("area `{}`", id.value);
-        let f = self.fields(node, &what, AREA)?;
+        let f = self.fields(node, &what, Area::KEYS)?;
         let name = self
             .required(&f, "name", &what)
             .and_then(|n| self.text(n, "a name"));
@@ -557,39 +508,31 @@ impl Decoder {
         }
     }
 
-    /// The fields practices and evidence share.
-    #[allow(clippy::type_complexity)]
-    fn documented(
-        &mut self,
-        f: &Fields,
-        what: &str,
-        kinds: &[&str],
-    ) -> (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Access,
-        Option<String>,
-    ) {
+    /// A practice or an evidence.
+    fn reference(&mut self, kind: RefKind, id: &Spanned<String>, node: &Node) -> Option<Reference> {
+        let what = format!("{} `{}`", kind.noun(), id.value);
+        let f = self.fields(node, &what, Reference::KEYS)?;
         let name = self
-            .required(f, "name", what)
+            .required(&f, "name", &what)
             .and_then(|n| self.text(n, "a name"))
             .map(|s| s.value);
-        let kind = f
+        let kind_of = f
             .get("kind")
-            .and_then(|n| self.enumerated(n, "kind", kinds));
+            .and_then(|n| self.enumerated(n, "kind", kind.kinds()));
         let access = f
             .get("access")
             .and_then(|n| self.enumerated(n, "access level", Access::NAMES))
             .and_then(|a| Access::parse(&a))
             .unwrap_or_default();
-        (
-            name,
-            kind,
-            self.opt_text(f, "url", what),
+        Some(Reference {
+            span: id.span,
+            of: kind,
+            name: name?,
+            kind: kind_of,
+            url: self.opt_text(&f, "url", &what),
             access,
-            self.opt_text(f, "description", what),
-        )
+            description: self.opt_text(&f, "description", &what),
+        })
     }
 
     fn cell(&mut self, model: &Model, area: &Spanned<String>, node: &Node) -> Option<Cell> {
@@ -637,7 +580,7 @@ impl Decoder {
             Value::Null => true,
             Value::Map(fields) => fields
                 .iter()
-                .all(|(k, _)| k.as_text().is_some_and(|k| HOLDING.contains(&k))),
+                .all(|(k, _)| k.as_text().is_some_and(|k| Holding::KEYS.contains(&k))),
             _ => false,
         })
     }
@@ -820,7 +763,7 @@ impl Decoder {
 
     fn holding(&mut self, model: &Model, node: &Node, holder: &Spanned<String>) -> Option<Holding> {
         let what = format!("the holding of `{}`", holder.value);
-        let f = self.fields(node, &what, HOLDING)?;
+        let f = self.fields(node, &what, Holding::KEYS)?;
         let rewords = f
             .get("rewords")
             .map(|n| self.id_list(n, "an upstream id in `rewords`"))
@@ -909,7 +852,7 @@ fn other_document(root: &Node) -> Option<Diagnostic> {
     };
     if entries
         .iter()
-        .any(|(k, _)| k.as_text().is_some_and(|k| TOP.contains(&k)))
+        .any(|(k, _)| k.as_text().is_some_and(|k| Model::KEYS.contains(&k)))
     {
         return None;
     }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use onus_core::diff::{Change, Kind, Value};
-use onus_core::model::Access;
+use onus_core::model::{Access, RefKind};
 use onus_core::resolve::{party_label, Matrix};
 
 /// Words the changes between two versions.
@@ -210,14 +210,15 @@ impl<'a> Wording<'a> {
         [side, self.new, self.old]
             .into_iter()
             .find_map(|m| {
-                if matches!(
+                let kind = if matches!(
                     c.kind,
                     Kind::EvidenceAdded | Kind::EvidenceRemoved | Kind::EvidenceChanged
                 ) {
-                    m.evidence.get(id).map(|e| e.name.as_str())
+                    RefKind::Evidence
                 } else {
-                    m.practices.get(id).map(|p| p.name.as_str())
-                }
+                    RefKind::Practice
+                };
+                m.references.get(kind, id).map(|r| r.name.as_str())
             })
             .unwrap_or(id)
     }

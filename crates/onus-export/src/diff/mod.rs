@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use crate::matrix::md_escape;
 pub use message::Wording;
 use onus_core::diff::{counts, Change, Class, Kind};
+use onus_core::model::RefKind;
 use onus_core::resolve::Matrix;
 
 /// One of the two versions compared.
@@ -150,19 +151,19 @@ fn place(old: &Matrix, new: &Matrix, c: &Change) -> String {
         (Some(o), None) => o.to_string(),
         (None, Some(a)) => format!("{a} (all offerings)"),
         (None, None) => match (c.kind, c.reference.as_deref()) {
-            (Kind::EvidenceChanged, Some(r)) => "Evidence".to_string() + &ref_name(new, r, true),
-            (Kind::PracticeChanged, Some(r)) => "Practice".to_string() + &ref_name(new, r, false),
+            (Kind::EvidenceChanged, Some(r)) => {
+                "Evidence".to_string() + &ref_name(new, r, RefKind::Evidence)
+            }
+            (Kind::PracticeChanged, Some(r)) => {
+                "Practice".to_string() + &ref_name(new, r, RefKind::Practice)
+            }
             _ => "Model".to_string(),
         },
     }
 }
 
-fn ref_name(m: &Matrix, id: &str, evidence: bool) -> String {
-    let name = if evidence {
-        m.evidence.get(id).map(|e| e.name.as_str())
-    } else {
-        m.practices.get(id).map(|p| p.name.as_str())
-    };
+fn ref_name(m: &Matrix, id: &str, kind: RefKind) -> String {
+    let name = m.references.get(kind, id).map(|r| r.name.as_str());
     format!(" {}", name.unwrap_or(id))
 }
 

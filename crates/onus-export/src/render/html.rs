@@ -10,7 +10,8 @@
 
 use std::fmt::Write;
 
-use onus_core::resolve::{Matrix, ResolvedHolder, ResolvedOffering};
+use onus_core::model::RefKind;
+use onus_core::resolve::{Matrix, RefIds, ResolvedHolder, ResolvedOffering};
 use onus_core::text::Text;
 
 use super::svg::xml_escape as esc;
@@ -151,10 +152,10 @@ fn header(matrix: &Matrix, title: &str, out: &mut String) {
     if matrix.customer().is_some() {
         out.push_str("<li><a href=\"#checklist\">Customer checklist</a></li>\n");
     }
-    if !matrix.practices.is_empty() {
+    if !matrix.references.of(RefKind::Practice).is_empty() {
         out.push_str("<li><a href=\"#practices\">Practices</a></li>\n");
     }
-    if !matrix.evidence.is_empty() {
+    if !matrix.references.of(RefKind::Evidence).is_empty() {
         out.push_str("<li><a href=\"#evidence\">Evidence</a></li>\n");
     }
     out.push_str("</ul>\n</nav>\n</header>\n");
@@ -218,9 +219,8 @@ fn who_holds_what(matrix: &Matrix, sides: &[Side], out: &mut String) {
                     .iter()
                     .map(|h| {
                         let scope = h
-                            .scope
-                            .as_ref()
-                            .map(|s| format!(" <span class=\"scope\">{}</span>", esc(s)))
+                            .scope()
+                            .map(|s| format!(" <span class=\"scope\">{}</span>", esc(&s)))
                             .unwrap_or_default();
                         format!("<li>{}{scope}</li>", badge(h, sides))
                     })
@@ -276,16 +276,18 @@ fn list(items: Vec<String>) -> String {
     }
 }
 
-fn reference_html(matrix: &Matrix, id: &str) -> String {
-    let r = reference(matrix, id);
+fn reference_html(matrix: &Matrix, kind: RefKind, id: &str) -> String {
+    let r = reference(matrix, kind, id);
     match &r.href {
         Some(u) => format!("<a href=\"{}\">{}</a>", esc(u), esc(&r.label)),
         None => esc(&r.label),
     }
 }
 
-fn references_html(matrix: &Matrix, ids: &[Text]) -> Vec<String> {
-    ids.iter().map(|id| reference_html(matrix, id)).collect()
+fn references_html(matrix: &Matrix, ids: &RefIds) -> Vec<String> {
+    ids.iter()
+        .map(|id| reference_html(matrix, ids.kind(), id))
+        .collect()
 }
 
 fn by_party(matrix: &Matrix, sides: &[Side], out: &mut String) {
@@ -320,7 +322,7 @@ fn by_party(matrix: &Matrix, sides: &[Side], out: &mut String) {
                         continue;
                     }
                     PartyColumn::Offerings => esc(&r.offerings_label(matrix)),
-                    PartyColumn::Scope => esc(h.scope.as_deref().unwrap_or("")),
+                    PartyColumn::Scope => esc(h.scope().as_deref().unwrap_or("")),
                     PartyColumn::Duties => list(h.duties.iter().map(|d| esc(d)).collect()),
                     PartyColumn::How => {
                         let _ = write!(
@@ -393,8 +395,8 @@ fn side_by_side(matrix: &Matrix, sides: &[Side], out: &mut String) {
 
 fn holding_html(h: &ResolvedHolder) -> String {
     let mut s = String::new();
-    if let Some(scope) = &h.scope {
-        let _ = write!(s, "<strong>{}</strong>", esc(scope));
+    if let Some(scope) = h.scope() {
+        let _ = write!(s, "<strong>{}</strong>", esc(&scope));
     }
     if let Some(note) = &h.note {
         if !s.is_empty() {
@@ -443,8 +445,12 @@ fn checklist(matrix: &Matrix, out: &mut String) {
         }
         out.push_str("<div class=\"checklist\">\n");
         for (a, h) in mine {
-            let legend = match &h.scope {
-                Some(s) => format!("{} <span class=\"scope\">({})</span>", esc(&a.name), esc(s)),
+            let legend = match h.scope() {
+                Some(s) => format!(
+                    "{} <span class=\"scope\">({})</span>",
+                    esc(&a.name),
+                    esc(&s)
+                ),
                 None => esc(&a.name),
             };
             let _ = writeln!(out, "<fieldset>\n<legend>{legend}</legend>");
@@ -498,7 +504,7 @@ fn references(matrix: &Matrix, out: &mut String) {
             "How each party does its part",
             "Practice",
             "Used for",
-            matrix.practices.keys().collect::<Vec<_>>(),
+            RefKind::Practice,
         ),
         (
             "evidence",
@@ -506,10 +512,11 @@ fn references(matrix: &Matrix, out: &mut String) {
             "What proves it",
             "Evidence",
             "Backs",
-            matrix.evidence.keys().collect(),
+            RefKind::Evidence,
         ),
     ];
-    for (id, heading, caption, first, uses, ids) in sections {
+    for (id, heading, caption, first, uses, kind) in sections {
+        let ids = matrix.references.of(kind);
         if ids.is_empty() {
             continue;
         }
@@ -517,8 +524,8 @@ fn references(matrix: &Matrix, out: &mut String) {
             out,
             "<section id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h2 id=\"{id}-h\">{heading}</h2>\n<div class=\"table-wrap\"><table>\n<caption>{caption}</caption>\n<thead><tr><th scope=\"col\">{first}</th><th scope=\"col\">Kind</th><th scope=\"col\">Access</th><th scope=\"col\">{uses}</th></tr></thead>\n<tbody>"
         );
-        for rid in ids {
-            let r = reference(matrix, rid);
+        for rid in ids.keys() {
+            let r = reference(matrix, kind, rid);
             let name = match &r.href {
                 Some(u) => format!("<a href=\"{}\">{}</a>", esc(u), esc(&r.label)),
                 None => esc(&r.label),
@@ -528,7 +535,12 @@ fn references(matrix: &Matrix, out: &mut String) {
                 "<tr><th scope=\"row\">{name}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(r.kind.as_deref().unwrap_or("")),
                 r.access.as_str(),
-                list(super::uses(matrix, rid).iter().map(|u| esc(u)).collect())
+                list(
+                    super::uses(matrix, kind, rid)
+                        .iter()
+                        .map(|u| esc(u))
+                        .collect()
+                )
             );
         }
         out.push_str("</tbody>\n</table></div>\n</section>\n");

@@ -3,7 +3,7 @@
 //! each party's "Responsibility | How is it done?" table, the parties'
 //! scopes and duties side by side, and the evidence.
 
-use onus_core::model::Role;
+use onus_core::model::{RefKind, Role};
 use onus_core::resolve::{Matrix, ResolvedHolder};
 
 use super::{
@@ -135,14 +135,18 @@ fn by_party(matrix: &Matrix, options: &Options, out: &mut String) {
                 .map(|c| match c {
                     PartyColumn::Responsibility => md_escape(&r.area.name),
                     PartyColumn::Offerings => md_escape(&r.offerings_label(matrix)),
-                    PartyColumn::Scope => md_escape(h.scope.as_deref().unwrap_or("")),
+                    PartyColumn::Scope => md_escape(h.scope().as_deref().unwrap_or("")),
                     PartyColumn::Duties => bullets(h.duties.iter().map(|d| md_escape(d))),
-                    PartyColumn::How => {
-                        bullets(h.how.iter().map(|id| link(&reference(matrix, id))))
-                    }
-                    PartyColumn::Evidence => {
-                        bullets(h.evidence.iter().map(|id| link(&reference(matrix, id))))
-                    }
+                    PartyColumn::How => bullets(
+                        h.how
+                            .iter()
+                            .map(|id| link(&reference(matrix, RefKind::Practice, id))),
+                    ),
+                    PartyColumn::Evidence => bullets(
+                        h.evidence
+                            .iter()
+                            .map(|id| link(&reference(matrix, RefKind::Evidence, id))),
+                    ),
                     PartyColumn::Note => md_escape(h.note.as_deref().unwrap_or("")),
                 })
                 .collect();
@@ -199,12 +203,12 @@ fn side_by_side(matrix: &Matrix, options: &Options, out: &mut String) {
 /// "✅ **scope**", the note, then the duties as bullets.
 fn holding_cell(h: &ResolvedHolder) -> String {
     let mut lines = vec!["✅".to_string()];
-    match (&h.scope, &h.note) {
+    match (h.scope(), &h.note) {
         (Some(s), Some(n)) => {
-            lines[0].push_str(&format!(" **{}**", md_escape(s)));
+            lines[0].push_str(&format!(" **{}**", md_escape(&s)));
             lines.push(md_escape(n));
         }
-        (Some(s), None) => lines[0].push_str(&format!(" **{}**", md_escape(s))),
+        (Some(s), None) => lines[0].push_str(&format!(" **{}**", md_escape(&s))),
         (None, Some(n)) => lines[0].push_str(&format!(" {}", md_escape(n))),
         (None, None) => lines[0].push_str(" Responsible"),
     }
@@ -236,19 +240,20 @@ fn controls(matrix: &Matrix, out: &mut String) {
 }
 
 fn evidence(matrix: &Matrix, options: &Options, out: &mut String) {
-    if matrix.evidence.is_empty() {
+    let evidence = matrix.references.of(RefKind::Evidence);
+    if evidence.is_empty() {
         return;
     }
     out.push_str("\n## Evidence\n\n");
     table_head(out, &["Evidence", "Kind", "Access", "Backs"]);
-    for id in matrix.evidence.keys() {
-        let r = reference(matrix, id);
+    for id in evidence.keys() {
+        let r = reference(matrix, RefKind::Evidence, id);
         out.push_str(&format!(
             "| {} | {} | {} | {} |\n",
             link(&r),
             md_escape(r.kind.as_deref().unwrap_or("")),
             r.access.as_str(),
-            super::uses_with(matrix, id, options)
+            super::uses_with(matrix, RefKind::Evidence, id, options)
                 .iter()
                 .map(|u| md_escape(u))
                 .collect::<Vec<_>>()

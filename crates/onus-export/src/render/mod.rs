@@ -15,7 +15,7 @@ pub mod xlsx;
 
 use std::ops::Range;
 
-use onus_core::model::{Access, Role};
+use onus_core::model::{Access, RefKind, Role};
 use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
 
 /// The documents `onus render` writes.
@@ -399,7 +399,7 @@ impl PartyColumn {
         [
             (PartyColumn::Responsibility, true),
             (PartyColumn::Offerings, matrix.offerings.len() > 1),
-            (PartyColumn::Scope, has(|h| h.scope.is_some())),
+            (PartyColumn::Scope, has(|h| !h.scopes.is_empty())),
             (PartyColumn::Duties, has(|h| !h.duties.is_empty())),
             (PartyColumn::How, has(|h| !h.how.is_empty())),
             (PartyColumn::Evidence, has(|h| !h.evidence.is_empty())),
@@ -422,13 +422,13 @@ pub fn detailed_areas(o: &ResolvedOffering) -> Vec<&ResolvedArea> {
             a.holders.len() > 1
                 || a.holders
                     .iter()
-                    .any(|h| h.scope.is_some() || !h.duties.is_empty())
+                    .any(|h| !h.scopes.is_empty() || !h.duties.is_empty())
         })
         .collect()
 }
 
 fn same_holding(a: &ResolvedHolder, b: &ResolvedHolder) -> bool {
-    a.scope == b.scope
+    a.scopes == b.scopes
         && a.duties == b.duties
         && a.how == b.how
         && a.evidence == b.evidence
@@ -446,16 +446,13 @@ pub struct Reference {
 }
 
 /// Looks a practice or evidence id up.
-pub fn reference(matrix: &Matrix, id: &str) -> Reference {
-    let (url, access, kind) = if let Some(p) = matrix.practices.get(id) {
-        (p.url.as_deref(), p.access, p.kind.clone())
-    } else if let Some(e) = matrix.evidence.get(id) {
-        (e.url.as_deref(), e.access, e.kind.clone())
-    } else {
-        (None, Access::Public, None)
+pub fn reference(matrix: &Matrix, of: RefKind, id: &str) -> Reference {
+    let (url, access, kind) = match matrix.references.get(of, id) {
+        Some(r) => (r.url.as_deref(), r.access, r.kind.clone()),
+        None => (None, Access::Public, None),
     };
     Reference {
-        label: crate::reference_label(matrix, id),
+        label: crate::reference_label(matrix, of, id),
         href: url.and_then(|u| href(matrix, u)),
         access,
         kind,
@@ -488,16 +485,16 @@ pub fn href(matrix: &Matrix, url: &str) -> Option<String> {
 /// Where practices and evidence are used: "Party: area, area" per party,
 /// in party then area order; a party that uses it in only some offerings
 /// names them: "OutSystems (ODC, O11 Cloud): Encryption, ...".
-pub fn uses(matrix: &Matrix, id: &str) -> Vec<String> {
+pub fn uses(matrix: &Matrix, kind: RefKind, id: &str) -> Vec<String> {
     let options = Options {
         show_via: true,
         ..Options::default()
     };
-    uses_with(matrix, id, &options)
+    uses_with(matrix, kind, id, &options)
 }
 
 /// [`uses`], parties named as `options` says.
-pub fn uses_with(matrix: &Matrix, id: &str, options: &Options) -> Vec<String> {
+pub fn uses_with(matrix: &Matrix, kind: RefKind, id: &str, options: &Options) -> Vec<String> {
     let Some(first) = matrix.offerings.first() else {
         return Vec::new();
     };
@@ -507,7 +504,7 @@ pub fn uses_with(matrix: &Matrix, id: &str, options: &Options) -> Vec<String> {
         for o in &matrix.offerings {
             let Some(area) = o.areas.get(i) else { continue };
             for h in &area.holders {
-                if !(h.how.iter().any(|x| x == id) || h.evidence.iter().any(|x| x == id)) {
+                if !h.refs(kind).iter().any(|x| x == id) {
                     continue;
                 }
                 let label = options.label(matrix, h);
@@ -564,8 +561,8 @@ mod tests {
             url: url.map(str::to_string),
             publisher: "m".into(),
             parties: Default::default(),
-            practices: Default::default(),
-            evidence: Default::default(),
+            references: Default::default(),
+            frameworks: Default::default(),
             offerings: Vec::new(),
         }
     }

@@ -561,7 +561,7 @@ fn cell_title(a: &ResolvedArea, offering: &str) -> String {
 }
 
 fn holder_with_scope(h: &ResolvedHolder) -> String {
-    match &h.scope {
+    match h.scope() {
         Some(s) => format!("{} ({s})", h.label()),
         None => h.label(),
     }

@@ -10,6 +10,7 @@ use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
+use onus_core::model::RefKind;
 use onus_core::resolve::Matrix;
 use onus_core::text::Text;
 
@@ -88,7 +89,7 @@ pub fn render_with(matrix: &Matrix, options: &Options) -> Result<Vec<u8>, Render
                     a.split().to_string(),
                     options.label(matrix, h),
                     h.role.as_str().to_string(),
-                    h.scope.as_deref().unwrap_or_default().to_string(),
+                    h.scope().as_deref().unwrap_or_default().to_string(),
                     h.duties.join("\n"),
                     reference_labels(matrix, &h.how).join("\n"),
                     reference_labels(matrix, &h.evidence).join("\n"),
@@ -121,7 +122,7 @@ pub fn render_with(matrix: &Matrix, options: &Options) -> Result<Vec<u8>, Render
                 rows.push(vec![
                     d.offering.name.clone(),
                     d.area.name.to_string(),
-                    d.holder.scope.as_deref().unwrap_or_default().to_string(),
+                    d.holder.scope().as_deref().unwrap_or_default().to_string(),
                     duty.to_string(),
                     reference_labels(matrix, &d.holder.how).join("\n"),
                     reference_labels(matrix, &d.holder.evidence).join("\n"),
@@ -131,31 +132,24 @@ pub fn render_with(matrix: &Matrix, options: &Options) -> Result<Vec<u8>, Render
     }
     sheet(book.add_worksheet(), CUSTOMER_DUTIES, &DUTY_HEADERS, &rows)?;
 
-    for (name, last, ids) in [
-        (
-            PRACTICES,
-            "Used for",
-            matrix.practices.keys().collect::<Vec<_>>(),
-        ),
-        (EVIDENCE, "Backs", matrix.evidence.keys().collect()),
+    for (name, last, kind) in [
+        (PRACTICES, "Used for", RefKind::Practice),
+        (EVIDENCE, "Backs", RefKind::Evidence),
     ] {
-        let rows: Vec<Vec<String>> = ids
-            .into_iter()
-            .map(|id| {
-                let r = reference(matrix, id);
-                let name = matrix
-                    .practices
-                    .get(id)
-                    .map(|p| p.name.clone())
-                    .or_else(|| matrix.evidence.get(id).map(|e| e.name.clone()))
-                    .unwrap_or_default();
+        let rows: Vec<Vec<String>> = matrix
+            .references
+            .of(kind)
+            .iter()
+            .map(|(id, found)| {
+                let r = reference(matrix, kind, id);
+                let name = found.name.clone();
                 vec![
                     id.clone(),
                     name,
                     r.kind.unwrap_or_default(),
                     r.access.as_str().to_string(),
                     r.href.unwrap_or_default(),
-                    super::uses_with(matrix, id, options).join("\n"),
+                    super::uses_with(matrix, kind, id, options).join("\n"),
                 ]
             })
             .collect();

@@ -43,7 +43,7 @@ pub fn export(input: Input<'_>) -> Value {
         let pid = ctx.party_id(q);
         let component_uuid = ctx.uuid(&["component", &pid]);
         let mut implementations = Vec::new();
-        for o in &m.offerings {
+        for o in &ctx.offerings {
             for a in &o.areas {
                 let Some(h) = a.holders.iter().find(|h| h.party == *q) else {
                     continue;
@@ -139,7 +139,7 @@ pub fn export(input: Input<'_>) -> Value {
     }
 
     let mut capabilities = Vec::new();
-    for o in &m.offerings {
+    for o in &ctx.offerings {
         let mut c = Map::new();
         c.insert("uuid".into(), json!(ctx.uuid(&["offering", &o.id])));
         c.insert("name".into(), json!(line(&o.name)));
@@ -156,7 +156,7 @@ pub fn export(input: Input<'_>) -> Value {
         );
         capabilities.push(Value::Object(c));
     }
-    if let Some(first) = m.offerings.first() {
+    if let Some(first) = ctx.offerings.first() {
         for a in &first.areas {
             let mut c = Map::new();
             c.insert("uuid".into(), json!(ctx.uuid(&["area", &a.id])));

@@ -30,8 +30,10 @@ use indexmap::IndexMap;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
-use onus_core::model::{Model, Role};
-use onus_core::resolve::{party_label, Matrix, ResolvedArea, ResolvedHolder, Text};
+use onus_core::model::{RefKind, Role};
+use onus_core::resolve::{
+    party_label, Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering, Text,
+};
 
 /// The OSCAL version exports declare (the schemas in the shared data are 1.2.1).
 pub const OSCAL_VERSION: &str = "1.2.1";
@@ -75,38 +77,29 @@ impl Kind {
     }
 }
 
-/// A framework of the model (`frameworks:`), which the resolved matrix
-/// does not carry.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Framework {
-    pub id: String,
-    pub name: String,
-    /// The `catalog:` path as written (relative to the model file).
-    pub catalog: Option<String>,
-    pub url: Option<String>,
-}
-
-impl Framework {
-    /// The frameworks declared by `model`, in written order.
-    pub fn of_model(model: &Model) -> Vec<Framework> {
-        model
-            .frameworks
-            .iter()
-            .map(|(id, f)| Framework {
-                id: id.clone(),
-                name: f.name.clone(),
-                catalog: f.catalog.as_ref().map(|c| c.value.clone()),
-                url: f.url.clone(),
-            })
-            .collect()
-    }
-}
-
-/// What an export reads.
+/// What an export reads: the resolved matrix (its frameworks included),
+/// and which of its offerings to export.
 #[derive(Clone, Copy, Debug)]
 pub struct Input<'a> {
     pub matrix: &'a Matrix,
-    pub frameworks: &'a [Framework],
+    /// Only this offering (`--offering`); `None`: every offering.
+    pub only: Option<&'a ResolvedOffering>,
+}
+
+impl<'a> Input<'a> {
+    /// Every offering of `matrix`.
+    pub fn new(matrix: &'a Matrix) -> Input<'a> {
+        Input { matrix, only: None }
+    }
+
+    /// The offerings to export, in the matrix's order.
+    pub fn offerings(&self) -> impl Iterator<Item = &'a ResolvedOffering> + 'a {
+        let only = self.only;
+        self.matrix
+            .offerings
+            .iter()
+            .filter(move |o| only.is_none_or(|x| x.id == o.id))
+    }
 }
 
 /// Writes `document` as pretty JSON with a final newline.
@@ -120,11 +113,12 @@ pub fn to_json_pretty(document: &Value) -> String {
 /// evidence, and the UUID names.
 pub(crate) struct Context<'a> {
     pub matrix: &'a Matrix,
-    pub frameworks: &'a [Framework],
+    /// The offerings exported.
+    pub offerings: Vec<&'a ResolvedOffering>,
     /// Qualified party id -> flat id.
     parties: HashMap<String, String>,
     /// Qualified practice or evidence id -> flat id.
-    refs: HashMap<String, String>,
+    refs: HashMap<(RefKind, String), String>,
 }
 
 impl<'a> Context<'a> {
@@ -136,22 +130,16 @@ impl<'a> Context<'a> {
             .keys()
             .map(|q| (q.clone(), flat_id(q, &mut taken)))
             .collect();
-        let mut taken = HashSet::new();
-        let mut refs: HashMap<String, String> = matrix
-            .practices
-            .keys()
-            .map(|q| (q.clone(), flat_id(q, &mut taken)))
-            .collect();
-        let mut taken = HashSet::new();
-        refs.extend(
-            matrix
-                .evidence
-                .keys()
-                .map(|q| (format!("evidence:{q}"), flat_id(q, &mut taken))),
-        );
+        let mut refs = HashMap::new();
+        for kind in RefKind::ALL {
+            let mut taken = HashSet::new();
+            for q in matrix.references.of(kind).keys() {
+                refs.insert((kind, q.clone()), flat_id(q, &mut taken));
+            }
+        }
         Context {
             matrix,
-            frameworks: input.frameworks,
+            offerings: input.offerings().collect(),
             parties,
             refs,
         }
@@ -179,16 +167,10 @@ impl<'a> Context<'a> {
         self.uuid(&["party", &self.party_id(qualified)])
     }
 
-    fn practice_id(&self, qualified: &str) -> String {
+    /// The flat id of a practice or evidence (each kind has its own).
+    fn ref_id(&self, kind: RefKind, qualified: &str) -> String {
         self.refs
-            .get(qualified)
-            .cloned()
-            .unwrap_or_else(|| qualified.replace('/', "-"))
-    }
-
-    fn evidence_id(&self, qualified: &str) -> String {
-        self.refs
-            .get(&format!("evidence:{qualified}"))
+            .get(&(kind, qualified.to_string()))
             .cloned()
             .unwrap_or_else(|| qualified.replace('/', "-"))
     }
@@ -256,13 +238,13 @@ impl<'a> Context<'a> {
     /// the model has none.
     pub fn back_matter(&self) -> Option<Value> {
         let mut resources = Vec::new();
-        for f in self.frameworks {
+        for (id, f) in &self.matrix.frameworks {
             let mut r = Map::new();
-            r.insert("uuid".into(), json!(self.framework_uuid(&f.id)));
+            r.insert("uuid".into(), json!(self.framework_uuid(id)));
             r.insert("title".into(), json!(line(&f.name)));
-            r.insert("props".into(), json!([prop("framework", &f.id)]));
+            r.insert("props".into(), json!([prop("framework", id)]));
             let mut rlinks = Vec::new();
-            if let Some(c) = &f.catalog {
+            if let Some(c) = f.catalog.as_ref().map(|c| &c.value) {
                 rlinks.push(json!({"href": c, "media-type": CATALOG_MEDIA_TYPE}));
             }
             if let Some(u) = &f.url {
@@ -273,50 +255,42 @@ impl<'a> Context<'a> {
             }
             resources.push(Value::Object(r));
         }
-        for (q, p) in &self.matrix.practices {
-            let id = self.practice_id(q);
-            resources.push(reference(
-                self.uuid(&["practice", &id]),
-                "practice",
-                &id,
-                &p.name,
-                p.kind.as_deref(),
-                p.access.as_str(),
-                p.url.as_deref(),
-                p.description.as_deref(),
-            ));
-        }
-        for (q, e) in &self.matrix.evidence {
-            let id = self.evidence_id(q);
-            resources.push(reference(
-                self.uuid(&["evidence", &id]),
-                "evidence",
-                &id,
-                &e.name,
-                e.kind.as_deref(),
-                e.access.as_str(),
-                e.url.as_deref(),
-                e.description.as_deref(),
-            ));
+        for kind in RefKind::ALL {
+            for (q, r) in self.matrix.references.of(kind) {
+                let id = self.ref_id(kind, q);
+                resources.push(reference(
+                    self.uuid(&[kind.noun(), &id]),
+                    kind.noun(),
+                    &id,
+                    &r.name,
+                    r.kind.as_deref(),
+                    r.access.as_str(),
+                    r.url.as_deref(),
+                    r.description.as_deref(),
+                ));
+            }
         }
         (!resources.is_empty()).then(|| json!({ "resources": resources }))
     }
 
     /// Links from a holding to the practices (`how`) and evidence it names.
     pub fn holding_links(&self, h: &ResolvedHolder) -> Vec<Value> {
-        let practices = h.how.iter().map(|p| {
-            json!({"href": format!("#{}", self.uuid(&["practice", &self.practice_id(p)])), "rel": "practice"})
-        });
-        let evidence = h.evidence.iter().map(|e| {
-            json!({"href": format!("#{}", self.uuid(&["evidence", &self.evidence_id(e)])), "rel": "evidence"})
-        });
-        practices.chain(evidence).collect()
+        [&h.how, &h.evidence]
+            .into_iter()
+            .flat_map(|list| {
+                let kind = list.kind().noun();
+                list.iter().map(move |id| {
+                    let uuid = self.uuid(&[kind, &self.ref_id(list.kind(), id)]);
+                    json!({"href": format!("#{uuid}"), "rel": kind})
+                })
+            })
+            .collect()
     }
 
     /// The props of a holding: its scope, and `duties: none` when it has no duties.
     pub fn holding_props(&self, h: &ResolvedHolder) -> Vec<Value> {
         let mut props = Vec::new();
-        if let Some(s) = h.scope.as_deref().filter(|s| !s.trim().is_empty()) {
+        if let Some(s) = h.scope().as_deref().filter(|s| !s.trim().is_empty()) {
             props.push(prop("scope", s));
         }
         if h.duties.is_empty() {

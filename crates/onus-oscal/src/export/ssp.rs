@@ -46,10 +46,9 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
                 o.id
             ),
         })?;
-    let framework_name = ctx
+    let framework_name = m
         .frameworks
-        .iter()
-        .find(|f| f.id == framework)
+        .get(&framework)
         .map_or(framework.clone(), |f| f.name.clone());
 
     let system = ctx.uuid(&["system", &o.id]);

@@ -12,7 +12,7 @@ use onus_core::diagnostic::Diagnostic;
 use onus_core::load::ModelSet;
 use onus_core::resolve::{resolve, Matrix};
 use onus_fs::OsFiles;
-use onus_oscal::export::{Framework, Input};
+use onus_oscal::export::Input;
 use onus_oscal::{Baseline, ResolvedCatalog};
 use serde_json::Value;
 
@@ -26,18 +26,14 @@ pub fn shared(path: &str) -> PathBuf {
     root().join("data/oscal").join(path)
 }
 
-/// An example model, checked (no errors) and resolved, with its frameworks.
+/// An example model, checked (no errors) and resolved.
 pub struct Example {
     pub matrix: Arc<Matrix>,
-    pub frameworks: Vec<Framework>,
 }
 
 impl Example {
     pub fn input(&self) -> Input<'_> {
-        Input {
-            matrix: &self.matrix,
-            frameworks: &self.frameworks,
-        }
+        Input::new(&self.matrix)
     }
 }
 
@@ -67,7 +63,6 @@ fn model(set: &ModelSet) -> Example {
     let root = set.roots[0];
     Example {
         matrix: resolve(set, root).unwrap(),
-        frameworks: Framework::of_model(set.model(root).unwrap()),
     }
 }
 

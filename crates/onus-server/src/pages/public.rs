@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use onus_core::model::Access;
+use onus_core::model::{Access, RefKind};
 use onus_core::resolve::Matrix;
 use onus_store::{ModelVersion, VersionSummary};
 
@@ -45,14 +45,11 @@ pub fn trust_page(matrix: &Matrix) -> (String, String) {
 fn for_viewer(matrix: &Matrix, under_nda: bool) -> Matrix {
     let mut m = matrix.clone();
     if !under_nda {
-        for e in m.evidence.values_mut() {
-            if e.access == Access::Nda {
-                e.url = None;
-            }
-        }
-        for p in m.practices.values_mut() {
-            if p.access == Access::Nda {
-                p.url = None;
+        for kind in RefKind::ALL {
+            for r in m.references.of_mut(kind).values_mut() {
+                if r.access == Access::Nda {
+                    r.url = None;
+                }
             }
         }
     }
@@ -119,8 +116,10 @@ async fn show(state: &AppState, viewer: &Viewer, model: &str, version: Option<i6
         Some(u) => db(state.store.under_nda(&u.id, model).await)?,
         None => false,
     };
-    let has_nda = matrix.evidence.values().any(|e| e.access == Access::Nda)
-        || matrix.practices.values().any(|p| p.access == Access::Nda);
+    let has_nda = matrix
+        .references
+        .iter()
+        .any(|(_, r)| r.access == Access::Nda);
     let (body, _) = trust_page(&for_viewer(&matrix, under_nda));
     Ok(page(
         StatusCode::OK,

@@ -5,7 +5,7 @@
 
 use crate::check::Context;
 use crate::diagnostic::{suggest, Code, Diagnostic};
-use crate::model::{is_valid_id, CellBody, DEFAULT_OFFERING};
+use crate::model::{is_valid_id, CellBody, RefKind, DEFAULT_OFFERING};
 use crate::source::Spanned;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -36,8 +36,18 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         .collect();
     let parties: Vec<&str> = m.parties.keys().map(String::as_str).chain(broken).collect();
     let upstreams: Vec<&str> = m.upstreams.keys().map(String::as_str).collect();
-    let practices: Vec<&str> = m.practices.keys().map(String::as_str).collect();
-    let evidence: Vec<&str> = m.evidence.keys().map(String::as_str).collect();
+    let practices: Vec<&str> = m
+        .references
+        .of(RefKind::Practice)
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let evidence: Vec<&str> = m
+        .references
+        .of(RefKind::Evidence)
+        .keys()
+        .map(String::as_str)
+        .collect();
     let areas: Vec<&str> = m.areas.keys().map(String::as_str).collect();
     let mut offerings: Vec<&str> = m.offerings.keys().map(String::as_str).collect();
     offerings.push(DEFAULT_OFFERING);

@@ -4,6 +4,7 @@
 
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::RefKind;
 use crate::source::Span;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
@@ -20,12 +21,14 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 .map(|o| (o.span, "an offering", o.url.as_deref())),
         )
         .chain(
-            m.practices
+            m.references
+                .of(RefKind::Practice)
                 .values()
                 .map(|p| (p.span, "a practice", p.url.as_deref())),
         )
         .chain(
-            m.evidence
+            m.references
+                .of(RefKind::Evidence)
                 .values()
                 .map(|e| (e.span, "evidence", e.url.as_deref())),
         )

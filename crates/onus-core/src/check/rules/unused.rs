@@ -5,64 +5,53 @@ use std::collections::HashSet;
 
 use crate::check::Context;
 use crate::diagnostic::{closest, Code, Diagnostic};
+use crate::model::RefKind;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    let mut how = HashSet::new();
-    let mut evidence = HashSet::new();
-    for cell in m.responsibilities.values() {
-        for holders in cell.body.all_holders() {
-            for holding in holders.list.iter().filter_map(|h| h.holding.as_ref()) {
-                how.extend(holding.how.iter().map(|s| s.value.as_str()));
-                evidence.extend(holding.evidence.iter().map(|s| s.value.as_str()));
+    for kind in RefKind::ALL {
+        let declared = m.references.of(kind);
+        let mut used: HashSet<&str> = HashSet::new();
+        for cell in m.responsibilities.values() {
+            for holders in cell.body.all_holders() {
+                for holding in holders.list.iter().filter_map(|h| h.holding.as_ref()) {
+                    used.extend(holding.refs(kind).iter().map(|s| s.value.as_str()));
+                }
             }
         }
+        // A misspelt reference is reported as unknown, with the declared id it
+        // was probably meant for: that one is not "unused" too.
+        let meant: Vec<&str> = used
+            .iter()
+            .filter(|r| !declared.contains_key(**r))
+            .filter_map(|r| closest(r, declared.keys().map(String::as_str)))
+            .collect();
+        used.extend(meant);
+        let (code, field, what) = match kind {
+            RefKind::Practice => (Code::UnusedPractice, "how", "describes"),
+            RefKind::Evidence => (Code::UnusedEvidence, "evidence", "proves"),
+        };
+        for (id, r) in declared
+            .iter()
+            .filter(|(id, _)| !used.contains(id.as_str()))
+        {
+            out.push(
+                Diagnostic::new(
+                    code,
+                    r.span,
+                    format!("{} `{id}` is not used by any cell", kind.noun()),
+                )
+                .with_help(format!(
+                    "add it to the `{field}:` of the holding it {what}, or remove it"
+                )),
+            );
+        }
     }
-    // A misspelt reference is reported as unknown, with the declared id it
-    // was probably meant for: that one is not "unused" too.
-    let meant = |refs: &HashSet<&str>, declared: Vec<&str>| -> Vec<String> {
-        refs.iter()
-            .filter(|r| !declared.contains(r))
-            .filter_map(|r| closest(r, declared.iter().copied()).map(str::to_string))
-            .collect()
-    };
-    let meant_how = meant(&how, m.practices.keys().map(String::as_str).collect());
-    let meant_evidence = meant(&evidence, m.evidence.keys().map(String::as_str).collect());
-    how.extend(meant_how.iter().map(String::as_str));
-    evidence.extend(meant_evidence.iter().map(String::as_str));
     let frameworks: HashSet<&str> = m
         .areas
         .values()
         .flat_map(|a| a.controls.iter().map(|c| c.framework.as_str()))
         .collect();
-    for (id, p) in m
-        .practices
-        .iter()
-        .filter(|(id, _)| !how.contains(id.as_str()))
-    {
-        out.push(
-            Diagnostic::new(
-                Code::UnusedPractice,
-                p.span,
-                format!("practice `{id}` is not used by any cell"),
-            )
-            .with_help("add it to the `how:` of the holding it describes, or remove it"),
-        );
-    }
-    for (id, e) in m
-        .evidence
-        .iter()
-        .filter(|(id, _)| !evidence.contains(id.as_str()))
-    {
-        out.push(
-            Diagnostic::new(
-                Code::UnusedEvidence,
-                e.span,
-                format!("evidence `{id}` is not used by any cell"),
-            )
-            .with_help("add it to the `evidence:` of the holding it proves, or remove it"),
-        );
-    }
     for (id, f) in m
         .frameworks
         .iter()

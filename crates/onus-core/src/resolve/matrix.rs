@@ -1,0 +1,273 @@
+//! The resolved matrix: what [`super::Resolver`] gives, and everything an
+//! exporter reads (no exporter goes back to the model).
+
+use std::sync::Arc;
+
+use crate::model::{ControlRef, Framework, Map, Model, RefKind, Reference, References, Role};
+use crate::text::{Text, Texts};
+
+/// The resolved model: who holds what, per offering, across the chain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Matrix {
+    pub model: String,
+    pub name: String,
+    pub title: Option<String>,
+    pub version: Option<String>,
+    pub description: Option<String>,
+    pub url: Option<String>,
+    /// Qualified id of the publisher (always a party of the model itself).
+    pub publisher: String,
+    /// Every party that holds something, and the model's own parties, by qualified id.
+    pub parties: Map<PartyInfo>,
+    /// Practices and evidence, by qualified id: the model's own, and the
+    /// upstreams' that a holder here names.
+    pub references: References,
+    /// The model's own frameworks (`frameworks:`), by id, in written
+    /// order: what `controls:` map to, and the catalog each names.
+    pub frameworks: Map<Framework>,
+    pub offerings: Vec<ResolvedOffering>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartyInfo {
+    pub name: Text,
+    pub role: Role,
+    /// Upstream ids followed to reach the party, nearest first.
+    pub via: Texts,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolvedOffering {
+    pub id: String,
+    pub name: String,
+    pub description: Option<String>,
+    /// Upstream id -> upstream offering id.
+    pub runs_on: Vec<(String, String)>,
+    /// The model's areas, in its order.
+    pub areas: Vec<ResolvedArea>,
+}
+
+/// An area in one offering: what the area is (shared by every offering,
+/// and read through this: `area.id`, `area.name`) and who holds it there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolvedArea {
+    pub info: Arc<AreaInfo>,
+    pub holders: Vec<ResolvedHolder>,
+}
+
+/// What an area is, the same in every offering.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AreaInfo {
+    pub id: Text,
+    pub name: Text,
+    pub group: Option<Text>,
+    pub description: Option<Text>,
+    pub controls: Vec<ControlRef>,
+}
+
+impl std::ops::Deref for ResolvedArea {
+    type Target = AreaInfo;
+    fn deref(&self) -> &AreaInfo {
+        &self.info
+    }
+}
+
+/// One effective holder of an area in an offering.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ResolvedHolder {
+    /// Qualified party id: `codat`, `azure/microsoft`, `spark/aws/amazon`.
+    pub party: Text,
+    pub name: Text,
+    pub role: Role,
+    /// What the holding covers: one scope, or several when the area
+    /// inherits several upstream areas with different scopes; see
+    /// [`ResolvedHolder::scope`].
+    pub scopes: Texts,
+    pub duties: Texts,
+    /// Qualified practice ids.
+    pub how: RefIds,
+    /// Qualified evidence ids.
+    pub evidence: RefIds,
+    pub note: Option<Text>,
+    /// Upstream ids followed to reach the party, nearest first.
+    pub via: Texts,
+}
+
+/// The qualified ids of one kind of reference that a holder names (its
+/// `how`, or its `evidence`): they are looked up with their kind, in
+/// [`Matrix::references`]. Reads as a slice of ids.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefIds {
+    kind: RefKind,
+    ids: Texts,
+}
+
+impl RefIds {
+    pub fn new(kind: RefKind, ids: Texts) -> RefIds {
+        RefIds { kind, ids }
+    }
+
+    /// No id of that kind.
+    pub fn none(kind: RefKind) -> RefIds {
+        RefIds::new(kind, Texts::default())
+    }
+
+    pub fn kind(&self) -> RefKind {
+        self.kind
+    }
+
+    pub fn ids(&self) -> &Texts {
+        &self.ids
+    }
+
+    pub(crate) fn ids_mut(&mut self) -> &mut Texts {
+        &mut self.ids
+    }
+
+    /// Each id with what it refers to in `references`, if it is there.
+    pub fn lookup<'r>(
+        &'r self,
+        references: &'r References,
+    ) -> impl Iterator<Item = (&'r Text, Option<&'r Reference>)> {
+        self.ids
+            .iter()
+            .map(move |id| (id, references.get(self.kind, id)))
+    }
+}
+
+impl std::ops::Deref for RefIds {
+    type Target = [Text];
+    fn deref(&self) -> &[Text] {
+        &self.ids
+    }
+}
+
+impl<'a> IntoIterator for &'a RefIds {
+    type Item = &'a Text;
+    type IntoIter = std::slice::Iter<'a, Text>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.ids.iter()
+    }
+}
+
+impl serde::Serialize for RefIds {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.ids.serialize(s)
+    }
+}
+
+impl Matrix {
+    pub fn offering(&self, id: &str) -> Option<&ResolvedOffering> {
+        self.offerings.iter().find(|o| o.id == id)
+    }
+
+    /// [`Matrix::offering`] in constant time, for the matrix resolved from
+    /// `model` (its offerings are the model's, in order).
+    pub(crate) fn offering_of(&self, model: &Model, id: &str) -> Option<&ResolvedOffering> {
+        let offering = self.offerings.get(model.offerings.get_index_of(id)?)?;
+        (offering.id == id).then_some(offering)
+    }
+
+    /// Qualified id of the model's customer-role party.
+    pub fn customer(&self) -> Option<&str> {
+        self.parties
+            .iter()
+            .find(|(_, p)| p.role == Role::Customer && p.via.is_empty())
+            .map(|(id, _)| id.as_str())
+    }
+
+    /// What a holder's id of that kind refers to.
+    pub fn reference(&self, kind: RefKind, id: &str) -> Option<&Reference> {
+        self.references.get(kind, id)
+    }
+
+    /// Keeps only the offerings `keep` says yes to, and the references that
+    /// a holder of those still names: a matrix of part of the model, made
+    /// in place (a matrix no one else holds is not copied to be cut down).
+    pub fn retain_offerings(&mut self, mut keep: impl FnMut(&ResolvedOffering) -> bool) {
+        self.offerings.retain(|o| keep(o));
+        let offerings = &self.offerings;
+        for kind in RefKind::ALL {
+            let named = |key: &str| {
+                offerings
+                    .iter()
+                    .flat_map(|o| &o.areas)
+                    .flat_map(|a| &a.holders)
+                    .any(|h| h.refs(kind).iter().any(|x| x == key))
+            };
+            self.references.of_mut(kind).retain(|k, _| named(k));
+        }
+    }
+}
+
+impl ResolvedOffering {
+    pub fn area(&self, id: &str) -> Option<&ResolvedArea> {
+        self.areas.iter().find(|a| a.id == id)
+    }
+
+    /// [`ResolvedOffering::area`] in constant time, for an offering of the
+    /// matrix resolved from `model` (its areas are the model's, in order).
+    pub(crate) fn area_of(&self, model: &Model, id: &str) -> Option<&ResolvedArea> {
+        let area = self.areas.get(model.areas.get_index_of(id)?)?;
+        (area.id == id).then_some(area)
+    }
+}
+
+impl ResolvedArea {
+    /// The holders that are this model's own customer-role party: the
+    /// part it leaves to its customer.
+    pub fn customer_part(&self) -> impl Iterator<Item = &ResolvedHolder> {
+        self.holders.iter().filter(|h| h.is_customer_part())
+    }
+
+    /// "provider", "customer", "shared" or "none", by the roles of the holders.
+    pub fn split(&self) -> &'static str {
+        let customer = self.holders.iter().any(ResolvedHolder::is_customer_part);
+        let other = self.holders.iter().any(|h| !h.is_customer_part());
+        match (customer, other) {
+            (true, true) => "shared",
+            (true, false) => "customer",
+            (false, true) => "provider",
+            (false, false) => "none",
+        }
+    }
+}
+
+impl ResolvedHolder {
+    /// How people read the holder: [`party_label`].
+    pub fn label(&self) -> String {
+        party_label(&self.name, &self.via)
+    }
+
+    /// Whether this is the model's own customer-role party.
+    pub fn is_customer_part(&self) -> bool {
+        self.via.is_empty() && self.role == Role::Customer
+    }
+
+    /// The scope as people read it: the scopes joined with `"; "`.
+    pub fn scope(&self) -> Option<Text> {
+        match &self.scopes[..] {
+            [] => None,
+            [one] => Some(one.clone()),
+            several => Some(Text::from(several.join("; "))),
+        }
+    }
+
+    /// The ids of one kind it names: `how` or `evidence`.
+    pub fn refs(&self, kind: RefKind) -> &RefIds {
+        match kind {
+            RefKind::Practice => &self.how,
+            RefKind::Evidence => &self.evidence,
+        }
+    }
+}
+
+/// A party's name as people read it: `Microsoft (via azure)` for one
+/// reached through upstreams, so that it still says where it comes from
+/// where the upstreams are not shown.
+pub fn party_label(name: &str, via: &[Text]) -> String {
+    match via {
+        [] => name.to_string(),
+        via => format!("{name} (via {})", via.join("/")),
+    }
+}
