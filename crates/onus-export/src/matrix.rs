@@ -19,7 +19,22 @@ pub fn render(matrix: &Matrix, offerings: &[&ResolvedOffering], format: Format) 
 /// The JSON of docs/format.md ("Machine-readable output"), written straight
 /// from the matrix: a big matrix is millions of values.
 pub fn to_json(matrix: &Matrix, offerings: &[&ResolvedOffering]) -> String {
-    let doc = MatrixJson {
+    serde_json::to_string_pretty(&json_doc(matrix, offerings)).unwrap_or_default() + "\n"
+}
+
+/// [`to_json`], written to `out` as it is made rather than built in memory
+/// first: the JSON of a big chain is a hundred MB.
+pub fn write_json(
+    matrix: &Matrix,
+    offerings: &[&ResolvedOffering],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &json_doc(matrix, offerings))?;
+    out.write_all(b"\n")
+}
+
+fn json_doc<'a>(matrix: &'a Matrix, offerings: &'a [&'a ResolvedOffering]) -> impl Serialize + 'a {
+    MatrixJson {
         model: &matrix.model,
         offerings: seq(offerings, |o| OfferingJson {
             id: &o.id,
@@ -39,8 +54,7 @@ pub fn to_json(matrix: &Matrix, offerings: &[&ResolvedOffering]) -> String {
                 }),
             }),
         }),
-    };
-    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    }
 }
 
 #[derive(Serialize)]

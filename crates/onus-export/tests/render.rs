@@ -1038,3 +1038,18 @@ responsibilities:
     let sheet = book.worksheet_range(xlsx::PRACTICES).unwrap();
     assert_eq!(cell(&sheet, 1, 1), practice);
 }
+
+/// `onus matrix --format json` streams the JSON: byte for byte what
+/// `to_json` builds in memory.
+#[test]
+fn matrix_json_streamed_is_the_json_built() {
+    for (name, path) in examples() {
+        let m = load(&path);
+        let offerings: Vec<_> = m.offerings.iter().collect();
+        let mut streamed = Vec::new();
+        onus_export::matrix::write_json(&m, &offerings, &mut streamed).unwrap();
+        let built = onus_export::matrix::to_json(&m, &offerings);
+        assert!(built.len() > 100, "{name}");
+        assert_eq!(String::from_utf8(streamed).unwrap(), built, "{name}");
+    }
+}

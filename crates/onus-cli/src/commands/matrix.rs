@@ -21,6 +21,18 @@ pub struct Args {
 pub fn run(args: Args) -> Result<ExitCode, CliError> {
     let matrix = load::resolved(&args.model)?;
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
+    if let ViewFormat::Json = args.format {
+        // Streamed: the JSON of a big chain is a hundred MB.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = onus_export::matrix::write_json(&matrix, &offerings, &mut out);
+        return match written.and_then(|_| std::io::Write::flush(&mut out)) {
+            // A closed pipe (`onus matrix | head`) is not an error worth a message.
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(CliError::io("write", "standard output", e))
+            }
+            _ => Ok(ExitCode::SUCCESS),
+        };
+    }
     let out = onus_export::matrix::render(&matrix, &offerings, args.format.to_export());
     output::emit(None, out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
