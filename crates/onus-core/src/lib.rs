@@ -17,4 +17,5 @@ pub mod resolve;
 pub mod schema;
 pub mod source;
 pub mod syntax;
+pub mod terminal;
 pub mod text;

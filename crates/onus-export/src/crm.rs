@@ -4,7 +4,6 @@
 //! model maps outside the baseline and the counts per class follow.
 
 use comfy_table::{Attribute, Cell};
-use rust_xlsxwriter::XlsxError;
 use serde_json::{json, Value};
 
 use onus_core::resolve::Matrix;
@@ -12,6 +11,7 @@ use onus_core::text::Text;
 use onus_oscal::crm::{Class, Coverage, Crm, Row};
 
 use crate::render::xlsx::{sheet, workbook, ABOUT, ABOUT_HEADERS};
+use crate::render::RenderError;
 use crate::{csv, reference_label, terminal_table, Format};
 
 /// Columns of the CSV and of the workbook's "CRM" sheet.
@@ -359,7 +359,7 @@ pub const SUMMARY_HEADERS: [&str; 8] = [
 /// in words), a "Summary" sheet (counts per offering) and an "About" sheet
 /// (model, version, baseline, what made it), each with a frozen,
 /// filterable header. The creation date is fixed: same CRM, same bytes.
-pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, XlsxError> {
+pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, RenderError> {
     let title = format!(
         "{}: customer responsibility matrix{}",
         matrix.name,
@@ -401,5 +401,5 @@ pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, XlsxError> {
     .filter_map(|(k, v)| v.map(|v| vec![k.to_string(), v]))
     .collect();
     sheet(book.add_worksheet(), ABOUT, &ABOUT_HEADERS, &about)?;
-    book.save_to_buffer()
+    Ok(book.save_to_buffer()?)
 }

@@ -1,8 +1,6 @@
 //! `onus explain CODE` / `onus explain --all`: the documentation of
 //! diagnostic codes. `docs/diagnostics.md` is `onus explain --all`.
 
-use std::process::ExitCode;
-
 use onus_core::diagnostic::{suggest, Code};
 
 use crate::error::CliError;
@@ -18,7 +16,7 @@ pub struct Args {
     all: bool,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     let out = match args.code {
         Some(name) => {
             let code = Code::from_name(&name).ok_or_else(|| {
@@ -35,7 +33,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         None => all(),
     };
     output::emit(None, out.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 fn section(code: Code) -> String {

@@ -13,8 +13,6 @@ mod oscal;
 mod render;
 mod schema;
 
-use std::process::ExitCode;
-
 use clap::{Subcommand, ValueEnum};
 
 use crate::error::CliError;
@@ -48,7 +46,7 @@ pub enum Command {
     Man,
 }
 
-pub fn run(command: Command) -> Result<ExitCode, CliError> {
+pub fn run(command: Command) -> Result<(), CliError> {
     match command {
         Command::Check(args) => check::run(args),
         Command::Matrix(args) => matrix::run(args),

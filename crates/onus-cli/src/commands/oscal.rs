@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 use onus_core::check::check;
@@ -14,7 +13,7 @@ use onus_oscal::export::{self, Framework, Input};
 
 use crate::commands::load;
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, Written};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -87,7 +86,7 @@ struct ImportArgs {
     force: bool,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     match args.command {
         OscalCommand::Export(args) => export(args),
         OscalCommand::Import(args) => import(args),
@@ -95,18 +94,18 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     }
 }
 
-fn resolve(args: ResolveArgs) -> Result<ExitCode, CliError> {
+fn resolve(args: ResolveArgs) -> Result<(), CliError> {
     let mut map = onus_oscal::load::HrefMap::new();
     for entry in &args.href_map {
-        map.insert_arg(entry).map_err(error)?;
+        map.insert_arg(entry)?;
     }
-    let resolved = onus_oscal::load::resolve_file(&args.profile, &map).map_err(error)?;
+    let resolved = onus_oscal::load::resolve_file(&args.profile, &map)?;
     warn(&args.profile, resolved.warnings(), args.deny_warnings)?;
     output::emit(args.output.as_deref(), resolved.to_json_pretty().as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
+fn export(args: ExportArgs) -> Result<(), CliError> {
     let matrix = load::resolved(&args.model)?;
     let frameworks = frameworks(&args.model)?;
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
@@ -120,7 +119,7 @@ fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
                 .flat_map(|o| &o.areas)
                 .any(|a| !a.controls.is_empty())
             {
-                return Err(CliError::Usage(format!(
+                return Err(CliError::Invalid(format!(
                     "no area of {} maps to a control, so a component definition would be empty; \
                      map areas with `controls: [FRAMEWORK:CONTROL]` first",
                     args.model.display()
@@ -148,22 +147,17 @@ fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
                 matrix: &matrix,
                 frameworks: &frameworks,
             };
-            export::ssp::export(input, offering).map_err(error)?
+            export::ssp::export(input, offering)?
         }
     };
     let text = export::to_json_pretty(&document);
     output::emit(args.output.as_deref(), text.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
-    if let Some(out) = args.output.as_ref().filter(|o| o.is_file() && !args.force) {
-        return Err(CliError::Usage(format!(
-            "{} already exists; pass --force to replace it, or name another file",
-            out.display()
-        )));
-    }
-    let imported = onus_oscal::load::import_file(&args.file).map_err(error)?;
+fn import(args: ImportArgs) -> Result<(), CliError> {
+    output::refuse_overwrite(args.output.as_deref(), Written::Source, args.force)?;
+    let imported = onus_oscal::load::import_file(&args.file)?;
     // The imported model must pass `onus check`: check it before writing.
     let name = args
         .output
@@ -181,7 +175,7 @@ fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
         )
     })?;
     output::emit(args.output.as_deref(), imported.yaml.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The frameworks declared by the model at `path` (resolution does not carry them).
@@ -211,19 +205,10 @@ pub fn warn(profile: &Path, warnings: &[onus_oscal::Warning], deny: bool) -> Res
         if warnings.len() == 1 { "" } else { "s" }
     );
     if deny {
-        return Err(CliError::Findings(format!(
+        return Err(CliError::findings(format!(
             "{summary}, and `--deny-warnings` was given"
         )));
     }
     eprintln!("warning: {summary}");
     Ok(())
-}
-
-/// An OSCAL library error as the CLI reports it: a file that cannot be
-/// read is I/O, everything else a usage error (both exit 2).
-pub fn error(e: onus_oscal::Error) -> CliError {
-    match e {
-        onus_oscal::Error::Io { path, source } => CliError::io("read", path, source),
-        other => CliError::Usage(other.to_string()),
-    }
 }
