@@ -19,3 +19,4 @@ pub mod source;
 pub mod syntax;
 pub mod terminal;
 pub mod text;
+pub mod url;

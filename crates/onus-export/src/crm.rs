@@ -3,7 +3,8 @@
 //! an XLSX workbook. One row per control of the baseline; the controls the
 //! model maps outside the baseline and the counts per class follow.
 
-use comfy_table::{Attribute, Cell};
+use comfy_table::Attribute;
+use onus_core::terminal::printable;
 use serde_json::{json, Value};
 
 use onus_core::resolve::Matrix;
@@ -43,7 +44,7 @@ pub fn render(matrix: &Matrix, crms: &[Crm], format: Format) -> String {
         }
         Format::Csv => csv::render(&rows(matrix, crms)),
         Format::Markdown => markdown(matrix, crms),
-        Format::Table { width } => table(matrix, crms, width),
+        Format::Table { width } => printable(&table(matrix, crms, width)).into_owned(),
     }
 }
 
@@ -263,15 +264,15 @@ fn table(matrix: &Matrix, crms: &[Crm], width: Option<u16>) -> String {
                 "Origination",
                 "Covered by",
             ]
-            .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
+            .map(|h| crate::cell(h).add_attribute(Attribute::Bold)),
         );
         for r in &c.rows {
             t.add_row(vec![
-                Cell::new(&r.label),
-                Cell::new(&r.title),
-                Cell::new(r.class.label()),
-                Cell::new(origination(r).replace(", ", "\n")),
-                Cell::new(coverage_lines(matrix, r).join("\n")),
+                crate::cell(&r.label),
+                crate::cell(&r.title),
+                crate::cell(r.class.label()),
+                crate::cell(origination(r).replace(", ", "\n")),
+                crate::cell(coverage_lines(matrix, r).join("\n")),
             ]);
         }
         out.push_str(&format!("{t}\n"));
@@ -284,7 +285,7 @@ fn table(matrix: &Matrix, crms: &[Crm], width: Option<u16>) -> String {
 }
 
 fn markdown(matrix: &Matrix, crms: &[Crm]) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
+    let cell = crate::matrix::md_escape;
     let mut out = String::new();
     for (i, c) in crms.iter().enumerate() {
         if i > 0 {

@@ -955,3 +955,51 @@ fn one_offering_renders_alone() {
         "the model has no offering `od`; did you mean `odc`?"
     );
 }
+
+/// Issue 15.3: a `javascript:` "base" URL and a relative practice URL made
+/// a live script link in HTML and Markdown. Rendered without the check
+/// (which refuses the model), no document may carry it.
+#[test]
+fn a_script_base_url_never_becomes_a_link() {
+    let text = "onus: 1
+model: { id: acme, name: Acme, publisher: acme, url: \"javascript://%0aalert(document.domain);1/x\" }
+parties:
+  acme: { name: Acme, role: provider }
+  customer: { name: Customer, role: customer }
+offerings:
+  saas: { name: SaaS }
+areas:
+  data: { name: Data }
+practices:
+  policy: { name: Policy, url: /security/policy }
+evidence:
+  report: { name: Report, url: \"java\\tscript:alert(1)\" }
+responsibilities:
+  data: { customer: { how: [policy], evidence: [report] } }
+";
+    let set = ModelSet::load_text(
+        Path::new("m.onus.yaml"),
+        text.to_string(),
+        &std::collections::HashMap::<PathBuf, String>::new(),
+    );
+    let codes: Vec<_> = check(&set).iter().map(|d| d.code.name()).collect();
+    assert_eq!(codes, ["unsafe-url", "unsafe-url"]);
+    let matrix = resolve(&set, set.roots[0]).expect("resolved");
+    for target in [Target::Markdown, Target::Html, Target::Svg] {
+        let out = String::from_utf8(render::render(&matrix, target).unwrap()).unwrap();
+        assert!(
+            target == Target::Svg || out.contains("Policy"),
+            "{target:?}"
+        );
+        assert!(
+            !out.to_ascii_lowercase().contains("script:"),
+            "{target:?}: {out}"
+        );
+    }
+    let html = String::from_utf8(render::render(&matrix, Target::Html).unwrap()).unwrap();
+    let page = scraper::Html::parse_document(&html);
+    let links = scraper::Selector::parse("a[href]").unwrap();
+    for a in page.select(&links) {
+        assert!(a.value().attr("href").unwrap().starts_with('#'), "{html}");
+    }
+}
