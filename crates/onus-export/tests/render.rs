@@ -256,7 +256,11 @@ fn svg_cells_name_their_holders() {
     // Inherited bands are hatched, and the legend says where from.
     let codat = render::svg::render(&example("codat"));
     assert!(codat.contains(r#"fill="url(#onus-fill-upstream-0)""#));
-    assert!(codat.contains("Microsoft (via azure), inherited"));
+    assert!(codat.contains("Microsoft, inherited"), "{codat}");
+    assert!(
+        !codat.contains("(via azure)"),
+        "named as the other documents name it"
+    );
 }
 
 #[test]
@@ -930,6 +934,29 @@ fn show_via_names_the_upstreams_on_request() {
         .find(|&r| cell(&range, r, 3) == "Microsoft (via azure)")
         .expect("a row of Microsoft");
     assert_eq!(cell(&range, microsoft, xlsx::MATRIX_HEADERS.len()), "azure");
+    // The diagram and the HTML page name holders the same way.
+    let svg = render::svg::diagram(&m, &options).svg;
+    assert!(svg.contains("Microsoft (via azure), inherited"), "{svg}");
+    let html = render::html::render_with(&m, &options);
+    assert!(html.contains(">Microsoft (via azure)</span>"), "{html}");
+    let plain = render::html::render(&m);
+    assert!(!plain.contains("(via azure)"));
+}
+
+/// The diagram says its size; the page lays it out by that, not by
+/// reading the SVG text back.
+#[test]
+fn the_diagram_gives_its_size() {
+    for (name, path) in examples() {
+        let d = render::svg::diagram(&load(&path), &render::Options::default());
+        let doc = roxmltree::Document::parse(&d.svg).unwrap();
+        let root = doc.root_element();
+        assert_eq!(attr(root, "width"), d.width, "{name}");
+        assert_eq!(attr(root, "height"), d.height, "{name}");
+        let html = render::html::render(&load(&path));
+        let min = format!("min-width: {}px", (d.width * 0.75).round());
+        assert!(html.contains(&min), "{name}");
+    }
 }
 
 #[test]

@@ -20,7 +20,8 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     offering: Option<String>,
     /// Name parties reached through upstreams with them, "Microsoft (via
-    /// azure)", in the Markdown page and the workbook (default: the name alone).
+    /// azure)", in every document (default: the name alone, with the
+    /// upstreams only where two parties share a name).
     #[arg(long)]
     show_via: bool,
     /// Write to this file (atomically) instead of standard output. An XLSX

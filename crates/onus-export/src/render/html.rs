@@ -15,14 +15,39 @@ use onus_core::text::Text;
 
 use super::svg::xml_escape as esc;
 use super::{
-    area_groups, detailed_areas, holding_parties, party_rows, reference, sides, swatch,
+    area_groups, detailed_areas, holding_parties, party_rows, reference, sides, swatch, Options,
     PartyColumn, Side,
 };
 
-/// The whole page.
+/// The whole page, with the default [`Options`].
 pub fn render(matrix: &Matrix) -> String {
+    render_with(matrix, &Options::default())
+}
+
+/// What every part of the page reads: the model, the sides in legend
+/// order, and how holders are named.
+struct Page<'m> {
+    matrix: &'m Matrix,
+    sides: Vec<Side>,
+    options: &'m Options,
+}
+
+impl Page<'_> {
+    /// A holder's name, as every document names it ([`Options::label`]).
+    fn label(&self, h: &ResolvedHolder) -> String {
+        self.options.label(self.matrix, h)
+    }
+}
+
+/// The whole page, holders named as `options` says.
+pub fn render_with(matrix: &Matrix, options: &Options) -> String {
     let title = super::page_title(matrix);
-    let sides = sides(matrix);
+    let page = Page {
+        matrix,
+        sides: sides(matrix),
+        options,
+    };
+    let sides = &page.sides;
     let mut out = String::new();
     let _ = write!(
         out,
@@ -41,15 +66,15 @@ pub fn render(matrix: &Matrix) -> String {
 <a class="skip" href="#main">Skip to content</a>
 "##,
         esc(&title),
-        stylesheet(&sides)
+        stylesheet(sides)
     );
     header(matrix, &title, &mut out);
     out.push_str("<main id=\"main\">\n");
-    diagram(matrix, &mut out);
-    who_holds_what(matrix, &sides, &mut out);
-    by_party(matrix, &sides, &mut out);
+    diagram(&page, &mut out);
+    who_holds_what(&page, &mut out);
+    by_party(&page, &mut out);
     checklist(matrix, &mut out);
-    references(matrix, &mut out);
+    references(&page, &mut out);
     let _ = write!(
         out,
         "</main>\n<footer>\n<p>Rendered by onus from the model <code>{}</code>.</p>\n</footer>\n</body>\n</html>\n",
@@ -160,17 +185,13 @@ fn header(matrix: &Matrix, title: &str, out: &mut String) {
     out.push_str("</ul>\n</nav>\n</header>\n");
 }
 
-fn diagram(matrix: &Matrix, out: &mut String) {
+fn diagram(page: &Page, out: &mut String) {
     out.push_str("<section id=\"diagram\" aria-labelledby=\"diagram-h\">\n<h2 id=\"diagram-h\">At a glance</h2>\n<figure>\n");
     // A wide diagram (many offerings) scrolls sideways rather than shrinking
     // its text below reading size: it never gets narrower than 3/4 of its size.
-    let svg = super::svg::render(matrix);
-    let width: f64 = svg
-        .split_once("width=\"")
-        .and_then(|(_, rest)| rest.split_once('"'))
-        .and_then(|(w, _)| w.parse().ok())
-        .unwrap_or(0.0);
-    let svg = svg.replacen(
+    let diagram = super::svg::diagram(page.matrix, page.options);
+    let width = diagram.width;
+    let svg = diagram.svg.replacen(
         "<svg ",
         &format!("<svg style=\"min-width: {}px\" ", (width * 0.75).round()),
         1,
@@ -179,15 +200,16 @@ fn diagram(matrix: &Matrix, out: &mut String) {
     out.push_str("<figcaption>Areas as rows, offerings as columns; each cell names who holds the area. The tables below say the same in full.</figcaption>\n</figure>\n</section>\n");
 }
 
-fn badge(h: &ResolvedHolder, sides: &[Side]) -> String {
+fn badge(h: &ResolvedHolder, page: &Page) -> String {
     format!(
         "<span class=\"badge {}\">{}</span>",
-        Side::of(h).class(sides),
-        esc(&h.label())
+        Side::of(h).class(&page.sides),
+        esc(&page.label(h))
     )
 }
 
-fn who_holds_what(matrix: &Matrix, sides: &[Side], out: &mut String) {
+fn who_holds_what(page: &Page, out: &mut String) {
+    let matrix = page.matrix;
     out.push_str("<section id=\"matrix\" aria-labelledby=\"matrix-h\">\n<h2 id=\"matrix-h\">Who holds what</h2>\n");
     let groups = area_groups(matrix);
     for o in &matrix.offerings {
@@ -222,7 +244,7 @@ fn who_holds_what(matrix: &Matrix, sides: &[Side], out: &mut String) {
                             .as_ref()
                             .map(|s| format!(" <span class=\"scope\">{}</span>", esc(s)))
                             .unwrap_or_default();
-                        format!("<li>{}{scope}</li>", badge(h, sides))
+                        format!("<li>{}{scope}</li>", badge(h, page))
                     })
                     .collect();
                 let held = if holders.is_empty() {
@@ -288,7 +310,8 @@ fn references_html(matrix: &Matrix, ids: &[Text]) -> Vec<String> {
     ids.iter().map(|id| reference_html(matrix, id)).collect()
 }
 
-fn by_party(matrix: &Matrix, sides: &[Side], out: &mut String) {
+fn by_party(page: &Page, out: &mut String) {
+    let (matrix, sides) = (page.matrix, &page.sides[..]);
     out.push_str("<section id=\"parties\" aria-labelledby=\"parties-h\">\n<h2 id=\"parties-h\">Duties by party</h2>\n");
     for party in holding_parties(matrix) {
         let rows = party_rows(matrix, party);
@@ -298,13 +321,13 @@ fn by_party(matrix: &Matrix, sides: &[Side], out: &mut String) {
             "<h3 id=\"party-{}\"><span class=\"chip {}\" aria-hidden=\"true\"></span>{}</h3>",
             esc(&party.replace('/', "-")),
             Side::of(first.holder).class(sides),
-            esc(&first.holder.label())
+            esc(&page.label(first.holder))
         );
         let columns = PartyColumn::for_rows(matrix, &rows);
         let _ = write!(
             out,
             "<div class=\"table-wrap\"><table>\n<caption>What {} does, area by area</caption>\n<thead><tr>",
-            esc(&first.holder.label())
+            esc(&page.label(first.holder))
         );
         for c in &columns {
             let _ = write!(out, "<th scope=\"col\">{}</th>", c.heading());
@@ -346,13 +369,14 @@ fn by_party(matrix: &Matrix, sides: &[Side], out: &mut String) {
         }
         out.push_str("</tbody>\n</table></div>\n");
     }
-    side_by_side(matrix, sides, out);
+    side_by_side(page, out);
     out.push_str("</section>\n");
 }
 
 /// The parties' scopes and duties side by side, per offering, for the
 /// areas where someone says what it does.
-fn side_by_side(matrix: &Matrix, sides: &[Side], out: &mut String) {
+fn side_by_side(page: &Page, out: &mut String) {
+    let matrix = page.matrix;
     let parties = holding_parties(matrix);
     for o in &matrix.offerings {
         let rows = detailed_areas(o);
@@ -372,7 +396,7 @@ fn side_by_side(matrix: &Matrix, sides: &[Side], out: &mut String) {
             esc(&o.name)
         );
         for p in &columns {
-            let head = super::party_holder(matrix, p).map_or_else(|| esc(p), |h| badge(h, sides));
+            let head = super::party_holder(matrix, p).map_or_else(|| esc(p), |h| badge(h, page));
             let _ = write!(out, "<th scope=\"col\">{head}</th>");
         }
         out.push_str("</tr></thead>\n<tbody>\n");
@@ -490,7 +514,8 @@ fn checklist(matrix: &Matrix, out: &mut String) {
 }
 
 /// The practices and evidence tables.
-fn references(matrix: &Matrix, out: &mut String) {
+fn references(page: &Page, out: &mut String) {
+    let matrix = page.matrix;
     let sections = [
         (
             "practices",
@@ -528,7 +553,12 @@ fn references(matrix: &Matrix, out: &mut String) {
                 "<tr><th scope=\"row\">{name}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(r.kind.as_deref().unwrap_or("")),
                 r.access.as_str(),
-                list(super::uses(matrix, rid).iter().map(|u| esc(u)).collect())
+                list(
+                    super::uses_with(matrix, rid, page.options)
+                        .iter()
+                        .map(|u| esc(u))
+                        .collect()
+                )
             );
         }
         out.push_str("</tbody>\n</table></div>\n</section>\n");

@@ -77,8 +77,8 @@ pub fn render_with(
 ) -> Result<Vec<u8>, RenderError> {
     Ok(match target {
         Target::Markdown => markdown::render_with(matrix, options).into_bytes(),
-        Target::Html => html::render(matrix).into_bytes(),
-        Target::Svg => svg::render(matrix).into_bytes(),
+        Target::Html => html::render_with(matrix, options).into_bytes(),
+        Target::Svg => svg::diagram(matrix, options).svg.into_bytes(),
         Target::Xlsx => xlsx::render_with(matrix, options)?,
     })
 }
