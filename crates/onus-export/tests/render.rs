@@ -1030,3 +1030,35 @@ responsibilities:
         assert!(a.value().attr("href").unwrap().starts_with('#'), "{html}");
     }
 }
+
+/// The page's body and stylesheet stand alone, for a site that embeds
+/// them in its own layout; the page is the two in its frame.
+#[test]
+fn the_html_body_and_stylesheet_embed() {
+    let m = example("codat");
+    let options = render::Options::default();
+    let body = render::html::body(&m, &options);
+    let css = render::html::stylesheet(&m);
+    let page = render::html::render_with(&m, &options);
+    assert!(
+        body.starts_with("<a class=\"skip\" href=\"#main\">"),
+        "{body}"
+    );
+    assert!(!body.contains("<html") && !body.contains("<style"));
+    assert!(css.contains(".badge.provider, .chip.provider {"), "{css}");
+    assert!(page.contains(&format!("<style>\n{css}</style>")));
+    assert!(page.contains(&format!("<body>\n{body}</body>\n</html>\n")));
+    // Auto-escaping: model text cannot open a tag in the templated parts.
+    let mut hostile = (*m).clone();
+    hostile.description = Some("<script>alert(1)</script>".into());
+    hostile.model = "<img src=x onerror=alert(1)>".into();
+    let page = render::html::render(&hostile);
+    assert!(
+        !page.contains("<script") && !page.contains("<img"),
+        "{page}"
+    );
+    assert!(
+        page.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
+            || page.contains("&lt;script&gt;")
+    );
+}

@@ -10,6 +10,8 @@
 
 use std::fmt::Write;
 
+use askama::Template;
+
 use onus_core::resolve::{Matrix, ResolvedHolder, ResolvedOffering};
 use onus_core::text::Text;
 
@@ -39,51 +41,66 @@ impl Page<'_> {
     }
 }
 
-/// The whole page, holders named as `options` says.
+/// The whole page, holders named as `options` says: [`body`] in the
+/// frame of `templates/trust_page.html`, with [`stylesheet`].
 pub fn render_with(matrix: &Matrix, options: &Options) -> String {
+    let page = TrustPage {
+        title: &super::page_title(matrix),
+        css: &css(&sides(matrix)),
+        body: &body(matrix, options),
+    };
+    page.render().unwrap_or_default()
+}
+
+/// The frame of the page (`templates/trust_page.html`).
+#[derive(askama::Template)]
+#[template(path = "trust_page.html")]
+struct TrustPage<'a> {
+    title: &'a str,
+    css: &'a str,
+    body: &'a str,
+}
+
+/// The page's body (`templates/trust_body.html`): what a site embeds in
+/// its own layout, with [`stylesheet`] in its head.
+pub fn body(matrix: &Matrix, options: &Options) -> String {
     let title = super::page_title(matrix);
     let page = Page {
         matrix,
         sides: sides(matrix),
         options,
     };
-    let sides = &page.sides;
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        r##"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<meta name="generator" content="onus">
-<title>{}</title>
-<style>
-{}</style>
-</head>
-<body>
-<a class="skip" href="#main">Skip to content</a>
-"##,
-        esc(&title),
-        stylesheet(sides)
-    );
-    header(matrix, &title, &mut out);
-    out.push_str("<main id=\"main\">\n");
-    diagram(&page, &mut out);
-    who_holds_what(&page, &mut out);
-    by_party(&page, &mut out);
-    checklist(matrix, &mut out);
-    references(&page, &mut out);
-    let _ = write!(
-        out,
-        "</main>\n<footer>\n<p>Rendered by onus from the model <code>{}</code>.</p>\n</footer>\n</body>\n</html>\n",
-        esc(&matrix.model)
-    );
-    out
+    let mut sections = String::new();
+    diagram(&page, &mut sections);
+    who_holds_what(&page, &mut sections);
+    by_party(&page, &mut sections);
+    checklist(matrix, &mut sections);
+    references(&page, &mut sections);
+    TrustBody {
+        header: &header(matrix, &title).unwrap_or_default(),
+        sections: &sections,
+        model: &matrix.model,
+    }
+    .render()
+    .unwrap_or_default()
 }
 
-fn stylesheet(sides: &[Side]) -> String {
+/// The body of the page (`templates/trust_body.html`).
+#[derive(askama::Template)]
+#[template(path = "trust_body.html")]
+struct TrustBody<'a> {
+    header: &'a str,
+    sections: &'a str,
+    model: &'a str,
+}
+
+/// The page's stylesheet: `templates/trust.css` and the colours of the
+/// model's sides.
+pub fn stylesheet(matrix: &Matrix) -> String {
+    css(&sides(matrix))
+}
+
+fn css(sides: &[Side]) -> String {
     let mut css = String::from(STYLE);
     for s in sides {
         let class = s.class(sides);
@@ -97,92 +114,38 @@ fn stylesheet(sides: &[Side]) -> String {
     css
 }
 
-const STYLE: &str = r#":root { color-scheme: light; --ink: #1b1f24; --muted: #4b5563; --line: #d1d5db; --link: #0b57d0; --head: #f3f4f6; --group: #e5e7eb; }
-* { box-sizing: border-box; }
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", Arial, sans-serif; color: var(--ink); background: #ffffff; }
-.skip { position: absolute; left: -10000px; top: 0; }
-.skip:focus { left: 1rem; top: 1rem; background: #ffffff; padding: .5rem .75rem; outline: 3px solid var(--link); z-index: 1; }
-header, main, footer { max-width: 76rem; margin: 0 auto; padding: 0 1.5rem; }
-header { padding-top: 2rem; }
-h1 { font-size: 2rem; line-height: 1.2; margin: 0 0 .75rem; }
-h2 { font-size: 1.5rem; line-height: 1.25; margin: 2.75rem 0 .75rem; padding-bottom: .3rem; border-bottom: 2px solid var(--line); }
-h3 { font-size: 1.2rem; line-height: 1.3; margin: 1.75rem 0 .5rem; }
-p { max-width: 65rem; }
-.lead { font-size: 1.1rem; }
-.meta, .muted, figcaption { color: var(--muted); }
-a { color: var(--link); text-underline-offset: .15em; }
-a:focus-visible, input:focus-visible { outline: 3px solid var(--link); outline-offset: 2px; }
-nav ul { list-style: none; margin: 1rem 0 0; padding: .75rem 0; display: flex; flex-wrap: wrap; gap: .25rem 1.5rem; border-top: 1px solid var(--line); border-bottom: 1px solid var(--line); }
-figure { margin: 1rem 0 0; overflow-x: auto; }
-figure svg { display: block; max-width: 100%; height: auto; }
-figcaption { font-size: .9rem; margin-top: .5rem; }
-.table-wrap { overflow-x: auto; margin: .5rem 0 1.5rem; }
-table { border-collapse: collapse; width: 100%; font-size: .95rem; }
-caption { text-align: left; caption-side: top; padding: 0 0 .4rem; color: var(--muted); }
-th, td { border: 1px solid var(--line); padding: .5rem .65rem; vertical-align: top; text-align: left; overflow-wrap: break-word; }
-thead th { background: var(--head); }
-tbody th[scope="row"] { font-weight: 600; min-width: 11rem; }
-tr.group th { background: var(--group); font-weight: 700; }
-td ul, .checklist ul { margin: 0; padding-left: 1.1rem; }
-td ul.holders { list-style: none; padding: 0; }
-td ul.holders li + li { margin-top: .3rem; }
-.badge { display: inline-block; padding: .05rem .45rem; border-radius: .25rem; border: 1px solid rgba(0, 0, 0, .3); font-size: .875rem; font-weight: 600; line-height: 1.4; }
-.scope { color: var(--muted); }
-.chip { display: inline-block; width: .9em; height: .9em; margin-right: .45em; border-radius: .15em; border: 1px solid rgba(0, 0, 0, .3); vertical-align: -.05em; }
-td.refs { min-width: 15rem; }
-table.split { table-layout: fixed; min-width: 40rem; }
-table.split col.area { width: 14rem; }
-.checklist fieldset { border: 1px solid var(--line); border-radius: .375rem; margin: 0 0 1rem; padding: .5rem 1rem .75rem; }
-.checklist legend { font-weight: 700; padding: 0 .3rem; }
-.checklist .item { display: flex; gap: .6rem; align-items: flex-start; padding: .2rem 0; }
-.checklist input { width: 1.15rem; height: 1.15rem; margin: .2rem 0 0; flex: none; }
-.checklist .refs { font-size: .9rem; margin: .35rem 0 0; }
-footer { color: var(--muted); font-size: .9rem; margin-top: 3rem; padding-top: .5rem; padding-bottom: 2rem; border-top: 1px solid var(--line); }
-@media print {
-  .skip, nav { display: none; }
-  body { font-size: 10.5pt; }
-  header, main, footer { max-width: none; padding: 0; }
-  a { color: inherit; }
-  a[href^="http"]::after { content: " (" attr(href) ")"; font-size: .85em; overflow-wrap: anywhere; }
-  h2, h3 { break-after: avoid; }
-  tr, fieldset, figure { break-inside: avoid; }
-  .table-wrap { overflow: visible; }
-  figure { overflow: visible; }
-  figure svg { min-width: 0 !important; }
-  .badge, .chip { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
-}
-"#;
+/// The page's stylesheet before the side colours (`templates/trust.css`).
+const STYLE: &str = include_str!("../../templates/trust.css");
 
-fn header(matrix: &Matrix, title: &str, out: &mut String) {
-    let _ = writeln!(out, "<header>\n<h1>{}</h1>", esc(title));
-    if let Some(d) = &matrix.description {
-        let _ = writeln!(out, "<p class=\"lead\">{}</p>", esc(d.trim()));
+/// The page's header: title, lead, what it is, and the contents.
+#[derive(askama::Template)]
+#[template(path = "trust_header.html")]
+struct Header<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    publisher: Option<&'a str>,
+    version: Option<&'a str>,
+    source: Option<String>,
+    checklist: bool,
+    practices: bool,
+    evidence: bool,
+}
+
+fn header(matrix: &Matrix, title: &str) -> Result<String, askama::Error> {
+    Header {
+        title,
+        description: matrix.description.as_deref().map(str::trim),
+        publisher: matrix
+            .parties
+            .get(&matrix.publisher)
+            .map(|p| p.name.as_str()),
+        version: matrix.version.as_deref(),
+        source: matrix.url.as_deref().and_then(|u| super::href(matrix, u)),
+        checklist: matrix.customer().is_some(),
+        practices: !matrix.practices.is_empty(),
+        evidence: !matrix.evidence.is_empty(),
     }
-    let mut meta = Vec::new();
-    if let Some(p) = matrix.parties.get(&matrix.publisher) {
-        meta.push(format!("Published by {}.", esc(&p.name)));
-    }
-    if let Some(v) = &matrix.version {
-        meta.push(format!("Version {}.", esc(v)));
-    }
-    if let Some(u) = matrix.url.as_deref().and_then(|u| super::href(matrix, u)) {
-        meta.push(format!("<a href=\"{}\">Source document</a>.", esc(&u)));
-    }
-    if !meta.is_empty() {
-        let _ = writeln!(out, "<p class=\"meta\">{}</p>", meta.join(" "));
-    }
-    out.push_str("<nav aria-label=\"Contents\">\n<ul>\n<li><a href=\"#diagram\">At a glance</a></li>\n<li><a href=\"#matrix\">Who holds what</a></li>\n<li><a href=\"#parties\">Duties by party</a></li>\n");
-    if matrix.customer().is_some() {
-        out.push_str("<li><a href=\"#checklist\">Customer checklist</a></li>\n");
-    }
-    if !matrix.practices.is_empty() {
-        out.push_str("<li><a href=\"#practices\">Practices</a></li>\n");
-    }
-    if !matrix.evidence.is_empty() {
-        out.push_str("<li><a href=\"#evidence\">Evidence</a></li>\n");
-    }
-    out.push_str("</ul>\n</nav>\n</header>\n");
+    .render()
 }
 
 fn diagram(page: &Page, out: &mut String) {
@@ -432,85 +395,90 @@ fn holding_html(h: &ResolvedHolder) -> String {
     s + &list(h.duties.iter().map(|d| esc(d)).collect())
 }
 
+/// A practice or evidence item as the templates show it: a link when it
+/// has a safe address.
+struct Link {
+    label: String,
+    href: Option<String>,
+}
+
+fn links(matrix: &Matrix, ids: &[Text]) -> Vec<Link> {
+    ids.iter()
+        .map(|id| {
+            let r = reference(matrix, id);
+            Link {
+                label: r.label,
+                href: r.href,
+            }
+        })
+        .collect()
+}
+
+/// The customer's checklist (`templates/trust_checklist.html`).
+#[derive(askama::Template)]
+#[template(path = "trust_checklist.html")]
+struct Checklist<'a> {
+    customer: &'a str,
+    offerings: Vec<ChecklistOffering<'a>>,
+}
+
+struct ChecklistOffering<'a> {
+    id: &'a str,
+    name: &'a str,
+    areas: Vec<ChecklistArea<'a>>,
+}
+
+struct ChecklistArea<'a> {
+    name: &'a str,
+    scope: Option<&'a str>,
+    /// Each duty with its checkbox's id.
+    items: Vec<(String, String)>,
+    how: Vec<Link>,
+    evidence: Vec<Link>,
+    note: Option<&'a str>,
+}
+
 fn checklist(matrix: &Matrix, out: &mut String) {
     let Some(customer) = matrix.customer() else {
         return;
     };
-    let name = matrix
-        .parties
-        .get(customer)
-        .map_or(customer, |p| p.name.as_str());
-    let _ = writeln!(
-        out,
-        "<section id=\"checklist\" aria-labelledby=\"checklist-h\">\n<h2 id=\"checklist-h\">Customer checklist</h2>\n<p>What is left to {} in each offering: one box per duty. Ticks are not saved; print the page to keep a record.</p>",
-        esc(name)
-    );
-    for o in &matrix.offerings {
-        let _ = writeln!(
-            out,
-            "<h3 id=\"checklist-{}\">{}</h3>",
-            esc(&o.id),
-            esc(&o.name)
-        );
-        let mine: Vec<_> = o
-            .areas
-            .iter()
-            .filter_map(|a| a.customer_part().next().map(|h| (a, h)))
-            .collect();
-        if mine.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>Nothing in this offering is left to {}.</p>",
-                esc(name)
-            );
-            continue;
-        }
-        out.push_str("<div class=\"checklist\">\n");
-        for (a, h) in mine {
-            let legend = match &h.scope {
-                Some(s) => format!("{} <span class=\"scope\">({})</span>", esc(&a.name), esc(s)),
-                None => esc(&a.name),
-            };
-            let _ = writeln!(out, "<fieldset>\n<legend>{legend}</legend>");
-            let duties: Vec<String> = if h.duties.is_empty() {
-                vec![format!("The whole area: {}", a.name)]
-            } else {
-                h.duties.iter().map(Text::to_string).collect()
-            };
-            for (k, d) in duties.iter().enumerate() {
-                let id = format!("check-{}-{}-{}", o.id, a.id, k + 1);
-                let _ = writeln!(
-                    out,
-                    "<div class=\"item\"><input type=\"checkbox\" id=\"{}\"><label for=\"{}\">{}</label></div>",
-                    esc(&id),
-                    esc(&id),
-                    esc(d)
-                );
-            }
-            let mut refs = Vec::new();
-            if !h.how.is_empty() {
-                refs.push(format!(
-                    "How: {}",
-                    references_html(matrix, &h.how).join(", ")
-                ));
-            }
-            if !h.evidence.is_empty() {
-                refs.push(format!(
-                    "Evidence: {}",
-                    references_html(matrix, &h.evidence).join(", ")
-                ));
-            }
-            if let Some(n) = &h.note {
-                refs.push(esc(n));
-            }
-            if !refs.is_empty() {
-                let _ = writeln!(out, "<p class=\"refs\">{}</p>", refs.join(" · "));
-            }
-            out.push_str("</fieldset>\n");
-        }
-        out.push_str("</div>\n");
-    }
-    out.push_str("</section>\n");
+    let offerings = matrix
+        .offerings
+        .iter()
+        .map(|o| ChecklistOffering {
+            id: &o.id,
+            name: &o.name,
+            areas: o
+                .areas
+                .iter()
+                .filter_map(|a| a.customer_part().next().map(|h| (a, h)))
+                .map(|(a, h)| ChecklistArea {
+                    name: &a.name,
+                    scope: h.scope.as_deref(),
+                    items: if h.duties.is_empty() {
+                        vec![format!("The whole area: {}", a.name)]
+                    } else {
+                        h.duties.iter().map(Text::to_string).collect()
+                    }
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, d)| (format!("check-{}-{}-{}", o.id, a.id, k + 1), d))
+                    .collect(),
+                    how: links(matrix, &h.how),
+                    evidence: links(matrix, &h.evidence),
+                    note: h.note.as_deref(),
+                })
+                .collect(),
+        })
+        .collect();
+    let page = Checklist {
+        customer: matrix
+            .parties
+            .get(customer)
+            .map_or(customer, |p| p.name.as_str()),
+        offerings,
+    };
+    out.push_str(&page.render().unwrap_or_default());
 }
 
 /// The practices and evidence tables.
