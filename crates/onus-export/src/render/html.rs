@@ -12,7 +12,7 @@ use std::fmt::Write;
 
 use askama::Template;
 
-use onus_core::resolve::{Matrix, ResolvedHolder, ResolvedOffering};
+use onus_core::resolve::{Matrix, ResolvedHolder};
 use onus_core::text::Text;
 
 use super::svg::xml_escape as esc;
@@ -148,19 +148,25 @@ fn header(matrix: &Matrix, title: &str) -> Result<String, askama::Error> {
     .render()
 }
 
+/// The diagram section (`templates/trust_diagram.html`).
+#[derive(askama::Template)]
+#[template(path = "trust_diagram.html")]
+struct DiagramSection {
+    svg: String,
+}
+
 fn diagram(page: &Page, out: &mut String) {
-    out.push_str("<section id=\"diagram\" aria-labelledby=\"diagram-h\">\n<h2 id=\"diagram-h\">At a glance</h2>\n<figure>\n");
-    // A wide diagram (many offerings) scrolls sideways rather than shrinking
-    // its text below reading size: it never gets narrower than 3/4 of its size.
     let diagram = super::svg::diagram(page.matrix, page.options);
-    let width = diagram.width;
+    // A wide diagram (many offerings) scrolls sideways rather than
+    // shrinking its text below reading size: never narrower than 3/4 of
+    // its size, which the diagram says.
+    let min_width = (diagram.width * 0.75).round();
     let svg = diagram.svg.replacen(
         "<svg ",
-        &format!("<svg style=\"min-width: {}px\" ", (width * 0.75).round()),
+        &format!("<svg style=\"min-width: {min_width}px\" "),
         1,
     );
-    out.push_str(&svg);
-    out.push_str("<figcaption>Areas as rows, offerings as columns; each cell names who holds the area. The tables below say the same in full.</figcaption>\n</figure>\n</section>\n");
+    out.push_str(&DiagramSection { svg }.render().unwrap_or_default());
 }
 
 fn badge(h: &ResolvedHolder, page: &Page) -> String {
@@ -171,86 +177,80 @@ fn badge(h: &ResolvedHolder, page: &Page) -> String {
     )
 }
 
-fn who_holds_what(page: &Page, out: &mut String) {
-    let matrix = page.matrix;
-    out.push_str("<section id=\"matrix\" aria-labelledby=\"matrix-h\">\n<h2 id=\"matrix-h\">Who holds what</h2>\n");
-    let groups = area_groups(matrix);
-    for o in &matrix.offerings {
-        let _ = writeln!(
-            out,
-            "<h3 id=\"matrix-{}\">{}</h3>",
-            esc(&o.id),
-            esc(&o.name)
-        );
-        offering_intro(o, out);
-        let _ = writeln!(
-            out,
-            "<div class=\"table-wrap\"><table>\n<caption>Who holds each area in {}</caption>\n<thead><tr><th scope=\"col\">Area</th><th scope=\"col\">Held by</th><th scope=\"col\">Split</th></tr></thead>",
-            esc(&o.name)
-        );
-        for g in &groups {
-            out.push_str("<tbody>\n");
-            if let Some(name) = g.name {
-                let _ = writeln!(
-                    out,
-                    "<tr class=\"group\"><th scope=\"rowgroup\" colspan=\"3\">{}</th></tr>",
-                    esc(name)
-                );
-            }
-            for a in &o.areas[g.areas.clone()] {
-                let holders: Vec<String> = a
-                    .holders
-                    .iter()
-                    .map(|h| {
-                        let scope = h
-                            .scope
-                            .as_ref()
-                            .map(|s| format!(" <span class=\"scope\">{}</span>", esc(s)))
-                            .unwrap_or_default();
-                        format!("<li>{}{scope}</li>", badge(h, page))
-                    })
-                    .collect();
-                let held = if holders.is_empty() {
-                    "Nobody".to_string()
-                } else {
-                    format!("<ul class=\"holders\">{}</ul>", holders.concat())
-                };
-                let _ = writeln!(
-                    out,
-                    "<tr><th scope=\"row\">{}</th><td>{held}</td><td>{}</td></tr>",
-                    esc(&a.name),
-                    a.split()
-                );
-            }
-            out.push_str("</tbody>\n");
-        }
-        out.push_str("</table></div>\n");
-    }
-    out.push_str("</section>\n");
+/// "Who holds what" (`templates/trust_matrix.html`).
+#[derive(askama::Template)]
+#[template(path = "trust_matrix.html")]
+struct MatrixSection<'a> {
+    offerings: Vec<MatrixOffering<'a>>,
 }
 
-fn offering_intro(o: &ResolvedOffering, out: &mut String) {
-    let mut parts = Vec::new();
-    if let Some(d) = &o.description {
-        parts.push(esc(&super::sentence(d)));
-    }
-    if !o.runs_on.is_empty() {
-        let on: Vec<String> = o
-            .runs_on
-            .iter()
-            .map(|(u, off)| {
-                format!(
-                    "<code>{}</code> (offering <code>{}</code>)",
-                    esc(u),
-                    esc(off)
-                )
-            })
-            .collect();
-        parts.push(format!("Runs on {}.", on.join(", ")));
-    }
-    if !parts.is_empty() {
-        let _ = writeln!(out, "<p class=\"muted\">{}</p>", parts.join(" "));
-    }
+struct MatrixOffering<'a> {
+    id: &'a str,
+    name: &'a str,
+    description: Option<String>,
+    /// Upstream and offering.
+    runs_on: Vec<(&'a str, &'a str)>,
+    groups: Vec<MatrixGroup<'a>>,
+}
+
+struct MatrixGroup<'a> {
+    name: Option<&'a str>,
+    areas: Vec<MatrixArea<'a>>,
+}
+
+struct MatrixArea<'a> {
+    name: &'a str,
+    holders: Vec<Badge<'a>>,
+    split: &'static str,
+}
+
+/// A holder as a coloured badge, with its scope.
+struct Badge<'a> {
+    class: String,
+    label: String,
+    scope: Option<&'a str>,
+}
+
+fn who_holds_what(page: &Page, out: &mut String) {
+    let matrix = page.matrix;
+    let groups = area_groups(matrix);
+    let offerings = matrix
+        .offerings
+        .iter()
+        .map(|o| MatrixOffering {
+            id: &o.id,
+            name: &o.name,
+            description: o.description.as_deref().map(super::sentence),
+            runs_on: o
+                .runs_on
+                .iter()
+                .map(|(u, off)| (u.as_str(), off.as_str()))
+                .collect(),
+            groups: groups
+                .iter()
+                .map(|g| MatrixGroup {
+                    name: g.name,
+                    areas: o.areas[g.areas.clone()]
+                        .iter()
+                        .map(|a| MatrixArea {
+                            name: &a.name,
+                            holders: a
+                                .holders
+                                .iter()
+                                .map(|h| Badge {
+                                    class: Side::of(h).class(&page.sides),
+                                    label: page.label(h),
+                                    scope: h.scope.as_deref(),
+                                })
+                                .collect(),
+                            split: a.split(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    out.push_str(&MatrixSection { offerings }.render().unwrap_or_default());
 }
 
 fn list(items: Vec<String>) -> String {
