@@ -481,54 +481,65 @@ fn checklist(matrix: &Matrix, out: &mut String) {
     out.push_str(&page.render().unwrap_or_default());
 }
 
+/// The practices and evidence tables (`templates/trust_references.html`).
+#[derive(askama::Template)]
+#[template(path = "trust_references.html")]
+struct References<'a> {
+    tables: Vec<ReferenceTable<'a>>,
+}
+
+struct ReferenceTable<'a> {
+    id: &'static str,
+    heading: &'static str,
+    caption: &'static str,
+    first: &'static str,
+    uses: &'static str,
+    rows: Vec<ReferenceRow<'a>>,
+}
+
+struct ReferenceRow<'a> {
+    link: Link,
+    kind: Option<String>,
+    access: &'a str,
+    uses: Vec<String>,
+}
+
 /// The practices and evidence tables.
 fn references(page: &Page, out: &mut String) {
     let matrix = page.matrix;
-    let sections = [
-        (
-            "practices",
-            "Practices",
-            "How each party does its part",
-            "Practice",
-            "Used for",
-            matrix.practices.keys().collect::<Vec<_>>(),
-        ),
-        (
-            "evidence",
-            "Evidence",
-            "What proves it",
-            "Evidence",
-            "Backs",
-            matrix.evidence.keys().collect(),
-        ),
+    let rows = |ids: Vec<&str>| -> Vec<ReferenceRow> {
+        ids.into_iter()
+            .map(|rid| {
+                let r = reference(matrix, rid);
+                ReferenceRow {
+                    access: r.access.as_str(),
+                    kind: r.kind,
+                    link: Link {
+                        label: r.label,
+                        href: r.href,
+                    },
+                    uses: super::uses_with(matrix, rid, page.options),
+                }
+            })
+            .collect()
+    };
+    let tables = vec![
+        ReferenceTable {
+            id: "practices",
+            heading: "Practices",
+            caption: "How each party does its part",
+            first: "Practice",
+            uses: "Used for",
+            rows: rows(matrix.practices.keys().map(String::as_str).collect()),
+        },
+        ReferenceTable {
+            id: "evidence",
+            heading: "Evidence",
+            caption: "What proves it",
+            first: "Evidence",
+            uses: "Backs",
+            rows: rows(matrix.evidence.keys().map(String::as_str).collect()),
+        },
     ];
-    for (id, heading, caption, first, uses, ids) in sections {
-        if ids.is_empty() {
-            continue;
-        }
-        let _ = writeln!(
-            out,
-            "<section id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h2 id=\"{id}-h\">{heading}</h2>\n<div class=\"table-wrap\"><table>\n<caption>{caption}</caption>\n<thead><tr><th scope=\"col\">{first}</th><th scope=\"col\">Kind</th><th scope=\"col\">Access</th><th scope=\"col\">{uses}</th></tr></thead>\n<tbody>"
-        );
-        for rid in ids {
-            let r = reference(matrix, rid);
-            let name = match &r.href {
-                Some(u) => format!("<a href=\"{}\">{}</a>", esc(u), esc(&r.label)),
-                None => esc(&r.label),
-            };
-            let _ = writeln!(
-                out,
-                "<tr><th scope=\"row\">{name}</th><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(r.kind.as_deref().unwrap_or("")),
-                r.access.as_str(),
-                list(
-                    super::uses_with(matrix, rid, page.options)
-                        .iter()
-                        .map(|u| esc(u))
-                        .collect()
-                )
-            );
-        }
-        out.push_str("</tbody>\n</table></div>\n</section>\n");
-    }
+    out.push_str(&References { tables }.render().unwrap_or_default());
 }
