@@ -7,6 +7,11 @@
 //! and header cells, group headings as `rowgroup` headers, checkboxes with
 //! labels inside a `fieldset` per area; text colours at WCAG AA contrast or
 //! better; a print stylesheet.
+//!
+//! The markup is in compile-time-checked, auto-escaping askama templates
+//! (`crates/onus-export/templates/trust_*.html`, `trust.css`); this file
+//! gathers what they show. [`body`] and [`stylesheet`] let a site embed
+//! the page in its own layout.
 
 use std::fmt::Write;
 
@@ -15,7 +20,6 @@ use askama::Template;
 use onus_core::resolve::{Matrix, ResolvedHolder};
 use onus_core::text::Text;
 
-use super::svg::xml_escape as esc;
 use super::{
     area_groups, detailed_areas, holding_parties, party_rows, reference, sides, swatch, Options,
     PartyColumn, Side,
@@ -169,14 +173,6 @@ fn diagram(page: &Page, out: &mut String) {
     out.push_str(&DiagramSection { svg }.render().unwrap_or_default());
 }
 
-fn badge(h: &ResolvedHolder, page: &Page) -> String {
-    format!(
-        "<span class=\"badge {}\">{}</span>",
-        Side::of(h).class(&page.sides),
-        esc(&page.label(h))
-    )
-}
-
 /// "Who holds what" (`templates/trust_matrix.html`).
 #[derive(askama::Template)]
 #[template(path = "trust_matrix.html")]
@@ -253,146 +249,133 @@ fn who_holds_what(page: &Page, out: &mut String) {
     out.push_str(&MatrixSection { offerings }.render().unwrap_or_default());
 }
 
-fn list(items: Vec<String>) -> String {
-    if items.is_empty() {
-        String::new()
-    } else {
-        format!("<ul><li>{}</li></ul>", items.join("</li><li>"))
-    }
+/// "Duties by party" (`templates/trust_parties.html`): each party's
+/// table, then the parties side by side per offering.
+#[derive(askama::Template)]
+#[template(path = "trust_parties.html")]
+struct Parties<'a> {
+    parties: Vec<PartyTable<'a>>,
+    splits: Vec<Split<'a>>,
 }
 
-fn reference_html(matrix: &Matrix, id: &str) -> String {
-    let r = reference(matrix, id);
-    match &r.href {
-        Some(u) => format!("<a href=\"{}\">{}</a>", esc(u), esc(&r.label)),
-        None => esc(&r.label),
-    }
+struct PartyTable<'a> {
+    anchor: String,
+    class: String,
+    label: String,
+    headings: Vec<&'static str>,
+    rows: Vec<Vec<PartyCell<'a>>>,
 }
 
-fn references_html(matrix: &Matrix, ids: &[Text]) -> Vec<String> {
-    ids.iter().map(|id| reference_html(matrix, id)).collect()
+/// A cell of a party's table.
+enum PartyCell<'a> {
+    /// The row's header: the area.
+    Head(&'a str),
+    Text(String),
+    List(Vec<&'a str>),
+    Refs(Vec<Link>),
+}
+
+struct Split<'a> {
+    id: &'a str,
+    name: &'a str,
+    heads: Vec<SplitHead<'a>>,
+    rows: Vec<SplitRow<'a>>,
+}
+
+/// A party column: its badge, or its id when it holds nothing here.
+struct SplitHead<'a> {
+    id: &'a str,
+    badge: Option<Badge<'a>>,
+}
+
+struct SplitRow<'a> {
+    area: &'a str,
+    cells: Vec<Option<&'a ResolvedHolder>>,
 }
 
 fn by_party(page: &Page, out: &mut String) {
-    let (matrix, sides) = (page.matrix, &page.sides[..]);
-    out.push_str("<section id=\"parties\" aria-labelledby=\"parties-h\">\n<h2 id=\"parties-h\">Duties by party</h2>\n");
+    let matrix = page.matrix;
+    let badge = |h: &'_ ResolvedHolder| Badge {
+        class: Side::of(h).class(&page.sides),
+        label: page.label(h),
+        scope: None,
+    };
+    let mut parties = Vec::new();
     for party in holding_parties(matrix) {
         let rows = party_rows(matrix, party);
         let Some(first) = rows.first() else { continue };
-        let _ = writeln!(
-            out,
-            "<h3 id=\"party-{}\"><span class=\"chip {}\" aria-hidden=\"true\"></span>{}</h3>",
-            esc(&party.replace('/', "-")),
-            Side::of(first.holder).class(sides),
-            esc(&page.label(first.holder))
-        );
         let columns = PartyColumn::for_rows(matrix, &rows);
-        let _ = write!(
-            out,
-            "<div class=\"table-wrap\"><table>\n<caption>What {} does, area by area</caption>\n<thead><tr>",
-            esc(&page.label(first.holder))
-        );
-        for c in &columns {
-            let _ = write!(out, "<th scope=\"col\">{}</th>", c.heading());
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        for r in &rows {
-            let h = r.holder;
-            out.push_str("<tr>");
-            for c in &columns {
-                let cell = match c {
-                    PartyColumn::Responsibility => {
-                        let _ = write!(out, "<th scope=\"row\">{}</th>", esc(&r.area.name));
-                        continue;
-                    }
-                    PartyColumn::Offerings => esc(&r.offerings_label(matrix)),
-                    PartyColumn::Scope => esc(h.scope.as_deref().unwrap_or("")),
-                    PartyColumn::Duties => list(h.duties.iter().map(|d| esc(d)).collect()),
-                    PartyColumn::How => {
-                        let _ = write!(
-                            out,
-                            "<td class=\"refs\">{}</td>",
-                            list(references_html(matrix, &h.how))
-                        );
-                        continue;
-                    }
-                    PartyColumn::Evidence => {
-                        let _ = write!(
-                            out,
-                            "<td class=\"refs\">{}</td>",
-                            list(references_html(matrix, &h.evidence))
-                        );
-                        continue;
-                    }
-                    PartyColumn::Note => esc(h.note.as_deref().unwrap_or("")),
-                };
-                let _ = write!(out, "<td>{cell}</td>");
-            }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody>\n</table></div>\n");
-    }
-    side_by_side(page, out);
-    out.push_str("</section>\n");
-}
-
-/// The parties' scopes and duties side by side, per offering, for the
-/// areas where someone says what it does.
-fn side_by_side(page: &Page, out: &mut String) {
-    let matrix = page.matrix;
-    let parties = holding_parties(matrix);
-    for o in &matrix.offerings {
-        let rows = detailed_areas(o);
-        let columns: Vec<&str> = parties
+        let cells = rows
             .iter()
-            .copied()
-            .filter(|p| rows.iter().any(|a| a.holders.iter().any(|h| h.party == *p)))
+            .map(|r| {
+                let h = r.holder;
+                columns
+                    .iter()
+                    .map(|c| match c {
+                        PartyColumn::Responsibility => PartyCell::Head(&r.area.name),
+                        PartyColumn::Offerings => PartyCell::Text(r.offerings_label(matrix)),
+                        PartyColumn::Scope => {
+                            PartyCell::Text(h.scope.as_deref().unwrap_or("").to_string())
+                        }
+                        PartyColumn::Duties => {
+                            PartyCell::List(h.duties.iter().map(|d| d.as_str()).collect())
+                        }
+                        PartyColumn::How => PartyCell::Refs(links(matrix, &h.how)),
+                        PartyColumn::Evidence => PartyCell::Refs(links(matrix, &h.evidence)),
+                        PartyColumn::Note => {
+                            PartyCell::Text(h.note.as_deref().unwrap_or("").to_string())
+                        }
+                    })
+                    .collect()
+            })
             .collect();
-        if rows.is_empty() {
-            continue;
-        }
-        let _ = write!(
-            out,
-            "<h3 id=\"split-{}\">Scope and duties in {}</h3>\n<div class=\"table-wrap\"><table class=\"split\">\n<caption>Each party's part of the areas it shares or details, in {}</caption>\n<colgroup><col class=\"area\"></colgroup>\n<thead><tr><th scope=\"col\">Responsibility area</th>",
-            esc(&o.id),
-            esc(&o.name),
-            esc(&o.name)
-        );
-        for p in &columns {
-            let head = super::party_holder(matrix, p).map_or_else(|| esc(p), |h| badge(h, page));
-            let _ = write!(out, "<th scope=\"col\">{head}</th>");
-        }
-        out.push_str("</tr></thead>\n<tbody>\n");
-        for a in rows {
-            let _ = write!(out, "<tr><th scope=\"row\">{}</th>", esc(&a.name));
-            for p in &columns {
-                let cell = a.holders.iter().find(|h| h.party == *p).map_or_else(
-                    || "<span class=\"muted\">—</span>".to_string(),
-                    holding_html,
-                );
-                let _ = write!(out, "<td>{cell}</td>");
+        let b = badge(first.holder);
+        parties.push(PartyTable {
+            anchor: party.replace('/', "-"),
+            class: b.class,
+            label: b.label,
+            headings: columns.iter().map(|c| c.heading()).collect(),
+            rows: cells,
+        });
+    }
+    let holding = holding_parties(matrix);
+    let splits = matrix
+        .offerings
+        .iter()
+        .filter_map(|o| {
+            let rows = detailed_areas(o);
+            if rows.is_empty() {
+                return None;
             }
-            out.push_str("</tr>\n");
-        }
-        out.push_str("</tbody>\n</table></div>\n");
-    }
-}
-
-fn holding_html(h: &ResolvedHolder) -> String {
-    let mut s = String::new();
-    if let Some(scope) = &h.scope {
-        let _ = write!(s, "<strong>{}</strong>", esc(scope));
-    }
-    if let Some(note) = &h.note {
-        if !s.is_empty() {
-            s.push_str("<br>");
-        }
-        s.push_str(&esc(note));
-    }
-    if s.is_empty() && h.duties.is_empty() {
-        s.push_str("Responsible");
-    }
-    s + &list(h.duties.iter().map(|d| esc(d)).collect())
+            let columns: Vec<&str> = holding
+                .iter()
+                .copied()
+                .filter(|p| rows.iter().any(|a| a.holders.iter().any(|h| h.party == *p)))
+                .collect();
+            Some(Split {
+                id: &o.id,
+                name: &o.name,
+                heads: columns
+                    .iter()
+                    .map(|p| SplitHead {
+                        id: p,
+                        badge: super::party_holder(matrix, p).map(badge),
+                    })
+                    .collect(),
+                rows: rows
+                    .iter()
+                    .map(|a| SplitRow {
+                        area: &a.name,
+                        cells: columns
+                            .iter()
+                            .map(|p| a.holders.iter().find(|h| h.party == *p))
+                            .collect(),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    out.push_str(&Parties { parties, splits }.render().unwrap_or_default());
 }
 
 /// A practice or evidence item as the templates show it: a link when it
