@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::{Subcommand, ValueEnum};
 use onus_core::check::check;
 use onus_core::load::ModelSet;
+use onus_core::terminal::printable;
 use onus_fs::OsFiles;
 use onus_oscal::export::{self, Framework, Input};
 
@@ -196,7 +197,8 @@ pub fn warn(profile: &Path, warnings: &[onus_oscal::Warning], deny: bool) -> Res
         return Ok(());
     }
     for w in warnings {
-        eprintln!("warning: {w}");
+        // Warnings quote the catalog and profile: shown, never obeyed.
+        eprintln!("warning: {}", printable(&w.to_string()));
     }
     let summary = format!(
         "resolving {} gave {} warning{}",
@@ -209,6 +211,6 @@ pub fn warn(profile: &Path, warnings: &[onus_oscal::Warning], deny: bool) -> Res
             "{summary}, and `--deny-warnings` was given"
         )));
     }
-    eprintln!("warning: {summary}");
+    eprintln!("warning: {}", printable(&summary));
     Ok(())
 }
