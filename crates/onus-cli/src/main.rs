@@ -23,8 +23,9 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    output::clean_up_on_signals();
     match commands::run(cli.command) {
-        Ok(code) => code,
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => e.report(),
     }
 }

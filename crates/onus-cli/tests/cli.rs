@@ -223,6 +223,31 @@ fn explain_without_a_code_lists_every_code() {
 }
 
 #[test]
+fn library_errors_exit_2_with_their_own_message() {
+    // A git revision that does not exist (a `GitError`).
+    let o = onus(&[
+        "diff",
+        "no-such-revision-x:examples/azure.onus.yaml",
+        "examples/azure.onus.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error: "), "{}", stderr(&o));
+    // A baseline that is not built in (an `onus_oscal::Error`).
+    let o = onus(&["crm", "examples/codat.onus.yaml", "--baseline", "nope"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).starts_with("error: "), "{}", stderr(&o));
+    assert!(stderr(&o).contains("nope"), "{}", stderr(&o));
+    // Findings exit 1; `check` says them on standard output only.
+    let o = onus(&[
+        "check",
+        "crates/onus-cli/tests/check/unknown-party.onus.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1 error"), "{}", stdout(&o));
+}
+
+#[test]
 fn a_model_with_errors_is_not_shown() {
     let o = onus(&[
         "matrix",

@@ -115,7 +115,7 @@ fn a_cosmetic_change_trips_only_fail_on_any() {
     assert!(stdout(&o).contains("0 breaking, 0 notable, 1 cosmetic"));
     let o = onus(dir.path(), &["diff", OLD, NEW, "--fail-on", "any"]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(stderr(&o), "onus diff: 1 change (--fail-on any)\n");
+    assert_eq!(stderr(&o), "error: 1 change (--fail-on any)\n");
 }
 
 #[test]

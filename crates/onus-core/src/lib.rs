@@ -17,4 +17,6 @@ pub mod resolve;
 pub mod schema;
 pub mod source;
 pub mod syntax;
+pub mod terminal;
 pub mod text;
+pub mod url;

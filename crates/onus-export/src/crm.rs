@@ -3,8 +3,8 @@
 //! an XLSX workbook. One row per control of the baseline; the controls the
 //! model maps outside the baseline and the counts per class follow.
 
-use comfy_table::{Attribute, Cell};
-use rust_xlsxwriter::XlsxError;
+use comfy_table::Attribute;
+use onus_core::terminal::printable;
 use serde_json::{json, Value};
 
 use onus_core::model::RefKind;
@@ -12,6 +12,7 @@ use onus_core::resolve::{Matrix, RefIds};
 use onus_oscal::crm::{Class, Coverage, Crm, Row};
 
 use crate::render::xlsx::{sheet, workbook, ABOUT, ABOUT_HEADERS};
+use crate::render::RenderError;
 use crate::{csv, reference_label, terminal_table, Format};
 
 /// Columns of the CSV and of the workbook's "CRM" sheet.
@@ -43,7 +44,7 @@ pub fn render(matrix: &Matrix, crms: &[Crm], format: Format) -> String {
         }
         Format::Csv => csv::render(&rows(matrix, crms)),
         Format::Markdown => markdown(matrix, crms),
-        Format::Table { width } => table(matrix, crms, width),
+        Format::Table { width } => printable(&table(matrix, crms, width)).into_owned(),
     }
 }
 
@@ -264,15 +265,15 @@ fn table(matrix: &Matrix, crms: &[Crm], width: Option<u16>) -> String {
                 "Origination",
                 "Covered by",
             ]
-            .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
+            .map(|h| crate::cell(h).add_attribute(Attribute::Bold)),
         );
         for r in &c.rows {
             t.add_row(vec![
-                Cell::new(&r.label),
-                Cell::new(&r.title),
-                Cell::new(r.class.label()),
-                Cell::new(origination(r).replace(", ", "\n")),
-                Cell::new(coverage_lines(matrix, r).join("\n")),
+                crate::cell(&r.label),
+                crate::cell(&r.title),
+                crate::cell(r.class.label()),
+                crate::cell(origination(r).replace(", ", "\n")),
+                crate::cell(coverage_lines(matrix, r).join("\n")),
             ]);
         }
         out.push_str(&format!("{t}\n"));
@@ -285,7 +286,7 @@ fn table(matrix: &Matrix, crms: &[Crm], width: Option<u16>) -> String {
 }
 
 fn markdown(matrix: &Matrix, crms: &[Crm]) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', "<br>");
+    let cell = crate::matrix::md_escape;
     let mut out = String::new();
     for (i, c) in crms.iter().enumerate() {
         if i > 0 {
@@ -360,7 +361,7 @@ pub const SUMMARY_HEADERS: [&str; 8] = [
 /// in words), a "Summary" sheet (counts per offering) and an "About" sheet
 /// (model, version, baseline, what made it), each with a frozen,
 /// filterable header. The creation date is fixed: same CRM, same bytes.
-pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, XlsxError> {
+pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, RenderError> {
     let title = format!(
         "{}: customer responsibility matrix{}",
         matrix.name,
@@ -402,5 +403,5 @@ pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, XlsxError> {
     .filter_map(|(k, v)| v.map(|v| vec![k.to_string(), v]))
     .collect();
     sheet(book.add_worksheet(), ABOUT, &ABOUT_HEADERS, &about)?;
-    book.save_to_buffer()
+    Ok(book.save_to_buffer()?)
 }

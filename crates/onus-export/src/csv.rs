@@ -12,8 +12,9 @@ pub fn render(rows: &[Vec<String>]) -> String {
 }
 
 fn field(f: &str) -> String {
-    // A leading = + - @ would be run as a formula by spreadsheets: quote and prefix it.
-    let f = if f.starts_with(['=', '+', '-', '@']) {
+    // A leading = + - @ TAB CR would be run as a formula by spreadsheets
+    // (OWASP's list): quote and prefix it.
+    let f = if f.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{f}")
     } else {
         f.to_string()
@@ -37,5 +38,14 @@ mod tests {
             super::render(&rows),
             "a,\"b,c\"\r\n\"say \"\"hi\"\"\",\"'=1+1\"\r\n"
         );
+    }
+
+    #[test]
+    fn neutralises_every_formula_start_owasp_lists() {
+        for start in ["=", "+", "-", "@", "\t", "\r"] {
+            let f = format!("{start}cmd|' /C calc'!A0");
+            let out = super::render(&[vec![f.clone()]]);
+            assert_eq!(out, format!("\"'{f}\"\r\n"), "{start:?}");
+        }
     }
 }

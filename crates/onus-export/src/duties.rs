@@ -1,6 +1,8 @@
 //! `onus duties`: one party's obligations, per offering.
 
-use comfy_table::{Attribute, Cell};
+use comfy_table::Attribute;
+use onus_core::terminal::printable;
+use onus_core::url::{classify, Safety};
 use serde_json::{json, Value};
 
 use crate::matrix::md_escape;
@@ -67,7 +69,7 @@ pub fn render(
         }
         Format::Csv => csv::render(&csv_rows(matrix, &duties)),
         Format::Markdown => markdown(matrix, party, offerings, &duties),
-        Format::Table { width } => table(matrix, &duties, width),
+        Format::Table { width } => printable(&table(matrix, &duties, width)).into_owned(),
     }
 }
 
@@ -82,6 +84,8 @@ fn to_json(
             Some(r) => (r.name.clone(), r.url.clone(), r.access),
             None => (id.to_string(), None, Default::default()),
         };
+        // A URL the one rule refuses is left out, as every renderer does.
+        let url = url.filter(|u| classify(u) == Safety::Safe);
         json!({ "id": id, "name": name, "url": url, "access": access.as_str() })
     };
     let references = |ids: &RefIds| {
@@ -145,7 +149,7 @@ fn table(matrix: &Matrix, duties: &[Duty], width: Option<u16>) -> String {
     let mut t = terminal_table(width);
     t.set_header(
         ["Offering", "Area", "Scope", "Duties", "How", "Evidence"]
-            .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
+            .map(|h| crate::cell(h).add_attribute(Attribute::Bold)),
     );
     for d in duties {
         t.add_row(vec![

@@ -16,6 +16,13 @@ pub use select::{only_offering, select_offerings, select_party, SelectError};
 use onus_core::model::RefKind;
 use onus_core::resolve::{Matrix, RefIds};
 
+/// A terminal table cell: model, catalog or profile text with its
+/// control characters shown escaped ([`onus_core::terminal::printable`]),
+/// so no text drives the terminal and the widths are what is shown.
+fn cell(text: impl AsRef<str>) -> comfy_table::Cell {
+    comfy_table::Cell::new(onus_core::terminal::printable(text.as_ref()))
+}
+
 /// An empty terminal table in the one style of every view, wrapped to
 /// `width` columns when given.
 fn terminal_table(width: Option<u16>) -> comfy_table::Table {

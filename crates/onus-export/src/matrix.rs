@@ -1,6 +1,7 @@
 //! `onus matrix`: who holds each area, per offering.
 
-use comfy_table::{Attribute, Cell};
+use comfy_table::Attribute;
+use onus_core::terminal::printable;
 use serde::Serialize;
 
 use crate::{csv, terminal_table, Format};
@@ -12,7 +13,7 @@ pub fn render(matrix: &Matrix, offerings: &[&ResolvedOffering], format: Format) 
         Format::Json => to_json(matrix, offerings),
         Format::Csv => csv::render(&csv_rows(offerings)),
         Format::Markdown => markdown(offerings, ResolvedHolder::label),
-        Format::Table { width } => table(offerings, width),
+        Format::Table { width } => printable(&table(offerings, width)).into_owned(),
     }
 }
 
@@ -182,25 +183,25 @@ fn rows(offerings: &[&ResolvedOffering]) -> Vec<(Option<String>, usize)> {
 
 fn table(offerings: &[&ResolvedOffering], width: Option<u16>) -> String {
     let mut t = terminal_table(width);
-    let mut header = vec![Cell::new("Area").add_attribute(Attribute::Bold)];
+    let mut header = vec![crate::cell("Area").add_attribute(Attribute::Bold)];
     header.extend(
         offerings
             .iter()
-            .map(|o| Cell::new(&o.name).add_attribute(Attribute::Bold)),
+            .map(|o| crate::cell(&o.name).add_attribute(Attribute::Bold)),
     );
     t.set_header(header);
     for (group, i) in rows(offerings) {
         let first = &offerings[0].areas[i];
         let mut row = Vec::new();
         if let Some(g) = group {
-            row.push(Cell::new(g).add_attribute(Attribute::Italic));
-            row.extend(offerings.iter().map(|_| Cell::new("")));
+            row.push(crate::cell(g).add_attribute(Attribute::Italic));
+            row.extend(offerings.iter().map(|_| crate::cell("")));
         } else {
-            row.push(Cell::new(&first.name));
+            row.push(crate::cell(&first.name));
             row.extend(
-                offerings
-                    .iter()
-                    .map(|o| Cell::new(cell_lines(&o.areas[i], ResolvedHolder::label).join("\n"))),
+                offerings.iter().map(|o| {
+                    crate::cell(cell_lines(&o.areas[i], ResolvedHolder::label).join("\n"))
+                }),
             );
         }
         t.add_row(row);
@@ -244,16 +245,44 @@ pub fn markdown(
 pub fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     // A text's own line break ends it: no trailing `<br>` (a YAML `|` block ends in one).
-    for c in s.trim_end_matches('\n').chars() {
+    let mut chars = s.trim_end_matches(['\n', '\r']).chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
+            // Markdown ends a line at CR as at LF: a CR must not start a
+            // heading or a list. CRLF is one break.
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                out.push_str("<br>");
+            }
             '\\' | '|' | '*' | '_' | '`' | '[' | ']' => {
                 out.push('\\');
                 out.push(c);
             }
             '<' => out.push_str("&lt;"),
             '\n' => out.push_str("<br>"),
+            // Shown, not obeyed, when the page is printed on a terminal.
+            c if onus_core::terminal::is_hidden_control(c) => {
+                onus_core::terminal::push_printable(&mut out, c)
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::md_escape;
+
+    #[test]
+    fn markdown_escape_treats_cr_as_a_line_break_and_shows_controls() {
+        // Issue 15.4: a CR started a heading; markup went through raw.
+        assert_eq!(md_escape("a\r# H"), "a<br># H");
+        assert_eq!(md_escape("a\r\nb\nc\r\n"), "a<br>b<br>c");
+        assert_eq!(
+            md_escape("[x](javascript:alert(1)) <img onerror=x>"),
+            "\\[x\\](javascript:alert(1)) &lt;img onerror=x>"
+        );
+        assert_eq!(md_escape("a\x1b]0;t\x07|b"), "a\\u{1b}\\]0;t\\u{7}\\|b");
+    }
 }

@@ -257,7 +257,11 @@ fn svg_cells_name_their_holders() {
     // Inherited bands are hatched, and the legend says where from.
     let codat = render::svg::render(&example("codat"));
     assert!(codat.contains(r#"fill="url(#onus-fill-upstream-0)""#));
-    assert!(codat.contains("Microsoft (via azure), inherited"));
+    assert!(codat.contains("Microsoft, inherited"), "{codat}");
+    assert!(
+        !codat.contains("(via azure)"),
+        "named as the other documents name it"
+    );
 }
 
 #[test]
@@ -935,6 +939,29 @@ fn show_via_names_the_upstreams_on_request() {
         .find(|&r| cell(&range, r, 3) == "Microsoft (via azure)")
         .expect("a row of Microsoft");
     assert_eq!(cell(&range, microsoft, xlsx::MATRIX_HEADERS.len()), "azure");
+    // The diagram and the HTML page name holders the same way.
+    let svg = render::svg::diagram(&m, &options).svg;
+    assert!(svg.contains("Microsoft (via azure), inherited"), "{svg}");
+    let html = render::html::render_with(&m, &options);
+    assert!(html.contains(">Microsoft (via azure)</span>"), "{html}");
+    let plain = render::html::render(&m);
+    assert!(!plain.contains("(via azure)"));
+}
+
+/// The diagram says its size; the page lays it out by that, not by
+/// reading the SVG text back.
+#[test]
+fn the_diagram_gives_its_size() {
+    for (name, path) in examples() {
+        let d = render::svg::diagram(&load(&path), &render::Options::default());
+        let doc = roxmltree::Document::parse(&d.svg).unwrap();
+        let root = doc.root_element();
+        assert_eq!(attr(root, "width"), d.width, "{name}");
+        assert_eq!(attr(root, "height"), d.height, "{name}");
+        let html = render::html::render(&load(&path));
+        let min = format!("min-width: {}px", (d.width * 0.75).round());
+        assert!(html.contains(&min), "{name}");
+    }
 }
 
 #[test]
@@ -1051,5 +1078,53 @@ fn matrix_json_streamed_is_the_json_built() {
         let built = onus_export::matrix::to_json(&m, &offerings);
         assert!(built.len() > 100, "{name}");
         assert_eq!(String::from_utf8(streamed).unwrap(), built, "{name}");
+    }
+}
+
+/// Issue 15.3: a `javascript:` "base" URL and a relative practice URL made
+/// a live script link in HTML and Markdown. Rendered without the check
+/// (which refuses the model), no document may carry it.
+#[test]
+fn a_script_base_url_never_becomes_a_link() {
+    let text = "onus: 1
+model: { id: acme, name: Acme, publisher: acme, url: \"javascript://%0aalert(document.domain);1/x\" }
+parties:
+  acme: { name: Acme, role: provider }
+  customer: { name: Customer, role: customer }
+offerings:
+  saas: { name: SaaS }
+areas:
+  data: { name: Data }
+practices:
+  policy: { name: Policy, url: /security/policy }
+evidence:
+  report: { name: Report, url: \"java\\tscript:alert(1)\" }
+responsibilities:
+  data: { customer: { how: [policy], evidence: [report] } }
+";
+    let set = ModelSet::load_text(
+        Path::new("m.onus.yaml"),
+        text.to_string(),
+        &std::collections::HashMap::<PathBuf, String>::new(),
+    );
+    let codes: Vec<_> = check(&set).iter().map(|d| d.code.name()).collect();
+    assert_eq!(codes, ["unsafe-url", "unsafe-url"]);
+    let matrix = resolve(&set, set.roots[0]).expect("resolved");
+    for target in [Target::Markdown, Target::Html, Target::Svg] {
+        let out = String::from_utf8(render::render(&matrix, target).unwrap()).unwrap();
+        assert!(
+            target == Target::Svg || out.contains("Policy"),
+            "{target:?}"
+        );
+        assert!(
+            !out.to_ascii_lowercase().contains("script:"),
+            "{target:?}: {out}"
+        );
+    }
+    let html = String::from_utf8(render::render(&matrix, Target::Html).unwrap()).unwrap();
+    let page = scraper::Html::parse_document(&html);
+    let links = scraper::Selector::parse("a[href]").unwrap();
+    for a in page.select(&links) {
+        assert!(a.value().attr("href").unwrap().starts_with('#'), "{html}");
     }
 }

@@ -129,11 +129,53 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), std::io::Error> {
         std::io::Error::new(e.kind(), why)
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(plain)?;
+    let _pending = PENDING.add(tmp.path());
     tmp.write_all(bytes).map_err(plain)?;
     tmp.as_file().sync_all().map_err(plain)?;
     set_permissions(tmp.as_file(), &target)?;
     tmp.persist(&target).map_err(|e| plain(e.error))?;
     Ok(())
+}
+
+/// The temporary files [`write_atomic`] is writing right now.
+static PENDING: PendingWrites = PendingWrites(std::sync::Mutex::new(Vec::new()));
+
+/// Removes the temporary files of the writes in progress, so a process
+/// ended by a signal (Ctrl-C, SIGTERM) leaves nothing behind: call it from
+/// the signal handler, then exit. A write that had already renamed its
+/// file into place is complete and stays.
+pub fn remove_pending_writes() {
+    PENDING.remove_all();
+}
+
+/// A list of temporary files being written.
+struct PendingWrites(std::sync::Mutex<Vec<PathBuf>>);
+
+impl PendingWrites {
+    fn list(&self) -> std::sync::MutexGuard<'_, Vec<PathBuf>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Lists `path` while the returned guard lives.
+    fn add(&self, path: &Path) -> Pending<'_> {
+        self.list().push(path.to_path_buf());
+        Pending(self, path.to_path_buf())
+    }
+
+    fn remove_all(&self) {
+        for path in self.list().drain(..) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+/// A temporary file listed while it lives.
+struct Pending<'a>(&'a PendingWrites, PathBuf);
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        self.0.list().retain(|p| *p != self.1);
+    }
 }
 
 /// A replaced file keeps its permissions; a new one is readable by all
@@ -232,6 +274,24 @@ mod tests {
 
         let err = write_atomic(dir.path(), b"x").unwrap_err();
         assert_eq!(err.to_string(), "it is a folder");
+    }
+
+    #[test]
+    fn pending_writes_are_listed_until_done_and_removed_on_demand() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join(".tmpXYZ");
+        let pending = PendingWrites(std::sync::Mutex::new(Vec::new()));
+        std::fs::write(&tmp, "half").unwrap();
+        {
+            let _guard = pending.add(&tmp);
+            pending.remove_all();
+            assert!(!tmp.exists(), "a pending temporary file is removed");
+        }
+        std::fs::write(&tmp, "again").unwrap();
+        drop(pending.add(&tmp));
+        assert!(pending.list().is_empty());
+        pending.remove_all();
+        assert!(tmp.exists(), "a finished write is no longer pending");
     }
 
     #[test]

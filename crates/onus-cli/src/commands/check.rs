@@ -1,14 +1,13 @@
 //! `onus check PATH... [--format text|json|sarif]`
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use clap::ValueEnum;
 use onus_core::diagnostic::{self, json, sarif, text};
 use onus_core::load::ModelSet;
 use onus_fs::{find_models, OsFiles};
 
-use crate::error::{CliError, FINDINGS};
+use crate::error::{self, CliError};
 use crate::output;
 
 #[derive(clap::Args)]
@@ -27,7 +26,7 @@ enum Format {
     Sarif,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     for p in &args.paths {
         if !p.exists() {
             return Err(CliError::io(
@@ -82,13 +81,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         }
     };
     output::emit(None, out.as_bytes())?;
-    // The process ends here: taking a big model set apart piece by piece
-    // would cost more than the rest of the run after parsing; the system
-    // takes the memory back at once.
-    std::mem::forget(set);
-    Ok(if errors > 0 {
-        ExitCode::from(FINDINGS)
-    } else {
-        ExitCode::SUCCESS
+    // The findings are the output: nothing more to say on standard error.
+    // The process ends here, with the model set still alive (see `exit_now`).
+    error::exit_now(match errors {
+        0 => Ok(()),
+        _ => Err(CliError::Findings { summary: None }),
     })
 }

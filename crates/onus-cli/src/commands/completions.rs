@@ -3,8 +3,6 @@
 //! never drift from it. `docs/onus.1` is `onus man`'s output (a test keeps
 //! it current).
 
-use std::process::ExitCode;
-
 use clap::CommandFactory;
 use clap_complete::Shell;
 
@@ -18,19 +16,19 @@ pub struct Args {
     shell: Shell,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut crate::Cli::command(), "onus", &mut out);
     output::emit(None, &out)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The man page, roff: `onus man > onus.1`, `man ./onus.1`.
-pub fn man() -> Result<ExitCode, CliError> {
+pub fn man() -> Result<(), CliError> {
     let mut out = Vec::new();
     clap_mangen::Man::new(crate::Cli::command())
         .render(&mut out)
         .map_err(|e| CliError::io("render", "the man page", e))?;
     output::emit(None, &out)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

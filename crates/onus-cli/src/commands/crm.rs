@@ -3,7 +3,6 @@
 //! and `onus crm --list-baselines`.
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::ValueEnum;
 use onus_oscal::baseline::{Baseline, BUILTIN};
@@ -70,21 +69,17 @@ enum CrmFormat {
     Xlsx,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     let Some(model) = args.model.as_deref().filter(|_| !args.list_baselines) else {
         output::emit(None, list_baselines()?.as_bytes())?;
-        return Ok(ExitCode::SUCCESS);
+        return Ok(());
     };
-    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
-    if matches!(args.format, CrmFormat::Xlsx) && to_stdout && output::stdout_is_terminal() {
-        return Err(CliError::Usage(
-            "an XLSX workbook is binary and standard output is a terminal; write it to a file with `-o FILE`".into(),
-        ));
+    if matches!(args.format, CrmFormat::Xlsx) {
+        output::refuse_binary_on_terminal(args.output.as_deref())?;
     }
     let matrix = load::resolved(model)?;
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
-    let framework =
-        crm::choose_framework(&matrix, args.framework.as_deref()).map_err(oscal::error)?;
+    let framework = crm::choose_framework(&matrix, args.framework.as_deref())?;
     // The framework's `catalog:`: a built-in baseline's name, or a file
     // relative to the model.
     let catalog = matrix
@@ -96,7 +91,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         .clone()
         .filter(|c| BUILTIN.iter().any(|b| b.name == *c));
     let baseline = match (&args.baseline, &args.profile) {
-        (Some(name), _) => Baseline::builtin(name).map_err(oscal::error)?,
+        (Some(name), _) => Baseline::builtin(name)?,
         (None, Some(profile)) => {
             if args.catalog.is_some() {
                 eprintln!(
@@ -111,15 +106,15 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             });
             let mut map = HrefMap::new().with_fallback(fallback);
             for entry in &args.href_map {
-                map.insert_arg(entry).map_err(oscal::error)?;
+                map.insert_arg(entry)?;
             }
             let resolved =
-                onus_oscal::load::resolve_file(profile, &map).map_err(oscal::error)?;
+                onus_oscal::load::resolve_file(profile, &map)?;
             oscal::warn(profile, resolved.warnings(), args.deny_warnings)?;
             Baseline::of(&resolved)
         }
         (None, None) => match builtin {
-            Some(name) => Baseline::builtin(&name).map_err(oscal::error)?,
+            Some(name) => Baseline::builtin(&name)?,
             None => {
                 return Err(CliError::Usage(format!(
                     "which baseline? give a built-in one with `--baseline NAME` (`onus crm \
@@ -130,14 +125,13 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             }
         },
     };
-    crm::ensure_matches(&matrix, &baseline, &framework).map_err(oscal::error)?;
+    crm::ensure_matches(&matrix, &baseline, &framework)?;
     let crms: Vec<crm::Crm> = offerings
         .iter()
         .map(|o| crm::build(&matrix, o, &baseline, &framework))
         .collect();
     let bytes = match args.format {
-        CrmFormat::Xlsx => onus_export::crm::xlsx(&matrix, &crms)
-            .map_err(|e| CliError::Usage(format!("cannot write the CRM workbook: {e}")))?,
+        CrmFormat::Xlsx => onus_export::crm::xlsx(&matrix, &crms)?,
         CrmFormat::Table => onus_export::crm::render(
             &matrix,
             &crms,
@@ -157,7 +151,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         }
     };
     output::emit(args.output.as_deref(), &bytes)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `onus crm --list-baselines`: name, size, release and source of each
@@ -165,7 +159,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
 fn list_baselines() -> Result<String, CliError> {
     let mut out = String::new();
     for builtin in BUILTIN {
-        let baseline = Baseline::builtin(builtin.name).map_err(oscal::error)?;
+        let baseline = Baseline::builtin(builtin.name)?;
         out.push_str(&format!(
             "{:<26} {:>3} controls  release {:<24} {}\n",
             builtin.name,

@@ -1,6 +1,5 @@
 //! `onus diff OLD NEW [--format text|markdown|json] [--fail-on breaking|any]`
 
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::ValueEnum;
@@ -11,7 +10,7 @@ use onus_fs::git::{GitFiles, Spec};
 use onus_fs::OsFiles;
 
 use crate::commands::load;
-use crate::error::{CliError, FINDINGS};
+use crate::error::CliError;
 use crate::output;
 
 #[derive(clap::Args)]
@@ -43,7 +42,7 @@ enum FailOn {
     Any,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     let (old_spec, new_spec) = (Spec::parse(&args.old), Spec::parse(&args.new));
     let old = resolved(&old_spec)?;
     let new = resolved(&new_spec)?;
@@ -77,30 +76,29 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
     );
     output::emit(None, out.as_bytes())?;
     let threshold = match args.fail_on {
-        None => return Ok(ExitCode::SUCCESS),
+        None => return Ok(()),
         Some(FailOn::Breaking) => Class::Breaking,
         Some(FailOn::Any) => Class::Cosmetic,
     };
     match worst(&changes) {
         Some(class) if class >= threshold => {
             let n = changes.iter().filter(|c| c.class >= threshold).count();
-            eprintln!(
-                "onus diff: {n} {}change{} (--fail-on {})",
+            let gate = if threshold == Class::Breaking {
+                "breaking"
+            } else {
+                "any"
+            };
+            Err(CliError::findings(format!(
+                "{n} {}change{} (--fail-on {gate})",
                 if threshold == Class::Breaking {
                     "breaking "
                 } else {
                     ""
                 },
                 if n == 1 { "" } else { "s" },
-                if threshold == Class::Breaking {
-                    "breaking"
-                } else {
-                    "any"
-                }
-            );
-            Ok(ExitCode::from(FINDINGS))
+            )))
         }
-        _ => Ok(ExitCode::SUCCESS),
+        _ => Ok(()),
     }
 }
 
@@ -110,7 +108,7 @@ fn resolved(spec: &Spec) -> Result<Arc<Matrix>, CliError> {
     match spec {
         Spec::Disk(path) => load::resolved_from(path, &OsFiles, &label),
         Spec::Git { rev, path } => {
-            let files = GitFiles::new(rev).map_err(|e| CliError::Usage(e.to_string()))?;
+            let files = GitFiles::new(rev)?;
             load::resolved_from(path, &files, &label)
         }
     }

@@ -1,7 +1,6 @@
 //! `onus duties MODEL [--party ID] [--offering ID] [--format table|markdown|csv|json]`
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use crate::commands::{load, ViewFormat};
 use crate::error::CliError;
@@ -21,11 +20,11 @@ pub struct Args {
     format: ViewFormat,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     let matrix = load::resolved(&args.model)?;
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
     let party = onus_export::select_party(&matrix, args.party.as_deref())?;
     let out = onus_export::duties::render(&matrix, &offerings, &party, args.format.to_export());
     output::emit(None, out.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -2,8 +2,6 @@
 //! diagnostic codes. Without a code it lists them all in one line each;
 //! `docs/diagnostics.md` is `onus explain --all`.
 
-use std::process::ExitCode;
-
 use onus_core::diagnostic::{suggest, Code};
 
 use crate::error::CliError;
@@ -18,7 +16,7 @@ pub struct Args {
     all: bool,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     let out = match args.code {
         Some(name) => {
             let code = Code::from_name(&name).ok_or_else(|| {
@@ -39,7 +37,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         ),
     };
     output::emit(None, out.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// One row a code, each name linking to its section of `docs/diagnostics.md`.

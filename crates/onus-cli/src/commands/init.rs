@@ -1,10 +1,9 @@
 //! `onus init [FILE] [--force]`: a commented starter model that passes `onus check`.
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, Written};
 
 /// The starter model; its header names `model.onus.yaml`, replaced by the
 /// file actually written (see [`starter`]).
@@ -23,14 +22,9 @@ pub struct Args {
     force: bool,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     let to_stdout = args.file.as_os_str() == "-";
-    if !to_stdout && args.file.exists() && !args.force {
-        return Err(CliError::Usage(format!(
-            "{} already exists; pass --force to replace it, or name another file",
-            args.file.display()
-        )));
-    }
+    output::refuse_overwrite(Some(&args.file), Written::Source, args.force)?;
     let text = if to_stdout {
         STARTER.to_string()
     } else {
@@ -44,7 +38,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             args.file.display()
         );
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// The starter whose header comment names `file` (a name that would break

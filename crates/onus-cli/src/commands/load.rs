@@ -41,7 +41,7 @@ pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Arc<
     })?;
     resolver
         .resolve(set.roots[0])
-        .ok_or_else(|| CliError::Findings(format!("{label} could not be resolved")))
+        .ok_or_else(|| CliError::findings(format!("{label} could not be resolved")))
 }
 
 /// Every finding of `set`: the model rules (onus-core), and control ids
@@ -67,5 +67,5 @@ pub fn refuse_errors(
     let color = output::color(output::stderr_is_terminal());
     eprint!("{}", text::render(&shown, sources, color));
     let count = format!("{errors} error{}", if errors == 1 { "" } else { "s" });
-    Err(CliError::Findings(message(count)))
+    Err(CliError::findings(message(count)))
 }

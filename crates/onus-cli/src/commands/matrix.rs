@@ -1,7 +1,6 @@
 //! `onus matrix MODEL [--offering ID] [--format table|markdown|csv|json]`
 
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use crate::commands::{load, ViewFormat};
 use crate::error::CliError;
@@ -18,7 +17,7 @@ pub struct Args {
     format: ViewFormat,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     let matrix = load::resolved(&args.model)?;
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
     if let ViewFormat::Json = args.format {
@@ -30,10 +29,10 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 Err(CliError::io("write", "standard output", e))
             }
-            _ => Ok(ExitCode::SUCCESS),
+            _ => Ok(()),
         };
     }
     let out = onus_export::matrix::render(&matrix, &offerings, args.format.to_export());
     output::emit(None, out.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -14,8 +14,6 @@ mod render;
 mod schema;
 mod serve;
 
-use std::process::ExitCode;
-
 use clap::{Subcommand, ValueEnum};
 
 use crate::error::CliError;
@@ -53,7 +51,7 @@ pub enum Command {
     Man,
 }
 
-pub fn run(command: Command) -> Result<ExitCode, CliError> {
+pub fn run(command: Command) -> Result<(), CliError> {
     match command {
         Command::Check(args) => check::run(args),
         Command::Matrix(args) => matrix::run(args),

@@ -5,16 +5,16 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 use onus_core::check::check;
 use onus_core::load::ModelSet;
+use onus_core::terminal::printable;
 use onus_oscal::export::{self, Input};
 
 use crate::commands::load;
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, Written};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -98,7 +98,7 @@ struct ImportArgs {
     force: bool,
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     match args.command {
         OscalCommand::Export(args) => export(args),
         OscalCommand::Import(args) => import(args),
@@ -109,15 +109,14 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
 
 /// Prints each schema error as `FILE:LINE:COL: POINTER: MESSAGE`; exit 1
 /// when a document has errors, 2 when one cannot be read or is not OSCAL.
-fn validate(args: ValidateArgs) -> Result<ExitCode, CliError> {
+fn validate(args: ValidateArgs) -> Result<(), CliError> {
     use onus_core::source::{FileId, SourceFile};
     use onus_core::syntax::Syntax;
     use onus_oscal::validate::{validate, Invalid};
 
     let mut invalid = 0;
     for path in &args.files {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, e))?;
         let name = path.display();
         let report = match validate(FileId(0), &text, Syntax::from_path(path)) {
             Ok(report) => report,
@@ -148,8 +147,8 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, CliError> {
             let (line, col) = lines.line_col(e.span.start as usize);
             println!(
                 "{name}:{line}:{col}: {}: {}",
-                output::terminal_safe(&e.pointer, 200),
-                output::terminal_safe(&e.message, 300)
+                printable(&cut(&e.pointer, 200)),
+                printable(&cut(&e.message, 300))
             );
         }
         if report.errors.is_empty() {
@@ -163,25 +162,34 @@ fn validate(args: ValidateArgs) -> Result<ExitCode, CliError> {
             );
         }
     }
-    Ok(if invalid > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    if invalid > 0 {
+        // Each document's errors and count are printed already.
+        return Err(CliError::Findings { summary: None });
+    }
+    Ok(())
 }
 
-fn resolve(args: ResolveArgs) -> Result<ExitCode, CliError> {
+/// `text` cut after `max` characters, with an ellipsis: a schema message
+/// can quote a whole object of the document.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+fn resolve(args: ResolveArgs) -> Result<(), CliError> {
     let mut map = onus_oscal::load::HrefMap::new();
     for entry in &args.href_map {
-        map.insert_arg(entry).map_err(error)?;
+        map.insert_arg(entry)?;
     }
-    let resolved = onus_oscal::load::resolve_file(&args.profile, &map).map_err(error)?;
+    let resolved = onus_oscal::load::resolve_file(&args.profile, &map)?;
     warn(&args.profile, resolved.warnings(), args.deny_warnings)?;
     output::emit(args.output.as_deref(), resolved.to_json_pretty().as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
+fn export(args: ExportArgs) -> Result<(), CliError> {
     let matrix = load::resolved(&args.model)?;
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
     let document = match args.kind {
@@ -194,7 +202,7 @@ fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
                 .flat_map(|o| &o.areas)
                 .any(|a| !a.controls.is_empty())
             {
-                return Err(CliError::Usage(format!(
+                return Err(CliError::Invalid(format!(
                     "no area of {} maps to a control, so a component definition would be empty; \
                      map areas with `controls: [FRAMEWORK:CONTROL]` first",
                     args.model.display()
@@ -216,22 +224,17 @@ fn export(args: ExportArgs) -> Result<ExitCode, CliError> {
                     ids.join(", ")
                 )));
             };
-            export::ssp::export(Input::new(&matrix), offering).map_err(error)?
+            export::ssp::export(Input::new(&matrix), offering)?
         }
     };
     let text = export::to_json_pretty(&document);
     output::emit(args.output.as_deref(), text.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
-fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
-    if let Some(out) = args.output.as_ref().filter(|o| o.is_file() && !args.force) {
-        return Err(CliError::Usage(format!(
-            "{} already exists; pass --force to replace it, or name another file",
-            out.display()
-        )));
-    }
-    let imported = onus_oscal::load::import_file(&args.file).map_err(error)?;
+fn import(args: ImportArgs) -> Result<(), CliError> {
+    output::refuse_overwrite(args.output.as_deref(), Written::Source, args.force)?;
+    let imported = onus_oscal::load::import_file(&args.file)?;
     // The imported model must pass `onus check`: check it before writing.
     let name = args
         .output
@@ -249,7 +252,7 @@ fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
         )
     })?;
     output::emit(args.output.as_deref(), imported.yaml.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// Shows what resolving `profile` worked around on standard error, with
@@ -259,7 +262,8 @@ pub fn warn(profile: &Path, warnings: &[onus_oscal::Warning], deny: bool) -> Res
         return Ok(());
     }
     for w in warnings {
-        eprintln!("warning: {w}");
+        // Warnings quote the catalog and profile: shown, never obeyed.
+        eprintln!("warning: {}", printable(&w.to_string()));
     }
     let summary = format!(
         "resolving {} gave {} warning{}",
@@ -268,19 +272,10 @@ pub fn warn(profile: &Path, warnings: &[onus_oscal::Warning], deny: bool) -> Res
         if warnings.len() == 1 { "" } else { "s" }
     );
     if deny {
-        return Err(CliError::Findings(format!(
+        return Err(CliError::findings(format!(
             "{summary}, and `--deny-warnings` was given"
         )));
     }
-    eprintln!("warning: {summary}");
+    eprintln!("warning: {}", printable(&summary));
     Ok(())
-}
-
-/// An OSCAL library error as the CLI reports it: a file that cannot be
-/// read is I/O, everything else a usage error (both exit 2).
-pub fn error(e: onus_oscal::Error) -> CliError {
-    match e {
-        onus_oscal::Error::Io { path, source } => CliError::io("read", path, source),
-        other => CliError::Usage(other.to_string()),
-    }
 }

@@ -1,14 +1,13 @@
 //! `onus render MODEL --to markdown|html|svg|xlsx [--offering ID] [--show-via] [-o FILE]`
 
-use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::path::PathBuf;
 
 use clap::ValueEnum;
 use onus_export::render::{self, Options, Target};
 
 use crate::commands::load;
 use crate::error::CliError;
-use crate::output;
+use crate::output::{self, Written};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -21,13 +20,18 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     offering: Option<String>,
     /// Name parties reached through upstreams with them, "Microsoft (via
-    /// azure)", in the Markdown page and the workbook (default: the name alone).
+    /// azure)", in every document (default: the name alone, with the
+    /// upstreams only where two parties share a name).
     #[arg(long)]
     show_via: bool,
     /// Write to this file (atomically) instead of standard output. An XLSX
     /// workbook needs a file, or a pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write even over the input model, another model file or a read-only
+    /// file (refused without it).
+    #[arg(long, requires = "output")]
+    force: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -53,14 +57,17 @@ impl RenderTarget {
     }
 }
 
-pub fn run(args: Args) -> Result<ExitCode, CliError> {
+pub fn run(args: Args) -> Result<(), CliError> {
     let target = args.to.to_export();
-    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
-    if target.is_binary() && to_stdout && output::stdout_is_terminal() {
-        return Err(CliError::Usage(
-            "an XLSX workbook is binary and standard output is a terminal; write it to a file with `-o FILE`".into(),
-        ));
+    if target.is_binary() {
+        output::refuse_binary_on_terminal(args.output.as_deref())?;
     }
+    let inputs = [args.model.as_path()];
+    output::refuse_overwrite(
+        args.output.as_deref(),
+        Written::Document { inputs: &inputs },
+        args.force,
+    )?;
     let options = Options {
         show_via: args.show_via,
         created: Some(created()?),
@@ -71,10 +78,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         let whole = std::sync::Arc::unwrap_or_clone(matrix);
         matrix = std::sync::Arc::new(onus_export::only_offering(whole, id)?);
     }
-    let bytes = render::render_with(&matrix, target, &options)
-        .map_err(|e| CliError::Usage(format!("cannot render {}: {e}", args.model.display())))?;
+    let bytes = render::render_with(&matrix, target, &options)?;
     output::emit(args.output.as_deref(), &bytes)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// When the document is made: `SOURCE_DATE_EPOCH` (seconds since the Unix

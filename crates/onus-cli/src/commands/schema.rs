@@ -1,11 +1,9 @@
 //! `onus schema`: the JSON Schema of the model format.
 
-use std::process::ExitCode;
-
 use crate::error::CliError;
 use crate::output;
 
-pub fn run() -> Result<ExitCode, CliError> {
+pub fn run() -> Result<(), CliError> {
     output::emit(None, onus_core::schema::JSON_SCHEMA.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::ExitCode;
 
 use onus_server::publish::Outcome;
 
@@ -39,7 +38,7 @@ pub struct PublishArgs {
     db: String,
 }
 
-pub fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
+pub fn serve(args: ServeArgs) -> Result<(), CliError> {
     let db = args
         .db
         .unwrap_or_else(|| onus_server::default_db_path().display().to_string());
@@ -49,24 +48,22 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
         models: args.models,
         behind_tls: args.behind_tls,
         public_url: args.public_url,
-    })
-    .map_err(|e| CliError::Usage(e.to_string()))?;
-    Ok(ExitCode::SUCCESS)
+    })?;
+    Ok(())
 }
 
-pub fn publish(args: PublishArgs) -> Result<ExitCode, CliError> {
-    let outcome = onus_server::publish_blocking(&args.db, &args.model)
-        .map_err(|e| CliError::Usage(e.to_string()))?;
+pub fn publish(args: PublishArgs) -> Result<(), CliError> {
+    let outcome = onus_server::publish_blocking(&args.db, &args.model)?;
     match outcome {
         Outcome::Refused { label, report } => {
             eprint!("{report}");
-            Err(CliError::Findings(format!(
+            Err(CliError::findings(format!(
                 "{label} has errors: not published; run `onus check {label}` for details"
             )))
         }
         done => {
             println!("{done}");
-            Ok(ExitCode::SUCCESS)
+            Ok(())
         }
     }
 }

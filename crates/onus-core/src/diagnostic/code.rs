@@ -271,9 +271,9 @@ codes! {
         example: "incident-response: [coherent, customer]",
         fix: "Give each holder a `scope` or `duties`: `{ coherent: { scope: platform }, customer: { scope: tenant } }`.",
     }
-    UnsafeUrl = "unsafe-url", Warning, {
-        summary: "A `url` whose scheme is not http, https or mailto (say `javascript:` or `data:`).",
-        why: "Pages and OSCAL exports carry these links to readers: a script or data link is an attack, a `file:` link a leak.",
+    UnsafeUrl = "unsafe-url", Error, {
+        summary: "A `url` whose scheme is not http, https or mailto (say `javascript:` or `data:`), or that names another host without a scheme (`//host`) or holds control characters.",
+        why: "Pages, spreadsheets, JSON views and OSCAL exports carry these links to readers: a script or data link is an attack, a `file:` link a leak. The model's own `url` is also the base that relative links are joined onto. A model with such a link is not rendered or exported.",
         example: "practices:\n  policy: { name: Policy, url: \"javascript:alert(1)\" }",
         fix: "Use an http(s) or mailto address, or a path relative to the published page.",
     }

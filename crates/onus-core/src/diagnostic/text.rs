@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::{Diagnostic, Severity};
 use crate::source::{SourceMap, Span};
+use crate::terminal::printable;
 
 /// Renders findings for a terminal; `color` adds ANSI colours.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
@@ -41,7 +42,7 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         "{}{} {}",
         style.paint(level_color, &format!("{level}[{}]", d.code.name())),
         style.paint("1", ":"),
-        style.paint("1", &d.message)
+        style.paint("1", &printable(&d.message))
     );
     let spans: Vec<(Span, Option<&str>)> = d
         .span
@@ -64,7 +65,7 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
             out,
             "{pad}{} {}:{line}:{col}",
             gutter(arrow),
-            file.path.display()
+            printable(&file.path.display().to_string())
         );
         let (text, start) = window(file.line(line), col - 1);
         let _ = writeln!(out, "{pad} {}", gutter("|"));
@@ -72,14 +73,22 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
             out,
             "{} {}",
             gutter(&format!("{line:>width$} |")),
-            text.replace('\t', " ")
+            printable(&text.replace('\t', " "))
         );
         let len = caret_len(&text, start, span);
+        // Carets under what is shown: an escaped control character is wider.
+        let shown = |chars: &mut dyn Iterator<Item = char>| {
+            printable(&chars.collect::<String>()).chars().count()
+        };
+        let len = shown(&mut text.chars().skip(start).take(len));
+        let start = shown(&mut text.chars().take(start));
         let marker = style.paint(
             if note.is_some() { "1;34" } else { level_color },
             &"^".repeat(len),
         );
-        let label = note.map(|n| format!(" {n}")).unwrap_or_default();
+        let label = note
+            .map(|n| format!(" {}", printable(n)))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "{pad} {} {}{marker}{label}",
@@ -93,9 +102,10 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap, color: bool
         }
         let _ = writeln!(
             out,
-            "{pad} {} {} {help}",
+            "{pad} {} {} {}",
             gutter("="),
-            style.paint("1", "help:")
+            style.paint("1", "help:"),
+            printable(help)
         );
     }
 }
@@ -173,5 +183,30 @@ mod tests {
             "error[unknown-party]: unknown party `custmer`\n --> m.onus.yaml:2:9\n  |\n2 |   data: custmer\n  |         ^^^^^^^\n  |\n  = help: did you mean `customer`?\n\n"
         );
         assert!(render(&[], &sources, true).is_empty());
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped_with_the_caret_under_them() {
+        // Issue 15.5: an OSC sequence in a model retitled the terminal.
+        let mut sources = SourceMap::new();
+        let text = "a: \x1b]0;owned\x07 custmer\n";
+        let file = sources.add("m.onus.yaml", text);
+        let start = text.find("custmer").unwrap();
+        let d = Diagnostic::new(
+            Code::UnknownParty,
+            Span::new(file, start, start + 7),
+            "unknown party `\x1b[2Jcustmer`",
+        )
+        .with_help("\u{202e}did you mean");
+        let out = render(&[d], &sources, false);
+        assert!(!out.contains(['\x1b', '\x07', '\u{202e}']), "{out}");
+        assert!(out.contains("unknown party `\\u{1b}[2Jcustmer`"), "{out}");
+        assert!(out.contains("help: \\u{202e}did you mean"), "{out}");
+        let lines: Vec<&str> = out.lines().collect();
+        let shown = lines.iter().find(|l| l.starts_with("1 |")).unwrap();
+        let carets = lines.iter().find(|l| l.contains('^')).unwrap();
+        let at = carets.find('^').unwrap();
+        assert_eq!(&shown[at..at + 7], "custmer", "{out}");
+        assert_eq!(carets.matches('^').count(), 7);
     }
 }

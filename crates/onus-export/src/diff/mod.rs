@@ -5,6 +5,7 @@
 
 pub mod message;
 
+use onus_core::terminal::printable;
 use std::fmt::Write;
 
 use serde_json::{json, Value};
@@ -96,17 +97,20 @@ fn location(c: &Change) -> String {
 }
 
 fn text(old: Version, new: Version, changes: &[Change], color: bool) -> String {
+    // Model text is shown with its control characters escaped: only
+    // `paint` puts escape sequences on the terminal.
     let paint = |code: &str, s: &str| {
+        let s = printable(s);
         if color {
             format!("\x1b[{code}m{s}\x1b[0m")
         } else {
-            s.to_string()
+            s.into_owned()
         }
     };
     let mut out = format!(
         "{} -> {}: {}\n",
-        old.source,
-        new.source,
+        printable(old.source),
+        printable(new.source),
         if changes.is_empty() {
             "no changes".to_string()
         } else {
@@ -127,7 +131,12 @@ fn text(old: Version, new: Version, changes: &[Change], color: bool) -> String {
             Class::Notable => "33",
             Class::Cosmetic => "2",
         };
-        let _ = writeln!(out, "  {}  {}", paint(code, &class), wording.message(c));
+        let _ = writeln!(
+            out,
+            "  {}  {}",
+            paint(code, &class),
+            printable(&wording.message(c))
+        );
     }
     out
 }

@@ -276,7 +276,7 @@ fn bullets(items: impl Iterator<Item = String>) -> String {
 
 /// A reference as a Markdown link (or plain text when it has no safe address).
 fn link(r: &Reference) -> String {
-    let text = md_escape(&r.label).replace('[', "\\[").replace(']', "\\]");
+    let text = md_escape(&r.label);
     match &r.href {
         Some(u) => format!("[{text}]({})", md_url(u)),
         None => text,

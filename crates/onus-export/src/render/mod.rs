@@ -77,8 +77,8 @@ pub fn render_with(
 ) -> Result<Vec<u8>, RenderError> {
     Ok(match target {
         Target::Markdown => markdown::render_with(matrix, options).into_bytes(),
-        Target::Html => html::render(matrix).into_bytes(),
-        Target::Svg => svg::render(matrix).into_bytes(),
+        Target::Html => html::render_with(matrix, options).into_bytes(),
+        Target::Svg => svg::diagram(matrix, options).svg.into_bytes(),
         Target::Xlsx => xlsx::render_with(matrix, options)?,
     })
 }
@@ -459,27 +459,14 @@ pub fn reference(matrix: &Matrix, of: RefKind, id: &str) -> Reference {
     }
 }
 
-/// A link target that is safe to put in a page: `http(s):` and `mailto:`
-/// as they are, a path starting with `/` against the origin of the model's
-/// own `url` (so a published page still reaches it). Anything else
-/// (`javascript:`, a bare relative path with nothing to resolve it against)
+/// A link target that is safe to put in a page, by the one URL-safety
+/// rule ([`onus_core::url::link`]): `http(s):` and `mailto:` as they are,
+/// a path starting with `/` against the origin of the model's own `url`
+/// when that is http(s) (so a published page still reaches it). Anything
+/// else (`javascript:`, a bare relative path, a base that is not http(s))
 /// is not linked.
 pub fn href(matrix: &Matrix, url: &str) -> Option<String> {
-    let url = url.trim();
-    let lower = url.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:")
-    {
-        return Some(url.to_string());
-    }
-    if url.starts_with('/') && !url.starts_with("//") {
-        let base = matrix.url.as_deref()?;
-        let scheme_end = base.find("://")? + 3;
-        let host_end = base[scheme_end..]
-            .find('/')
-            .map_or(base.len(), |i| scheme_end + i);
-        return Some(format!("{}{url}", &base[..host_end]));
-    }
-    None
+    onus_core::url::link(matrix.url.as_deref(), url)
 }
 
 /// Where practices and evidence are used: "Party: area, area" per party,
@@ -578,6 +565,9 @@ mod tests {
         assert_eq!(href(&m, "javascript:alert(1)"), None);
         assert_eq!(href(&m, "//evil.example/"), None);
         assert_eq!(href(&matrix(None), "/x"), None);
+        // Issue 15.3: a script "base" never makes a relative URL live.
+        let hostile = matrix(Some("javascript://%0aalert(document.domain);1/x"));
+        assert_eq!(href(&hostile, "/security"), None);
         assert_eq!(
             href(&matrix(Some("https://h.example")), "/x").as_deref(),
             Some("https://h.example/x")

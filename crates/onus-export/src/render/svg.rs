@@ -14,7 +14,7 @@ use std::fmt::Write;
 use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder};
 
 use super::text_width::{width, wrap};
-use super::{area_groups, sides, swatch, Side};
+use super::{area_groups, sides, swatch, Options, Side};
 
 const FONT: &str = "'DejaVu Sans', Verdana, Arial, Helvetica, sans-serif";
 const MARGIN: f64 = 24.0;
@@ -38,9 +38,23 @@ const HEADER_FILL: &str = "#1F2937";
 const GROUP_FILL: &str = "#E5E7EB";
 const LABEL_FILL: &str = "#F3F4F6";
 
-/// The diagram of the whole model.
+/// The diagram of the whole model, with the default [`Options`].
 pub fn render(matrix: &Matrix) -> String {
-    Layout::new(matrix).draw()
+    diagram(matrix, &Options::default()).svg
+}
+
+/// The diagram as drawn: the SVG text and its size in pixels (what a page
+/// embedding it lays out by, without reading the text back).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Diagram {
+    pub svg: String,
+    pub width: f64,
+    pub height: f64,
+}
+
+/// The diagram of the whole model, holders named as `options` says.
+pub fn diagram(matrix: &Matrix, options: &Options) -> Diagram {
+    Layout::new(matrix, options).draw()
 }
 
 /// A box with wrapped text in it.
@@ -135,6 +149,7 @@ fn block_height(lines: usize, size: f64) -> f64 {
 
 struct Layout<'m> {
     matrix: &'m Matrix,
+    options: &'m Options,
     sides: Vec<Side>,
     label_w: f64,
     col_w: f64,
@@ -142,7 +157,7 @@ struct Layout<'m> {
 }
 
 impl<'m> Layout<'m> {
-    fn new(matrix: &'m Matrix) -> Layout<'m> {
+    fn new(matrix: &'m Matrix, options: &'m Options) -> Layout<'m> {
         let first = matrix.offerings.first();
         let longest = |items: &mut dyn Iterator<Item = f64>| items.fold(0.0_f64, f64::max);
         let label_w = (longest(
@@ -158,7 +173,7 @@ impl<'m> Layout<'m> {
                 .iter()
                 .flat_map(|o| &o.areas)
                 .flat_map(|a| &a.holders)
-                .map(|h| width(&h.label(), CELL, false)),
+                .map(|h| width(&options.label(matrix, h), CELL, false)),
         );
         let widest_head = longest(&mut matrix.offerings.iter().map(|o| width(&o.name, HEAD, true)));
         let count = matrix.offerings.len().max(1) as f64;
@@ -168,6 +183,7 @@ impl<'m> Layout<'m> {
         }
         Layout {
             matrix,
+            options,
             sides: sides(matrix),
             label_w,
             col_w,
@@ -179,7 +195,7 @@ impl<'m> Layout<'m> {
         self.width - 2.0 * MARGIN
     }
 
-    fn draw(&self) -> String {
+    fn draw(&self) -> Diagram {
         let mut body = String::new();
         let mut y = MARGIN;
         y = self.title(&mut body, y);
@@ -213,7 +229,13 @@ impl<'m> Layout<'m> {
         );
         out.push_str(&body);
         out.push_str("</svg>\n");
-        out
+        // The size as the SVG says it (to 0.1 px).
+        let said = |x: f64| (x * 10.0).round() / 10.0;
+        Diagram {
+            svg: out,
+            width: said(self.width),
+            height: said(height),
+        }
     }
 
     /// Patterns for the sides that are not told apart by colour alone.
@@ -367,7 +389,9 @@ impl<'m> Layout<'m> {
                 a.split(),
                 xml_escape(&o.id),
                 xml_escape(&a.id),
-                xml_escape(&cell_title(a, &o.name))
+                xml_escape(&cell_title(a, &o.name, |h| self
+                    .options
+                    .label(self.matrix, h)))
             );
             out.push('\n');
             let extra = (h - GAP - natural(&bands)) / bands.len().max(1) as f64;
@@ -417,7 +441,7 @@ impl<'m> Layout<'m> {
         holders
             .into_iter()
             .map(|h| {
-                let lines = wrap(&h.label(), inner, CELL, false);
+                let lines = wrap(&self.options.label(self.matrix, h), inner, CELL, false);
                 Band {
                     height: block_height(lines.len(), CELL) + BAND_PAD,
                     lines,
@@ -516,7 +540,7 @@ impl<'m> Layout<'m> {
         for party in super::holding_parties(self.matrix) {
             if let Some(h) = super::party_holder(self.matrix, party) {
                 if Side::of(h) == *side {
-                    let label = h.label();
+                    let label = self.options.label(self.matrix, h);
                     if !names.contains(&label) {
                         names.push(label);
                     }
@@ -546,8 +570,19 @@ struct Band {
 }
 
 /// The tooltip of a cell: area, offering, and each holder with its scope.
-fn cell_title(a: &ResolvedArea, offering: &str) -> String {
-    let holders: Vec<String> = a.holders.iter().map(holder_with_scope).collect();
+fn cell_title(
+    a: &ResolvedArea,
+    offering: &str,
+    label: impl Fn(&ResolvedHolder) -> String,
+) -> String {
+    let holders: Vec<String> = a
+        .holders
+        .iter()
+        .map(|h| match h.scope() {
+            Some(s) => format!("{} ({s})", label(h)),
+            None => label(h),
+        })
+        .collect();
     format!(
         "{} in {}: {}",
         a.name,
@@ -558,13 +593,6 @@ fn cell_title(a: &ResolvedArea, offering: &str) -> String {
             holders.join("; ")
         }
     )
-}
-
-fn holder_with_scope(h: &ResolvedHolder) -> String {
-    match h.scope() {
-        Some(s) => format!("{} ({s})", h.label()),
-        None => h.label(),
-    }
 }
 
 /// A number as the SVG says it: rounded to 0.1, without a trailing `.0`.

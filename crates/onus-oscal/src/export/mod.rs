@@ -204,7 +204,7 @@ impl<'a> Context<'a> {
                 prop("publisher", &self.party_id(&m.publisher)),
             ]),
         );
-        if let Some(url) = &m.url {
+        if let Some(url) = m.url.as_deref().filter(|u| linkable(u)) {
             meta.insert("links".into(), json!([{"href": url, "rel": "homepage"}]));
         }
         let mut roles = Vec::new();
@@ -247,7 +247,7 @@ impl<'a> Context<'a> {
             if let Some(c) = f.catalog.as_ref().map(|c| &c.value) {
                 rlinks.push(json!({"href": c, "media-type": CATALOG_MEDIA_TYPE}));
             }
-            if let Some(u) = &f.url {
+            if let Some(u) = f.url.as_deref().filter(|u| linkable(u)) {
                 rlinks.push(json!({"href": u}));
             }
             if !rlinks.is_empty() {
@@ -362,10 +362,17 @@ fn reference(
     }
     props.push(prop("access", access));
     r.insert("props".into(), Value::Array(props));
-    if let Some(u) = url {
+    if let Some(u) = url.filter(|u| linkable(u)) {
         r.insert("rlinks".into(), json!([{ "href": u }]));
     }
     Value::Object(r)
+}
+
+/// Whether a model's URL may be written as a link, by the one URL-safety
+/// rule of `onus check`'s `unsafe-url` and the renderers
+/// ([`onus_core::url::classify`]); relative URLs are kept as written.
+fn linkable(url: &str) -> bool {
+    onus_core::url::classify(url) == onus_core::url::Safety::Safe
 }
 
 /// An onus prop. The value is made a valid OSCAL string (one line, no
