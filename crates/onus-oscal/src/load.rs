@@ -13,8 +13,9 @@ use crate::{Catalog, Document, Error, Profile};
 /// Reads an OSCAL catalog or profile from a JSON file.
 pub fn read_document(path: &Path) -> Result<Document, Error> {
     // Reading to a `String` checks UTF-8 once, in bulk, which lets the
-    // parser skip checking each string it reads.
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    // parser skip checking each string it reads. Only regular files, no
+    // larger than the size cap (`onus_fs::limits`).
+    let text = onus_fs::read_text(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })?;
@@ -236,7 +237,7 @@ fn lend(slot: &OnceCell<Catalog>) -> Imported<'_> {
 /// Imports the OSCAL component definition or SSP at `path` as onus model
 /// YAML (see [`crate::import`]).
 pub fn import_file(path: &Path) -> Result<ImportedModel, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let text = onus_fs::read_text(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })?;
