@@ -214,3 +214,59 @@ fn check_dir_goes_on_past_what_it_cannot_read() {
     );
     assert!(shown.contains("checked 1 model"), "{shown}");
 }
+
+#[test]
+fn a_repository_git_does_not_trust_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    std::fs::write(dir.path().join("a.onus.yaml"), model("a", None)).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "a.onus.yaml"]);
+    git(&["commit", "-qm", "a"]);
+    let run = |env: &[(&str, &str)], rev: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_onus"))
+            .args(["diff", rev, "a.onus.yaml"])
+            .current_dir(dir.path())
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    };
+    // git's own switch to test its ownership check.
+    let out = run(
+        &[("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")],
+        "HEAD:a.onus.yaml",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("it belongs to another user (git's `safe.directory` check)"),
+        "{}",
+        stderr(&out)
+    );
+    // The revision a help line suggests to look at is quoted for the shell.
+    let out = run(&[], "no such $(rev):a.onus.yaml");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("git log --oneline --end-of-options 'no such $(rev)'"),
+        "{}",
+        stderr(&out)
+    );
+}
