@@ -270,3 +270,40 @@ fn a_repository_git_does_not_trust_is_named_as_such() {
         stderr(&out)
     );
 }
+
+#[test]
+fn oscal_import_shortens_ids_and_names_its_input_in_errors() {
+    let out = onus(&["oscal", "export", "examples/codat.onus.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let set_prop = |doc: &mut serde_json::Value, name: &str, value: &str| {
+        let props = doc["component-definition"]["metadata"]["props"]
+            .as_array_mut()
+            .unwrap();
+        let prop = props.iter_mut().find(|p| p["name"] == name).unwrap();
+        prop["value"] = value.into();
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("cd.json");
+    // An id of 300 capitals: made into an id and shortened, not refused.
+    set_prop(&mut doc, "model", &"A".repeat(300));
+    std::fs::write(&input, doc.to_string()).unwrap();
+    let out = onus(&["oscal", "import", &input.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("  id: {}\n", "a".repeat(60))),
+        "{}",
+        stdout(&out)
+    );
+    // A finding in the imported model names the input, not an unwritten output.
+    set_prop(&mut doc, "publisher", "Nobody Here");
+    std::fs::write(&input, doc.to_string()).unwrap();
+    let out = onus(&["oscal", "import", &input.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let shown = stderr(&out);
+    assert!(
+        shown.contains(&format!("--> {} (as imported):", input.display())),
+        "{shown}"
+    );
+    assert!(shown.contains("`nobody-here`"), "{shown}");
+}

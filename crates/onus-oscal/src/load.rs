@@ -19,7 +19,14 @@ pub fn read_document(path: &Path) -> Result<Document, Error> {
         path: path.to_owned(),
         source,
     })?;
-    Document::from_json(&text).map_err(|e| e.in_file(path))
+    Document::from_json(without_bom(&text)).map_err(|e| e.in_file(path))
+}
+
+/// The text after its byte order mark, if it has one: JSON parsers may
+/// ignore it (RFC 8259), and serde_json does not. Lines and columns are
+/// then counted as an editor shows them.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// Reads an OSCAL catalog from a JSON file.
@@ -245,7 +252,7 @@ pub fn import_file(path: &Path) -> Result<ImportedModel, Error> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    import(&text, &name).map_err(|e| e.in_file(path))
+    import(without_bom(&text), &name).map_err(|e| e.in_file(path))
 }
 
 #[cfg(test)]
@@ -313,6 +320,21 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_does_not_shift_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cat.json");
+        std::fs::write(&path, "\u{feff}{\"catalog\": 5}").unwrap();
+        let err = read_document(&path).unwrap_err().to_string();
+        assert!(err.ends_with("at line 1 column 13"), "{err}");
+        std::fs::write(
+            &path,
+            "\u{feff}{\"catalog\": {\"uuid\": \"c\", \"metadata\": {\"title\": \"C\"}}}",
+        )
+        .unwrap();
+        assert!(read_catalog(&path).is_ok());
     }
 
     #[test]

@@ -165,10 +165,9 @@ fn import(args: ImportArgs) -> Result<ExitCode, CliError> {
     }
     let imported = onus_oscal::load::import_file(&args.file).map_err(error)?;
     // The imported model must pass `onus check`: check it before writing.
-    let name = args
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{}.onus.yaml", imported.model)));
+    // Its findings point at the model as imported from the input (the
+    // output is not written), labelled so.
+    let name = PathBuf::from(format!("{} (as imported)", args.file.display()));
     let set = ModelSet::load_text(
         &name,
         imported.yaml.clone(),
