@@ -64,6 +64,7 @@ model() {
         print "onus: 1"
         print "model: { id: big, name: Big, publisher: party-1 }"
         print "frameworks:\n  nist: { name: NIST SP 800-53 }"
+        print "offerings:\n  saas: { name: SaaS }"
         print "parties:"
         print "  customer: { name: Customer, role: customer }"
         for (i = 1; i <= parties; i++) printf "  party-%d: { name: Party %d, role: provider }\n", i, i
