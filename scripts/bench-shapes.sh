@@ -41,14 +41,16 @@ echo
 measure() {
     local label=$1
     shift
-    local start end out kb code
+    local start end out kb code user sys
     start=$(date +%s%N)
-    # GNU time prints the peak RSS and the exit status (or the signal).
-    out=$("$gnu_time" -f '%M %x' "$@" 2>&1 >/dev/null | tail -1) || true
+    # GNU time prints the peak RSS, the exit status (or the signal) and the
+    # CPU time, which a busy machine disturbs less than the wall time.
+    out=$("$gnu_time" -f '%M %x %U %S' "$@" 2>&1 >/dev/null | tail -1) || true
     end=$(date +%s%N)
-    read -r kb code <<<"$out"
-    awk -v l="$label" -v ms="$(((end - start) / 1000000))" -v kb="$kb" -v c="$code" 'BEGIN {
-        printf "%-52s %9.2f s   max RSS %7.1f MB   exit %s\n", l, ms / 1000, kb / 1024, c
+    read -r kb code user sys <<<"$out"
+    awk -v l="$label" -v ms="$(((end - start) / 1000000))" -v kb="$kb" -v c="$code" -v user="$user" -v sys="$sys" 'BEGIN {
+        cpu = user + sys
+        printf "%-48s wall %7.2f s   cpu %7.2f s   max RSS %7.1f MB   exit %s\n", l, ms / 1000, cpu, kb / 1024, c
     }'
     if ! [[ $code =~ ^[0-2]$ ]]; then
         echo "$label: exit $code, a crash" >&2
