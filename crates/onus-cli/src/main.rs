@@ -19,11 +19,22 @@ use clap::Parser;
 struct Cli {
     #[command(subcommand)]
     command: commands::Command,
+    /// Let upstream `model:` paths and a framework's `catalog:` lead outside
+    /// the model's folder or git repository (by default they may not).
+    #[arg(long, global = true)]
+    allow_outside_root: bool,
+    /// Refuse to read a model, catalog or profile larger than this many MB.
+    #[arg(long, global = true, value_name = "MB", default_value_t = onus_fs::DEFAULT_MAX_FILE_BYTES >> 20)]
+    max_file_size: u64,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     output::clean_up_on_signals();
+    onus_fs::set_limits(onus_fs::Limits {
+        max_file_bytes: cli.max_file_size.saturating_mul(1 << 20),
+        confined: !cli.allow_outside_root,
+    });
     match commands::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => e.report(),

@@ -1258,3 +1258,101 @@ fn replay() {
     eprint!("{}", text::render(&check(&set), &set.sources, false));
     pipeline(&files, &roots);
 }
+
+// ---------------------------------------------------------------------------
+// 4. Hostile shapes (issue 15): deep nesting, large anchored strings repeated
+// through aliases, long chains of upstreams. Each must end in findings (or a
+// model), within the stack of a test thread, never in an abort.
+
+/// A text nested `depth` levels deep, one of the ways YAML nests.
+fn nested(unit: usize, depth: usize) -> String {
+    match unit {
+        0 => format!("{}x\n", "- ".repeat(depth)),
+        1 => format!("{}x\n", "? ".repeat(depth)),
+        2 => format!("{}x{}\n", "[".repeat(depth), "]".repeat(depth)),
+        3 => format!("{}x{}\n", "{a: ".repeat(depth), "}".repeat(depth)),
+        _ => (0..depth)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect(),
+    }
+}
+
+/// An anchored string of `len` bytes, repeated through `aliases` aliases
+/// (in a flow list, or as block map values).
+fn bomb(len: usize, aliases: usize, block: bool) -> String {
+    let mut text = format!("onus: 1\na: &s {}\n", "x".repeat(len.max(1)));
+    if block {
+        text.push_str("b:\n");
+        for i in 0..aliases {
+            text.push_str(&format!("  k{i}: *s\n"));
+        }
+    } else {
+        text.push_str(&format!("b: [{}]\n", vec!["*s"; aliases].join(", ")));
+    }
+    text
+}
+
+/// A chain of `len` upstreams in memory, the last one running on the first
+/// when `cycle`.
+fn chain(len: usize, cycle: bool) -> HashMap<PathBuf, String> {
+    (0..len)
+        .map(|i| {
+            let next = if i + 1 < len { i + 1 } else if cycle { 0 } else { len };
+            let text = format!(
+                "onus: 1\nmodel: {{ id: m{i}, name: M, publisher: p }}\nparties:\n  p: {{ name: P, role: provider }}\nupstreams:\n  up: {{ model: m{next}.onus.yaml }}\n"
+            );
+            (PathBuf::from(format!("m{i}.onus.yaml")), text)
+        })
+        .collect()
+}
+
+/// Runs `f` on a thread of 2 MB of stack: a parser or loader that recursed
+/// once per level of these shapes would not fit.
+fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+proptest! {
+    // Each case is big (megabytes, thousands of files): a 32nd of the cases.
+    #![proptest_config(ProptestConfig { cases: (config().cases / 32).max(8), ..config() })]
+
+    #[test]
+    fn deep_nesting_is_refused_within_the_stack(unit in 0..5usize, depth in 1..25_000usize) {
+        // The indented map grows quadratically with depth: keep it smaller.
+        let depth = if unit == 4 { depth % 2_000 + 1 } else { depth };
+        on_small_stack(move || {
+            let text = nested(unit, depth);
+            parse_and_decode(&text);
+            one_file("m.onus.yaml", text);
+        });
+    }
+
+    #[test]
+    fn aliases_are_bounded_in_nodes_and_bytes(
+        len in 1..(2usize << 20),
+        aliases in 1..40_000usize,
+        block in any::<bool>(),
+    ) {
+        let text = bomb(len, aliases, block);
+        let (root, found) = parse(onus_core::source::FileId(0), &text, Syntax::Yaml);
+        // Whatever parses stays within the budget of 64 MB of repeated text.
+        if root.is_some() {
+            prop_assert!(len.saturating_mul(aliases) <= 64 << 20);
+        } else {
+            prop_assert!(found.iter().any(|d| d.message.contains("too large")), "{found:?}");
+        }
+    }
+
+    #[test]
+    fn long_chains_of_upstreams_load_within_the_stack(len in 1..3_000usize, cycle in any::<bool>()) {
+        on_small_stack(move || {
+            let files = chain(len, cycle);
+            pipeline(&files, &[PathBuf::from("m0.onus.yaml")]);
+        });
+    }
+}

@@ -57,7 +57,12 @@ pub enum GitError {
     NoGit(io::Error),
     #[error("{dir} is not inside a git repository; run onus from the repository, or compare files on disk")]
     NotARepository { dir: PathBuf },
-    #[error("git knows no revision `{rev}`; check it with `git log --oneline {rev}`")]
+    #[error("git refuses the repository at {dir}: it belongs to another user (git's `safe.directory` check); if you trust it, run `git config --global --add safe.directory {}`", shell_quote(&dir.display().to_string()))]
+    NotTrusted { dir: PathBuf },
+    #[error(
+        "git knows no revision `{rev}`; check it with `git log --oneline --end-of-options {}`",
+        shell_quote(rev)
+    )]
     UnknownRevision { rev: String },
     #[error("git {args} failed: {stderr}")]
     Failed { args: String, stderr: String },
@@ -86,6 +91,18 @@ impl GitFiles {
     /// relative to `dir`.
     pub fn in_dir(dir: &Path, rev: &str) -> Result<GitFiles, GitError> {
         let out = git(dir, &["rev-parse", "--show-toplevel", "--show-prefix"])?;
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if !out.status.success() && stderr.contains("dubious ownership") {
+            // `git` names the repository: "... in repository at '/path'".
+            let at = stderr
+                .lines()
+                .find_map(|l| {
+                    l.split_once(" at '")
+                        .map(|(_, rest)| rest.trim_end_matches('\''))
+                })
+                .map_or_else(|| dir.to_path_buf(), PathBuf::from);
+            return Err(GitError::NotTrusted { dir: at });
+        }
         if !out.status.success() {
             return Err(GitError::NotARepository {
                 dir: std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
@@ -183,6 +200,16 @@ impl Files for GitFiles {
     }
 }
 
+/// `text` as one word for a POSIX shell: as it is when it is plain, else
+/// in single quotes, so a suggested command can be pasted safely.
+pub fn shell_quote(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:~^@{}=+,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        return text.to_string();
+    }
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
 fn outside(path: &Path) -> io::Error {
     io::Error::new(
         io::ErrorKind::NotFound,
@@ -202,6 +229,23 @@ fn git(dir: &Path, args: &[&str]) -> Result<Output, GitError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggested_commands_quote_what_the_user_wrote() {
+        assert_eq!(shell_quote("HEAD~1"), "HEAD~1");
+        assert_eq!(shell_quote("main@{2}"), "main@{2}");
+        assert_eq!(shell_quote("x; rm -rf ~"), "'x; rm -rf ~'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote("$(id)"), "'$(id)'");
+        assert_eq!(shell_quote(""), "''");
+        let err = GitError::UnknownRevision {
+            rev: "v1 $(id)".into(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "git knows no revision `v1 $(id)`; check it with `git log --oneline --end-of-options 'v1 $(id)'`"
+        );
+    }
 
     #[test]
     fn a_path_on_disk_wins_over_rev_path() {

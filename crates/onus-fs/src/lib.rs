@@ -7,10 +7,151 @@ pub mod git;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use onus_core::load::Files;
 
-/// Files read from the operating system's file system.
+/// What a run may read: set once by the command line ([`set_limits`]),
+/// read by [`OsFiles`] and by the OSCAL loader ([`read_text`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// A file larger than this is refused before it is read.
+    pub max_file_bytes: u64,
+    /// Whether upstreams (and a framework's `catalog:`) must stay inside
+    /// the root model's folder tree or git repository ([`confine`]).
+    pub confined: bool,
+}
+
+/// The default size cap: 256 MB, ten times the largest real model or
+/// catalog (NIST SP 800-53's catalog is 10 MB).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 256 << 20;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            confined: true,
+        }
+    }
+}
+
+static LIMITS: OnceLock<Limits> = OnceLock::new();
+
+/// Sets the limits of this process (the first call wins; the command line
+/// makes it once, before reading anything).
+pub fn set_limits(limits: Limits) {
+    let _ = LIMITS.set(limits);
+}
+
+/// The limits of this process: [`Limits::default`] unless set.
+pub fn limits() -> Limits {
+    LIMITS.get().copied().unwrap_or_default()
+}
+
+fn refused(message: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::PermissionDenied, message)
+}
+
+/// Reads a text file under the process [`limits`]: only a regular file
+/// (never a device, a FIFO, a folder, nor anything under `/proc`, `/sys`
+/// or `/dev`, whose sizes lie), no larger than the size cap, in UTF-8 (a
+/// UTF-16 file is told to be saved as UTF-8).
+pub fn read_text(path: &Path) -> Result<String, std::io::Error> {
+    read_text_within(path, limits().max_file_bytes)
+}
+
+fn read_text_within(path: &Path, max: u64) -> Result<String, std::io::Error> {
+    use std::io::Read;
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, a pipe or a socket)"
+        };
+        return Err(refused(format!("it is {what}")));
+    }
+    if let Ok(real) = std::fs::canonicalize(path) {
+        if ["/proc", "/sys", "/dev"]
+            .iter()
+            .any(|p| real.starts_with(p))
+        {
+            return Err(refused(format!(
+                "{} is a system file, not a document",
+                real.display()
+            )));
+        }
+    }
+    let too_big = |size: u64| {
+        refused(format!(
+            "it is {} MB, more than the limit of {} MB (raise it with `--max-file-size MB`)",
+            size.div_ceil(1 << 20),
+            max >> 20
+        ))
+    };
+    if meta.len() > max {
+        return Err(too_big(meta.len()));
+    }
+    let file = std::fs::File::open(path)?;
+    // The file may have grown since: never read more than the cap.
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let message = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+            "UTF-16 text: onus reads UTF-8; save the file as UTF-8".to_string()
+        } else {
+            format!(
+                "not UTF-8 text (invalid byte at offset {}): save the file as UTF-8",
+                e.utf8_error().valid_up_to()
+            )
+        };
+        std::io::Error::new(std::io::ErrorKind::InvalidData, message)
+    })
+}
+
+/// Where the files a root model reads must stay: its git repository (the
+/// nearest folder above it with a `.git`), else its own folder.
+pub fn boundary(root: &Path) -> PathBuf {
+    let real = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let folder = real
+        .parent()
+        .map_or_else(|| real.clone(), Path::to_path_buf);
+    folder
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map_or(folder.clone(), Path::to_path_buf)
+}
+
+/// Refuses `path` (an upstream or a framework's catalog of the model at
+/// `root`) when it leads, links resolved, outside [`boundary`]`(root)`,
+/// unless the process [`limits`] are not confined (`--allow-outside-root`).
+pub fn confine(root: &Path, path: &Path) -> Result<(), std::io::Error> {
+    if !limits().confined {
+        return Ok(());
+    }
+    confine_to(&boundary(root), path)
+}
+
+fn confine_to(boundary: &Path, path: &Path) -> Result<(), std::io::Error> {
+    // A file that does not exist is not refused here: reading it says so.
+    let Ok(real) = std::fs::canonicalize(path) else {
+        return Ok(());
+    };
+    if real.starts_with(boundary) {
+        return Ok(());
+    }
+    Err(refused(format!(
+        "it is outside {} (the model's folder or git repository); pass `--allow-outside-root` to read it",
+        boundary.display()
+    )))
+}
+
+/// Files read from the operating system's file system, under the process
+/// [`limits`].
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OsFiles;
 
@@ -23,16 +164,11 @@ impl Files for OsFiles {
     }
 
     fn read(&self, path: &Path) -> Result<String, std::io::Error> {
-        let bytes = std::fs::read(path)?;
-        String::from_utf8(bytes).map_err(|e| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!(
-                    "not UTF-8 text (invalid byte at offset {})",
-                    e.utf8_error().valid_up_to()
-                ),
-            )
-        })
+        read_text(path)
+    }
+
+    fn may_read_upstream(&self, root: &Path, path: &Path) -> Result<(), std::io::Error> {
+        confine(root, path)
     }
 }
 
@@ -44,51 +180,74 @@ pub fn is_model_file(path: &Path) -> bool {
         .any(|ext| name.ends_with(ext))
 }
 
+/// The model files found by [`find_models`], and the folders (or links)
+/// that could not be searched, with why: a warning each, not the end of
+/// the run.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub models: Vec<PathBuf>,
+    pub skipped: Vec<(PathBuf, std::io::Error)>,
+}
+
 /// Expands the paths given on a command line: files are kept as given,
 /// folders are searched recursively for model files (sorted, hidden folders
-/// and `target` skipped).
-pub fn find_models(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
-    let mut out = Vec::new();
+/// and `target` skipped). A symbolic link that leads out of the folder
+/// given is not followed; a folder that cannot be read is skipped.
+pub fn find_models(paths: &[PathBuf]) -> Result<Found, std::io::Error> {
+    let mut found = Found::default();
     let mut seen = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, &mut out, &mut seen)?;
+            let tree = std::fs::canonicalize(path)?;
+            std::fs::read_dir(path).map_err(|e| {
+                std::io::Error::new(
+                    e.kind(),
+                    format!("cannot read folder {}: {e}", path.display()),
+                )
+            })?;
+            walk(path, &tree, &mut found, &mut seen);
         } else {
-            out.push(path.clone());
+            found.models.push(path.clone());
         }
     }
-    Ok(out)
+    Ok(found)
 }
 
 /// `seen` holds the canonical folders already searched, so symbolic links
-/// that loop (or lead to a folder twice) are searched once.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
-    let canonical = std::fs::canonicalize(dir)?;
+/// that loop (or lead to a folder twice) are searched once; `tree` is the
+/// canonical folder given, which links may not leave.
+fn walk(dir: &Path, tree: &Path, found: &mut Found, seen: &mut Vec<PathBuf>) {
+    let canonical = match std::fs::canonicalize(dir) {
+        Ok(c) => c,
+        Err(e) => return found.skipped.push((dir.to_path_buf(), e)),
+    };
     if seen.contains(&canonical) {
-        return Ok(());
+        return;
     }
     seen.push(canonical);
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!("cannot read folder {}: {e}", dir.display()),
-            )
-        })?
-        .map(|e| e.map(|e| e.path()))
-        .collect::<Result<_, _>>()?;
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => return found.skipped.push((dir.to_path_buf(), e)),
+    };
     entries.sort();
     for path in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let is_link = std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink());
+        if is_link && !std::fs::canonicalize(&path).is_ok_and(|real| real.starts_with(tree)) {
+            if path.is_dir() || is_model_file(&path) {
+                let why = "a symbolic link out of the folder searched; not followed";
+                found.skipped.push((path, refused(why.to_string())));
+            }
+            continue;
+        }
         if path.is_dir() {
             if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                walk(&path, out, seen)?;
+                walk(&path, tree, found, seen);
             }
         } else if is_model_file(&path) {
-            out.push(path);
+            found.models.push(path);
         }
     }
-    Ok(())
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same folder
@@ -220,7 +379,7 @@ mod tests {
             std::os::unix::fs::symlink(root, root.join("b/loop")).unwrap();
             std::os::unix::fs::symlink(root.join("b"), root.join("b/self")).unwrap();
         }
-        let found = find_models(&[root.to_path_buf()]).unwrap();
+        let found = find_models(&[root.to_path_buf()]).unwrap().models;
         let names: Vec<_> = found
             .iter()
             .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
@@ -233,6 +392,112 @@ mod tests {
                 "c.onus.yml".into()
             ]
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_tree_and_unreadable_folders_are_skipped() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.onus.yaml"), "").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("in")).unwrap();
+        std::fs::write(root.join("in/a.onus.yaml"), "").unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("out")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.onus.yaml"),
+            root.join("b.onus.yaml"),
+        )
+        .unwrap();
+        // A link inside the tree is followed; a link to itself leads nowhere.
+        std::os::unix::fs::symlink(root.join("in"), root.join("within")).unwrap();
+        std::os::unix::fs::symlink(root.join("z"), root.join("z")).unwrap();
+        let found = find_models(&[root.to_path_buf()]).unwrap();
+        let names: Vec<_> = found
+            .models
+            .iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
+        assert_eq!(names, [PathBuf::from("in/a.onus.yaml")]);
+        let skipped: Vec<_> = found
+            .skipped
+            .iter()
+            .map(|(p, e)| {
+                (
+                    p.strip_prefix(root).unwrap().display().to_string(),
+                    e.to_string(),
+                )
+            })
+            .collect();
+        assert_eq!(skipped.len(), 2, "{skipped:?}");
+        assert_eq!(skipped[0].0, "b.onus.yaml");
+        assert!(skipped[0].1.contains("out of the folder searched"));
+        assert_eq!(skipped[1].0, "out");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reads_only_regular_files_within_the_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        for (path, why) in [
+            (fifo.as_path(), "not a regular file"),
+            (Path::new("/dev/zero"), "not a regular file"),
+            (Path::new("/proc/self/environ"), "is a system file"),
+            (dir.path(), "it is a folder"),
+        ] {
+            let err = read_text(path).unwrap_err().to_string();
+            assert!(err.contains(why), "{}: {err}", path.display());
+        }
+        let big = dir.path().join("big.onus.yaml");
+        std::fs::write(&big, vec![b'a'; (2 << 20) + 1]).unwrap();
+        let err = read_text_within(&big, 2 << 20).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "it is 3 MB, more than the limit of 2 MB (raise it with `--max-file-size MB`)"
+        );
+        assert_eq!(
+            read_text_within(&big, 3 << 20).unwrap().len(),
+            (2 << 20) + 1
+        );
+        let utf16 = dir.path().join("utf16.onus.yaml");
+        std::fs::write(&utf16, b"\xff\xfeo\0n\0").unwrap();
+        let err = read_text(&utf16).unwrap_err().to_string();
+        assert!(err.contains("UTF-16 text"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn confinement_follows_links_to_where_they_lead() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("up.onus.yaml"), "").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let tree = std::fs::canonicalize(dir.path()).unwrap();
+        std::fs::create_dir(tree.join("sub")).unwrap();
+        std::fs::write(tree.join("sub/up.onus.yaml"), "").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("up.onus.yaml"),
+            tree.join("link.onus.yaml"),
+        )
+        .unwrap();
+        assert!(confine_to(&tree, &tree.join("sub/../sub/up.onus.yaml")).is_ok());
+        for path in [
+            tree.join("link.onus.yaml"),
+            outside.path().join("up.onus.yaml"),
+            PathBuf::from("/etc/passwd"),
+        ] {
+            let err = confine_to(&tree, &path).unwrap_err().to_string();
+            assert!(err.contains("--allow-outside-root"), "{err}");
+        }
+        // The boundary is the git repository above the model, else its folder.
+        assert_eq!(boundary(&tree.join("sub/up.onus.yaml")), tree.join("sub"));
+        std::fs::create_dir(tree.join(".git")).unwrap();
+        assert_eq!(boundary(&tree.join("sub/up.onus.yaml")), tree);
     }
 
     #[test]

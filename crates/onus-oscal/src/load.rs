@@ -14,15 +14,17 @@ use crate::{Catalog, Document, Error, Profile};
 /// in `.yaml` or `.yml`, JSON otherwise.
 pub fn read_document(path: &Path) -> Result<Document, Error> {
     // Reading to a `String` checks UTF-8 once, in bulk, which lets the
-    // parser skip checking each string it reads.
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    // parser skip checking each string it reads. Only regular files, no
+    // larger than the size cap (`onus_fs::limits`).
+    let text = onus_fs::read_text(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })?;
+    let text = without_bom(&text);
     let document = if is_yaml(path) {
-        Document::from_yaml(&text)
+        Document::from_yaml(text)
     } else {
-        Document::from_json(&text)
+        Document::from_json(text)
     };
     document.map_err(|e| e.in_file(path))
 }
@@ -31,6 +33,13 @@ fn is_yaml(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// The text after its byte order mark, if it has one: JSON parsers may
+/// ignore it (RFC 8259), and serde_json does not. Lines and columns are
+/// then counted as an editor shows them.
+fn without_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 /// Reads an OSCAL catalog from a JSON file.
@@ -245,7 +254,7 @@ fn lend(slot: &OnceCell<Catalog>) -> Imported<'_> {
 /// Imports the OSCAL component definition or SSP at `path` as onus model
 /// YAML (see [`crate::import`]).
 pub fn import_file(path: &Path) -> Result<ImportedModel, Error> {
-    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+    let text = onus_fs::read_text(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
     })?;
@@ -253,7 +262,7 @@ pub fn import_file(path: &Path) -> Result<ImportedModel, Error> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    import(&text, &name).map_err(|e| e.in_file(path))
+    import(without_bom(&text), &name).map_err(|e| e.in_file(path))
 }
 
 #[cfg(test)]
@@ -347,6 +356,21 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_does_not_shift_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cat.json");
+        std::fs::write(&path, "\u{feff}{\"catalog\": 5}").unwrap();
+        let err = read_document(&path).unwrap_err().to_string();
+        assert!(err.ends_with("at line 1 column 13"), "{err}");
+        std::fs::write(
+            &path,
+            "\u{feff}{\"catalog\": {\"uuid\": \"c\", \"metadata\": {\"title\": \"C\"}}}",
+        )
+        .unwrap();
+        assert!(read_catalog(&path).is_ok());
     }
 
     #[test]

@@ -207,13 +207,16 @@ pub async fn publish_source(
                     source: std::io::Error::new(std::io::ErrorKind::NotFound, "not a folder"),
                 });
             }
-            let paths = onus_fs::find_models(&[folder.to_path_buf()]).map_err(|source| {
+            let found = onus_fs::find_models(&[folder.to_path_buf()]).map_err(|source| {
                 ServeError::Models {
                     path: folder.to_path_buf(),
                     source,
                 }
             })?;
-            for path in paths {
+            for (path, error) in &found.skipped {
+                lines.push(format!("skipped {}: {error}", path.display()));
+            }
+            for path in found.models {
                 lines.push(publish_file(store, &path).await?.to_string());
             }
         }

@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use clap::ValueEnum;
-use onus_core::diagnostic::{self, json, sarif, text};
+use onus_core::diagnostic::{self, json, sarif, text, Code, Diagnostic};
 use onus_core::load::ModelSet;
+use onus_core::source::Span;
 use onus_fs::{find_models, OsFiles};
 
 use crate::error::{self, CliError};
@@ -36,8 +37,12 @@ pub fn run(args: Args) -> Result<(), CliError> {
             ));
         }
     }
-    let files =
+    let found =
         find_models(&args.paths).map_err(|e| CliError::io("search", args.paths[0].clone(), e))?;
+    for (path, why) in &found.skipped {
+        eprintln!("warning: skipped {}: {why}", path.display());
+    }
+    let files = found.models;
     if files.is_empty() {
         return Err(CliError::Usage(format!(
             "no model files (*.onus.yaml, *.onus.json) in {}",
@@ -48,8 +53,18 @@ pub fn run(args: Args) -> Result<(), CliError> {
                 .join(", ")
         )));
     }
-    let set = ModelSet::load(&files, &OsFiles)?;
-    let found = super::load::check_all(&set, &mut onus_core::resolve::Resolver::new(&set));
+    let (mut set, unreadable) = ModelSet::load_all(&files, &OsFiles);
+    let mut found = super::load::check_all(&set, &mut onus_core::resolve::Resolver::new(&set));
+    // A file that cannot be read is one finding; the others are still checked.
+    for e in unreadable {
+        let file = set.sources.add(&e.path, "");
+        let d = Diagnostic::new(
+            Code::Syntax,
+            Span::new(file, 0, 0),
+            format!("cannot read the file: {}", e.error),
+        );
+        found.push(d);
+    }
     let (errors, warnings) = diagnostic::counts(&found);
     let out = match args.format {
         Format::Text => {

@@ -104,6 +104,10 @@ pub fn run(args: Args) -> Result<(), CliError> {
                     .filter(|_| builtin.is_none())
                     .map(|c| model.parent().unwrap_or(Path::new("")).join(c))
             });
+            // The model's `catalog:` stays inside its folder or repository.
+            if let Some(path) = fallback.as_ref().filter(|_| args.catalog.is_none()) {
+                onus_fs::confine(model, path).map_err(|e| CliError::io("read", path, e))?;
+            }
             let mut map = HrefMap::new().with_fallback(fallback);
             for entry in &args.href_map {
                 map.insert_arg(entry)?;

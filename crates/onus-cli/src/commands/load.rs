@@ -32,7 +32,10 @@ pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Arc<
     let found = check_all(&set, &mut resolver);
     // `onus check` reads files on disk only: no hint for a git revision.
     let hint = if *label == *path.display().to_string() {
-        format!("; run `onus check {label}` for details")
+        format!(
+            "; run `onus check {}` for details",
+            onus_fs::git::shell_quote(label)
+        )
     } else {
         String::new()
     };

@@ -50,7 +50,7 @@ macro_rules! codes {
 
 codes! {
     Syntax = "syntax", Error, {
-        summary: "The file is not valid YAML or JSON, or holds no document.",
+        summary: "The file cannot be read as text (not UTF-8, unreadable), is not valid YAML or JSON, holds no document, or nests or repeats (through aliases) too much.",
         why: "Nothing else can be checked until the file parses.",
         example: "parties:\n  codat: { name: Codat, role: provider",
         fix: "Close the bracket or quote the message points at. YAML files hold exactly one document.",
@@ -248,10 +248,10 @@ codes! {
         fix: "Map the area with `upstream: { azure: [AREA] }`, or name a party of this model.",
     }
     UpstreamMissing = "upstream-missing", Error, {
-        summary: "An upstream model file cannot be read.",
+        summary: "An upstream model file cannot be read, or may not be: outside the model's folder or git repository, not a regular file, over the size cap, or one model too deep (chains stop at 64).",
         why: "The chain cannot be resolved without it.",
         example: "upstreams:\n  azure: { model: azrue.onus.yaml }",
-        fix: "Fix the path; it is relative to the file that names it.",
+        fix: "Fix the path; it is relative to the file that names it. A model that runs on a file elsewhere on disk needs `--allow-outside-root`.",
     }
     UpstreamBroken = "upstream-broken", Error, {
         summary: "An upstream model has errors of its own (they are shown with its own path).",

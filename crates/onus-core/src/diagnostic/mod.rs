@@ -46,7 +46,7 @@ impl Diagnostic {
         Diagnostic {
             severity: code.severity(),
             code,
-            message: message.into(),
+            message: cut_quotes(message.into()),
             span: Some(span),
             related: Vec::new(),
             help: None,
@@ -81,6 +81,36 @@ pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>, sources: &SourceMap) {
         (at, d.code.name(), d.message.clone())
     });
     diagnostics.dedup();
+}
+
+/// A text quoted in a message (between backticks) is cut to this many
+/// characters: the snippet shows where it is, and a 100,000-digit number
+/// or a megabyte of id must not fill the terminal.
+const MAX_QUOTED: usize = 80;
+
+/// `message` with every backtick-quoted part longer than [`MAX_QUOTED`]
+/// characters cut, with `…` for what is left out.
+fn cut_quotes(message: String) -> String {
+    if message.len() <= MAX_QUOTED {
+        return message;
+    }
+    let parts: Vec<&str> = message.split('`').collect();
+    // An odd part is quoted only if a closing backtick follows it.
+    let long = |(i, part): (usize, &&str)| {
+        i % 2 == 1 && i + 1 < parts.len() && part.chars().count() > MAX_QUOTED
+    };
+    if !parts.iter().enumerate().any(long) {
+        return message;
+    }
+    let cut: Vec<String> = parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| match long((i, part)) {
+            true => part.chars().take(MAX_QUOTED).chain(['…']).collect(),
+            false => part.to_string(),
+        })
+        .collect();
+    cut.join("`")
 }
 
 /// Counts of errors and warnings.
@@ -201,6 +231,27 @@ mod tests {
         assert_eq!(closest("ab", ["ba", "abc"]), Some("abc"));
         assert_eq!(closest("same", ["same"]), None);
         assert_eq!(closest("épaule", ["epaule"]), Some("epaule"));
+    }
+
+    #[test]
+    fn long_quoted_texts_are_cut() {
+        let span = Span::new(crate::source::FileId(0), 0, 1);
+        let number = "9".repeat(100_000);
+        let d = Diagnostic::new(
+            Code::Syntax,
+            span,
+            format!("format version `{number}` is not `1`"),
+        );
+        assert_eq!(
+            d.message,
+            format!("format version `{}…` is not `1`", "9".repeat(80))
+        );
+        // A lone backtick quotes nothing.
+        let text = format!("a ` then {number}");
+        assert_eq!(
+            Diagnostic::new(Code::Syntax, span, text.clone()).message,
+            text
+        );
     }
 
     #[test]

@@ -212,7 +212,13 @@ impl Parser<'_> {
     }
 
     fn unicode_escape(&mut self) -> Result<char> {
+        // The escape starts two bytes back, at its `\`.
+        let start = self.pos - 2;
         let first = self.hex4()?;
+        let lone = |p: &Self| {
+            syntax_error(p.file, p.text, start, "a lone surrogate escape, which is no character")
+                .with_help("a `\\uD800`-`\\uDBFF` escape must be followed by a `\\uDC00`-`\\uDFFF` one; write the character itself")
+        };
         let code = if (0xD800..0xDC00).contains(&first) && self.text[self.pos..].starts_with("\\u")
         {
             self.pos += 2;
@@ -224,7 +230,7 @@ impl Parser<'_> {
         } else {
             first
         };
-        Ok(char::from_u32(code).unwrap_or('\u{FFFD}'))
+        char::from_u32(code).ok_or_else(|| lone(self))
     }
 
     fn array(&mut self, depth: usize) -> Result<Value> {
@@ -318,6 +324,23 @@ mod tests {
         };
         assert_eq!(items[1].value, Value::Number("-2.5e3".into()));
         assert_eq!((items[2].span.start, items[2].span.end), (19, 23));
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_an_error() {
+        for text in [
+            r#"{"a": "x\ud800"}"#,
+            r#"{"a": "\udc00"}"#,
+            r#"{"a": "\ud800 \u0041"}"#,
+        ] {
+            let (at, message) = err(text);
+            assert_eq!(at, text.find('\\').unwrap(), "{text}");
+            assert!(message.contains("lone surrogate"), "{text}: {message}");
+        }
+        assert_eq!(
+            ok(r#"{"a": "\ud83d\ude00"}"#).to_json()["a"],
+            serde_json::json!("\u{1F600}")
+        );
     }
 
     #[test]

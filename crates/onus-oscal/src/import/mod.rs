@@ -22,7 +22,7 @@ mod component_definition;
 mod draft;
 mod ssp;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -117,8 +117,8 @@ pub(crate) struct Reader<'d> {
     /// Back-matter resource uuid -> what it became.
     pub resources: HashMap<String, Resource>,
     /// Ids taken in the namespace parties and offerings share.
-    taken: Vec<String>,
-    taken_areas: Vec<String>,
+    taken: HashSet<String>,
+    taken_areas: HashSet<String>,
 }
 
 /// What a back-matter resource became.
@@ -144,8 +144,8 @@ impl<'d> Reader<'d> {
             onus,
             parties: HashMap::new(),
             resources: HashMap::new(),
-            taken: Vec::new(),
-            taken_areas: Vec::new(),
+            taken: HashSet::new(),
+            taken_areas: HashSet::new(),
         };
         r.metadata();
         r.back_matter();
@@ -164,11 +164,22 @@ impl<'d> Reader<'d> {
             .and_then(|l| text(l, "href"))
             .map(str::to_string);
         if self.onus {
-            d.id = onus_prop(meta, "model").unwrap_or_default().to_string();
+            // Ids as written when they are ids, else made into ones the way
+            // party ids are (so a publisher still names its party).
+            let id = |name: &str| {
+                let written = onus_prop(meta, name).unwrap_or_default();
+                match is_valid_id(written) && written.len() <= MAX_ID {
+                    true => written.to_string(),
+                    false => kebab(written),
+                }
+            };
+            d.id = Some(id("model"))
+                .filter(|id| !id.is_empty())
+                .unwrap_or_else(|| "imported".into());
             d.name = onus_prop(meta, "model-name")
                 .unwrap_or_default()
                 .to_string();
-            d.publisher = onus_prop(meta, "publisher").unwrap_or_default().to_string();
+            d.publisher = id("publisher");
             d.title = title.filter(|t| *t != d.name);
             if d.version.as_deref() == Some(UNVERSIONED) {
                 d.version = None;
@@ -275,14 +286,14 @@ impl<'d> Reader<'d> {
     /// A fresh id in the namespace parties and offerings share, from `wanted`.
     pub fn take(&mut self, wanted: &str, fallback: &str) -> String {
         let id = unique(wanted, fallback, &self.taken);
-        self.taken.push(id.clone());
+        self.taken.insert(id.clone());
         id
     }
 
     /// A fresh area id from `wanted`.
     pub fn take_area(&mut self, wanted: &str) -> String {
         let id = unique(wanted, "area", &self.taken_areas);
-        self.taken_areas.push(id.clone());
+        self.taken_areas.insert(id.clone());
         id
     }
 
@@ -430,17 +441,22 @@ pub(crate) fn kebab(s: &str) -> String {
         }
     }
     let mut out = out.trim_end_matches('-').to_string();
-    if out.len() > 60 {
-        out.truncate(60);
+    if out.len() > MAX_ID {
+        out.truncate(MAX_ID);
         out = out.trim_end_matches('-').to_string();
     }
     out
 }
 
-/// A valid id from `wanted` not in `taken`: `wanted` itself if it is one,
-/// else its kebab case (or `fallback`), with `-2`, `-3` ... on a clash.
-fn unique(wanted: &str, fallback: &str, taken: &[String]) -> String {
-    let mut base = if is_valid_id(wanted) {
+/// Generated ids are at most this long (ids of the document that are
+/// longer are shortened, not refused).
+const MAX_ID: usize = 60;
+
+/// A valid id from `wanted` not in `taken`: `wanted` itself if it is one
+/// of at most [`MAX_ID`] characters, else its kebab case cut to that length
+/// (or `fallback`), with `-2`, `-3` ... on a clash.
+fn unique(wanted: &str, fallback: &str, taken: &HashSet<String>) -> String {
+    let mut base = if is_valid_id(wanted) && wanted.len() <= MAX_ID {
         wanted.to_string()
     } else {
         kebab(wanted)
@@ -536,10 +552,14 @@ mod tests {
         assert_eq!(kebab("CSP IaaS System"), "csp-iaas-system");
         assert_eq!(kebab("csp_iaas_system"), "csp-iaas-system");
         assert_eq!(area_id_of_control("ac-2.1"), "ac-2-1");
-        assert_eq!(unique("Codat", "party", &[]), "codat");
-        assert_eq!(unique("codat", "party", &["codat".into()]), "codat-2");
-        assert_eq!(unique("default", "offering", &[]), "default-offering");
-        assert_eq!(unique("é", "party", &[]), "party");
+        let none = HashSet::new();
+        assert_eq!(unique("Codat", "party", &none), "codat");
+        let codat = HashSet::from(["codat".to_string()]);
+        assert_eq!(unique("codat", "party", &codat), "codat-2");
+        assert_eq!(unique("default", "offering", &none), "default-offering");
+        assert_eq!(unique("é", "party", &none), "party");
+        // A valid id too long is shortened, not kept nor refused.
+        assert_eq!(unique(&"a".repeat(300), "party", &none), "a".repeat(MAX_ID));
     }
 
     #[test]

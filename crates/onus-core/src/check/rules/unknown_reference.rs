@@ -3,6 +3,8 @@
 //! reference names something the model declares, with a suggestion for
 //! near misses.
 
+use std::collections::HashSet;
+
 use crate::check::Context;
 use crate::diagnostic::{suggest, Code, Diagnostic};
 use crate::model::{is_valid_id, CellBody, RefKind, DEFAULT_OFFERING};
@@ -12,7 +14,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
     let unknown = |out: &mut Vec<Diagnostic>,
                    id: &Spanned<String>,
-                   known: &[&str],
+                   known: &Known,
                    code,
                    context: &str,
                    kind| {
@@ -22,35 +24,20 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     };
     // Declarations that could not be read (reported already) are still
     // what a near miss most likely meant.
-    let broken = m
-        .broken
-        .iter()
-        .map(String::as_str)
-        .filter(|b| is_valid_id(b));
-    let holders: Vec<&str> = m
-        .parties
-        .keys()
-        .chain(m.upstreams.keys())
-        .map(String::as_str)
-        .chain(broken.clone())
-        .collect();
-    let parties: Vec<&str> = m.parties.keys().map(String::as_str).chain(broken).collect();
-    let upstreams: Vec<&str> = m.upstreams.keys().map(String::as_str).collect();
-    let practices: Vec<&str> = m
-        .references
-        .of(RefKind::Practice)
-        .keys()
-        .map(String::as_str)
-        .collect();
-    let evidence: Vec<&str> = m
-        .references
-        .of(RefKind::Evidence)
-        .keys()
-        .map(String::as_str)
-        .collect();
-    let areas: Vec<&str> = m.areas.keys().map(String::as_str).collect();
-    let mut offerings: Vec<&str> = m.offerings.keys().map(String::as_str).collect();
-    offerings.push(DEFAULT_OFFERING);
+    let broken = m.broken.iter().filter(|b| is_valid_id(b));
+    let holders = Known::new(
+        m.parties
+            .keys()
+            .chain(m.upstreams.keys())
+            .chain(broken.clone()),
+    );
+    let parties = Known::new(m.parties.keys().chain(broken));
+    let upstreams = Known::new(m.upstreams.keys());
+    let practices = Known::new(m.references.of(RefKind::Practice).keys());
+    let evidence = Known::new(m.references.of(RefKind::Evidence).keys());
+    let areas = Known::new(m.areas.keys());
+    let default = DEFAULT_OFFERING.to_string();
+    let offerings = Known::new(m.offerings.keys().chain([&default]));
 
     for (name, upstream) in &m.upstreams {
         if let Some(party) = upstream
@@ -103,7 +90,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         for control in &area.controls {
             if !m.frameworks.contains_key(&control.framework) {
                 let id = Spanned::new(control.framework.clone(), control.span);
-                let known: Vec<&str> = m.frameworks.keys().map(String::as_str).collect();
+                let known = Known::new(m.frameworks.keys());
                 unknown(
                     out,
                     &id,
@@ -201,20 +188,45 @@ fn misplaced_holder(m: &crate::model::Model, id: &Spanned<String>) -> Option<Dia
     None
 }
 
+/// The ids a reference may name: in declared order (for messages) and
+/// hashed (a model of 8,000 parties has as many references to look up).
+struct Known<'m> {
+    list: Vec<&'m str>,
+    set: HashSet<&'m str>,
+}
+
+impl<'m> Known<'m> {
+    fn new(ids: impl Iterator<Item = &'m String>) -> Self {
+        let list: Vec<&str> = ids.map(String::as_str).collect();
+        let set = list.iter().copied().collect();
+        Known { list, set }
+    }
+}
+
+/// At most this many declared ids are listed in a help line.
+const LISTED: usize = 12;
+
 fn unknown(
     out: &mut Vec<Diagnostic>,
     id: &Spanned<String>,
-    known: &[&str],
+    known: &Known,
     code: Code,
     context: &str,
     kind: &str,
 ) {
-    if known.contains(&id.value.as_str()) {
+    if known.set.contains(id.value.as_str()) {
         return;
     }
-    let help = suggest(&id.value, known.iter().copied()).unwrap_or_else(|| match known {
-        [] => format!("the model declares no {kind}"),
-        _ => format!("declared: {}", known.join(", ")),
+    let help = suggest(&id.value, known.list.iter().copied()).unwrap_or_else(|| {
+        match known.list.as_slice() {
+            [] => format!("the model declares no {kind}"),
+            all if all.len() > LISTED => format!(
+                "declared: {} and {} more",
+                all[..LISTED].join(", "),
+                all.len() - LISTED
+            ),
+            all => format!("declared: {}", all.join(", ")),
+        }
     });
     out.push(
         Diagnostic::new(
@@ -262,6 +274,27 @@ mod tests {
         assert_eq!(
             by_code("unknown-area").help.as_deref(),
             Some("did you mean `data`?")
+        );
+    }
+
+    #[test]
+    fn a_long_list_of_declared_ids_is_cut() {
+        let practices: String = (0..20)
+            .map(|i| format!("  practice-{i}: {{ name: P }}\n"))
+            .collect();
+        let text = model(
+            &format!("practices:\n{practices}"),
+            "  data: { customer: { how: [zzz] } }\n  hosts: acme",
+        );
+        let found = check_files(&[("m.onus.yaml", &text)]);
+        let d = found
+            .iter()
+            .find(|d| d.code.name() == "unknown-practice")
+            .unwrap();
+        let listed: Vec<String> = (0..12).map(|i| format!("practice-{i}")).collect();
+        assert_eq!(
+            d.help.as_deref(),
+            Some(format!("declared: {} and 8 more", listed.join(", ")).as_str())
         );
     }
 

@@ -1,0 +1,309 @@
+//! Hostile inputs (issue 15): each reproduction ends in a clear, located
+//! error or a correct output from the real binary, never in a crash (exit
+//! 134) nor in a file that is not a model being shown. The big inputs are
+//! generated here, in temporary folders.
+
+mod common;
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use common::{onus, stderr, stdout};
+
+/// `onus check PATH` with the path as a string.
+fn check(path: &Path, extra: &[&str]) -> std::process::Output {
+    let path = path.display().to_string();
+    let mut args = vec!["check", path.as_str()];
+    args.extend(extra);
+    onus(&args)
+}
+
+fn model(id: &str, upstream: Option<&str>) -> String {
+    let mut text = format!(
+        "onus: 1\nmodel: {{ id: {id}, name: M, publisher: p }}\nparties:\n  p: {{ name: P, role: provider }}\n"
+    );
+    if let Some(up) = upstream {
+        writeln!(text, "upstreams:\n  up: {{ model: {up} }}").unwrap();
+    }
+    text
+}
+
+#[test]
+fn yaml_bombs_and_deep_nesting_are_syntax_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let alias = dir.path().join("alias.onus.yaml");
+    let mut text = format!("a: &big {}\nb: [", "x".repeat(1 << 20));
+    text.push_str(&vec!["*big"; 30_000].join(", "));
+    text.push_str("]\n");
+    std::fs::write(&alias, text).unwrap();
+    let out = check(&alias, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("error[syntax]: aliases expand to too large a document"),
+        "{shown}"
+    );
+    // At an alias on line 2, not at the anchor.
+    assert!(shown.contains("alias.onus.yaml:2:"), "{shown}");
+
+    for (unit, levels) in [("? ", 9_000), ("- ", 22_000)] {
+        let deep = dir.path().join("deep.onus.yaml");
+        std::fs::write(&deep, format!("{}x\n", unit.repeat(levels))).unwrap();
+        let out = check(&deep, &[]);
+        assert_eq!(out.status.code(), Some(1), "{unit:?}: {}", stderr(&out));
+        assert!(
+            stdout(&out).contains("error[syntax]: nesting deeper than 128 levels"),
+            "{unit:?}: {}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn a_chain_of_three_thousand_upstreams_stops_at_64() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3_000 {
+        let next = format!("m{}.onus.yaml", i + 1);
+        let text = model(&format!("m{i}"), Some(&next));
+        std::fs::write(dir.path().join(format!("m{i}.onus.yaml")), text).unwrap();
+    }
+    let out = check(&dir.path().join("m0.onus.yaml"), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(
+            "error[upstream-missing]: upstream `up` makes the chain deeper than 64 models"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_profile_chain_three_thousand_deep_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = r#"{"catalog": {"uuid": "c", "metadata": {"title": "C"},
+        "controls": [{"id": "x-1", "title": "X"}]}}"#;
+    std::fs::write(dir.path().join("cat.json"), catalog).unwrap();
+    for i in 0..3_000 {
+        let next = match i {
+            2_999 => "cat.json".to_string(),
+            i => format!("p{}.json", i + 1),
+        };
+        let text = format!(
+            r#"{{"profile": {{"uuid": "p{i}", "metadata": {{"title": "P"}}, "imports": [{{"href": "{next}", "include-all": {{}}}}]}}}}"#
+        );
+        std::fs::write(dir.path().join(format!("p{i}.json")), text).unwrap();
+    }
+    let profile = dir.path().join("p0.json").display().to_string();
+    let out = onus(&["oscal", "resolve", &profile]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("profiles import profiles more than 32 deep"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_upstream_that_is_not_a_model_is_not_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("secrets.env"), "AWS_SECRET=hunter2\n").unwrap();
+    let root = dir.path().join("a.onus.yaml");
+    std::fs::write(&root, model("a", Some("secrets.env"))).unwrap();
+    let out = check(&root, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let shown = stdout(&out) + &stderr(&out);
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(
+        shown.contains("error[not-a-model]: this upstream file is not an onus model"),
+        "{shown}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn upstreams_stay_in_the_model_folder_and_are_regular_files() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("up.onus.yaml"), model("up", None)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.onus.yaml");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let cases = [
+        (
+            outside.path().join("up.onus.yaml").display().to_string(),
+            "(the model's folder or git repository); pass `--allow-outside-root` to read it",
+        ),
+        ("fifo.onus.yaml".to_string(), "not a regular file"),
+        ("/dev/zero".to_string(), "the model's folder"),
+        ("/proc/self/environ".to_string(), "the model's folder"),
+    ];
+    for (target, why) in &cases {
+        let root = dir.path().join("a.onus.yaml");
+        std::fs::write(&root, model("a", Some(target))).unwrap();
+        let out = check(&root, &[]);
+        assert_eq!(out.status.code(), Some(1), "{target}: {}", stderr(&out));
+        let shown = stdout(&out);
+        assert!(
+            shown.contains("error[upstream-missing]: cannot read upstream `up`")
+                && shown.contains(why),
+            "{target}: {shown}"
+        );
+    }
+    // The flag lets the model out of its folder, never into a device.
+    let root = dir.path().join("a.onus.yaml");
+    std::fs::write(&root, model("a", Some(&cases[0].0))).unwrap();
+    let out = check(&root, &["--allow-outside-root"]);
+    assert!(
+        !stdout(&out).contains("upstream-missing"),
+        "{}",
+        stdout(&out)
+    );
+    std::fs::write(&root, model("a", Some("/proc/self/environ"))).unwrap();
+    let out = check(&root, &["--allow-outside-root"]);
+    assert!(
+        stdout(&out).contains("is a system file"),
+        "{}",
+        stdout(&out)
+    );
+    // A size cap, configurable.
+    std::fs::write(&root, model("a", Some("big.onus.yaml"))).unwrap();
+    let mut big = model("big", None);
+    big.push_str(&format!("# {}\n", "x".repeat(2 << 20)));
+    std::fs::write(dir.path().join("big.onus.yaml"), big).unwrap();
+    let out = check(&root, &["--max-file-size", "2"]);
+    assert!(
+        stdout(&out).contains("more than the limit of 2 MB"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn check_dir_goes_on_past_what_it_cannot_read() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("x.onus.yaml"), "hunter2: [\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.onus.yaml"), model("a", None)).unwrap();
+    std::fs::write(dir.path().join("b.onus.yaml"), b"onus: 1\nmodel: \xff\n").unwrap();
+    std::fs::write(dir.path().join("c.onus.yaml"), b"\xff\xfeo\0n\0").unwrap();
+    std::os::unix::fs::symlink(outside.path(), dir.path().join("elsewhere")).unwrap();
+    let out = check(dir.path(), &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let (shown, warned) = (stdout(&out), stderr(&out));
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(
+        warned.contains("elsewhere: a symbolic link out of the folder searched; not followed"),
+        "{warned}"
+    );
+    assert!(
+        shown.contains(
+            "error[syntax]: cannot read the file: not UTF-8 text (invalid byte at offset 15)"
+        ),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "cannot read the file: UTF-16 text: onus reads UTF-8; save the file as UTF-8"
+        ),
+        "{shown}"
+    );
+    assert!(shown.contains("checked 1 model"), "{shown}");
+}
+
+#[test]
+fn a_repository_git_does_not_trust_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    std::fs::write(dir.path().join("a.onus.yaml"), model("a", None)).unwrap();
+    git(&["init", "-q"]);
+    git(&["add", "a.onus.yaml"]);
+    git(&["commit", "-qm", "a"]);
+    let run = |env: &[(&str, &str)], rev: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_onus"))
+            .args(["diff", rev, "a.onus.yaml"])
+            .current_dir(dir.path())
+            .envs(env.iter().copied())
+            .output()
+            .unwrap()
+    };
+    // git's own switch to test its ownership check.
+    let out = run(
+        &[("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")],
+        "HEAD:a.onus.yaml",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("it belongs to another user (git's `safe.directory` check)"),
+        "{}",
+        stderr(&out)
+    );
+    // The revision a help line suggests to look at is quoted for the shell.
+    let out = run(&[], "no such $(rev):a.onus.yaml");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("git log --oneline --end-of-options 'no such $(rev)'"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn oscal_import_shortens_ids_and_names_its_input_in_errors() {
+    let out = onus(&["oscal", "export", "examples/codat.onus.yaml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let set_prop = |doc: &mut serde_json::Value, name: &str, value: &str| {
+        let props = doc["component-definition"]["metadata"]["props"]
+            .as_array_mut()
+            .unwrap();
+        let prop = props.iter_mut().find(|p| p["name"] == name).unwrap();
+        prop["value"] = value.into();
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("cd.json");
+    // An id of 300 capitals: made into an id and shortened, not refused.
+    set_prop(&mut doc, "model", &"A".repeat(300));
+    std::fs::write(&input, doc.to_string()).unwrap();
+    let out = onus(&["oscal", "import", &input.display().to_string()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(&format!("  id: {}\n", "a".repeat(60))),
+        "{}",
+        stdout(&out)
+    );
+    // A finding in the imported model names the input, not an unwritten output.
+    set_prop(&mut doc, "publisher", "Nobody Here");
+    std::fs::write(&input, doc.to_string()).unwrap();
+    let out = onus(&["oscal", "import", &input.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let shown = stderr(&out);
+    assert!(
+        shown.contains(&format!("--> {} (as imported):", input.display())),
+        "{shown}"
+    );
+    assert!(shown.contains("`nobody-here`"), "{shown}");
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of one target, from the repository's root:
+#
+#   scripts/fuzz.sh TARGET [SECONDS]     # default 600 s
+#   scripts/fuzz.sh list
+#
+# Targets: pipeline, yaml_fast_path (onus-core); oscal_resolve,
+# oscal_import (onus-oscal). With a nightly toolchain (`rustup toolchain
+# list`), libFuzzer through cargo-fuzz (installed from crates.io when
+# missing), seeded with the repository's models and OSCAL documents; the
+# corpus grows in crates/*/fuzz/corpus/TARGET and is reused by the next run.
+# Without nightly, the same properties run as proptest on stable
+# (PROPTEST_CASES scaled to the time given): not coverage-guided, but it
+# runs anywhere. Findings and figures: docs/fuzzing.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+root=$(pwd)
+target=${1:-}
+seconds=${2:-600}
+
+case $target in
+pipeline | yaml_fast_path) crate=onus-core ;;
+oscal_resolve | oscal_import) crate=onus-oscal ;;
+list)
+    printf '%s\n' pipeline yaml_fast_path oscal_resolve oscal_import
+    exit 0
+    ;;
+*)
+    echo "usage: scripts/fuzz.sh TARGET [SECONDS]; targets: scripts/fuzz.sh list" >&2
+    exit 2
+    ;;
+esac
+
+if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    echo "no nightly toolchain: running the proptest properties on stable instead" >&2
+    cases=$((seconds * 200))
+    case $target in
+    pipeline) PROPTEST_CASES=$cases cargo test --release -p onus-core --test no_panic ;;
+    yaml_fast_path) PROPTEST_CASES=$cases cargo test --release -p onus-core --test yaml_fast_path ;;
+    oscal_resolve | oscal_import) PROPTEST_CASES=$cases cargo test --release -p onus-oscal --test import ;;
+    esac
+    exit
+fi
+
+if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
+    cargo install cargo-fuzz --locked
+fi
+
+dir="crates/$crate/fuzz"
+corpus="$dir/corpus/$target"
+mkdir -p "$corpus"
+# Seeds, the first time: what the target reads in real life.
+if [[ -z $(ls -A "$corpus") ]]; then
+    case $target in
+    pipeline | yaml_fast_path)
+        cp examples/*.onus.yaml "$corpus/"
+        find crates/onus-cli/tests/check -name '*.onus.yaml' -exec cp {} "$corpus/" \;
+        ;;
+    oscal_resolve)
+        # A profile, NUL, a small catalog: the shape the target splits.
+        for p in data/oscal/nist-800-53-rev5/*profile.json; do
+            [[ -f $p ]] || continue
+            { cat "$p"; printf '\0'; cat crates/onus-oscal/tests/data/*catalog*.json 2>/dev/null | head -c 65536; } \
+                >"$corpus/$(basename "$p")"
+        done
+        ;;
+    oscal_import)
+        cargo build --release -q -p onus-cli
+        for m in examples/*.onus.yaml; do
+            name=$(basename "$m" .onus.yaml)
+            target/release/onus oscal export "$m" >"$corpus/$name-cd.json" || true
+            target/release/onus oscal export --kind ssp "$m" >"$corpus/$name-ssp.json" || true
+        done
+        ;;
+    esac
+fi
+
+dict=()
+[[ -f $dir/../../onus-core/fuzz/onus.dict ]] && dict=(-dict="$root/crates/onus-core/fuzz/onus.dict")
+cd "crates/$crate"
+cargo +nightly fuzz run "$target" "fuzz/corpus/$target" -- \
+    "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096
