@@ -55,6 +55,9 @@ pub fn serve(args: ServeArgs) -> Result<ExitCode, CliError> {
 }
 
 pub fn publish(args: PublishArgs) -> Result<ExitCode, CliError> {
+    if let Err(e) = std::fs::metadata(&args.model) {
+        return Err(CliError::io("read", &args.model, e));
+    }
     let outcome = onus_server::publish_blocking(&args.db, &args.model)
         .map_err(|e| CliError::Usage(e.to_string()))?;
     match outcome {
