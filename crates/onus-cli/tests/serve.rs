@@ -9,10 +9,8 @@ use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
 
 use common::{onus, root, stderr, stdout};
-use onus_server::testing::Client;
+use onus_server::testing::{setup_admin, Client};
 use onus_store::testing::{fresh_pg_url, fresh_sqlite_url};
-
-const PASSWORD: &str = "violet kettle on the moor";
 
 /// A running `onus serve`, stopped (SIGTERM) when dropped.
 struct Server {
@@ -79,23 +77,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn setup_admin(c: &mut Client, token: &str) {
-    let form = c.get(&format!("/setup?token={token}"));
-    assert_eq!(form.status, 200, "{}", form.body);
-    let done = c.post(
-        "/setup",
-        &[
-            ("csrf", &form.csrf()),
-            ("token", token),
-            ("email", "admin@portal.io"),
-            ("name", "Ada Admin"),
-            ("password", PASSWORD),
-            ("confirm", PASSWORD),
-        ],
-    );
-    assert_eq!(done.location(), Some("/admin"), "{}", done.body);
 }
 
 #[test]

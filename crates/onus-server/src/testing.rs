@@ -210,3 +210,26 @@ fn encode(s: &str) -> String {
 pub fn totp_now(secret: &str) -> String {
     crate::auth::totp_now(secret).expect("a valid TOTP secret")
 }
+
+/// The password test accounts use (it passes the policy).
+pub const PASSWORD: &str = "violet kettle on the moor";
+
+/// Follows the setup link as `admin@portal.io` ("Ada Admin"); the client is
+/// signed in afterwards.
+pub fn setup_admin(c: &mut Client, token: &str) {
+    let form = c.get(&format!("/setup?token={token}"));
+    assert_eq!(form.status, 200, "{}", form.body);
+    let done = c.post(
+        "/setup",
+        &[
+            ("csrf", &form.csrf()),
+            ("token", token),
+            ("email", "admin@portal.io"),
+            ("name", "Ada Admin"),
+            ("password", PASSWORD),
+            ("confirm", PASSWORD),
+        ],
+    );
+    assert_eq!(done.location(), Some("/admin"), "{}", done.body);
+    assert!(c.cookies.contains_key("onus_session"));
+}

@@ -3,11 +3,9 @@
 //! recovery codes, sign out everywhere), tenants and invites, tenant
 //! isolation, NDA links and publishing on demand.
 
-use onus_server::testing::{spawn, totp_now, Client, Reply};
+use onus_server::testing::{setup_admin, spawn, totp_now, Client, Reply, PASSWORD};
 use onus_store::testing::{fresh_pg_url, fresh_sqlite_url};
 use onus_store::Store;
-
-const PASSWORD: &str = "violet kettle on the moor";
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -55,31 +53,6 @@ fn assert_security_headers(r: &Reply) {
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert!(r.header("referrer-policy").is_some());
-}
-
-/// Sets up the first platform admin through the setup link.
-fn setup_admin(c: &mut Client, token: &str) {
-    let form = c.get(&format!("/setup?token={token}"));
-    assert_eq!(form.status, 200, "{}", form.body);
-    let csrf = form.csrf();
-    let done = c.post(
-        "/setup",
-        &[
-            ("csrf", &csrf),
-            ("token", token),
-            ("email", "admin@portal.io"),
-            ("name", "Ada Admin"),
-            ("password", PASSWORD),
-            ("confirm", PASSWORD),
-        ],
-    );
-    assert_eq!(
-        (done.status, done.location()),
-        (303, Some("/admin")),
-        "{}",
-        done.body
-    );
-    assert!(c.cookies.contains_key("onus_session"));
 }
 
 /// Creates a tenant subscribed to `subscription`; returns its id and the invite token.
