@@ -231,3 +231,62 @@ fn publish_stores_a_version_once_and_refuses_errors() {
         stderr(&o)
     );
 }
+
+#[test]
+fn admin_creates_users_and_mints_tokens_for_automation() {
+    let db = fresh_sqlite_url();
+    let o = onus(&[
+        "admin",
+        "create-user",
+        "--db",
+        &db,
+        "--email",
+        "ops@x.io",
+        "--name",
+        "Ops",
+        "--role",
+        "platform-admin",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("password (shown once): "),
+        "{}",
+        stdout(&o)
+    );
+    let o = onus(&[
+        "admin", "token", "--db", &db, "--email", "ops@x.io", "--scope", "write",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let token = stdout(&o).trim().to_string();
+    assert!(token.starts_with("onus_") && token.len() == 69, "{token}");
+
+    let home = tempfile::tempdir().unwrap();
+    let server = Server::start(&["--db", &db], home.path());
+    let mut c = Client::new(server.addr);
+    let me = c.api("GET", "/api/v1/me", Some(&token), None);
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert!(me.body.contains("\"platform_role\":\"platform-admin\""));
+    drop(server);
+
+    let o = onus(&[
+        "admin",
+        "create-user",
+        "--db",
+        &db,
+        "--email",
+        "x@x.io",
+        "--name",
+        "X",
+        "--role",
+        "tenant-admin",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs --tenant"), "{}", stderr(&o));
+    let o = onus(&["admin", "token", "--db", &db, "--email", "nobody@x.io"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("there is no user nobody@x.io"),
+        "{}",
+        stderr(&o)
+    );
+}

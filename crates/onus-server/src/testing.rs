@@ -112,9 +112,35 @@ impl Client {
     }
 
     pub fn request(&mut self, method: &str, path: &str, body: Option<String>) -> Reply {
+        self.send(method, path, "", body)
+    }
+
+    /// An API call: `Authorization: Bearer TOKEN` (when given) and a JSON body.
+    pub fn api(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        json: Option<&str>,
+    ) -> Reply {
+        let mut extra = String::new();
+        if let Some(t) = token {
+            extra.push_str(&format!("Authorization: Bearer {t}\r\n"));
+        }
+        if let Some(j) = json {
+            extra.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                j.len()
+            ));
+        }
+        let mut jarless = Client::new(self.addr);
+        jarless.send(method, path, &extra, json.map(str::to_string))
+    }
+
+    fn send(&mut self, method: &str, path: &str, extra: &str, body: Option<String>) -> Reply {
         let mut stream = TcpStream::connect(self.addr).expect("connect to the portal");
         let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{extra}",
             self.addr
         );
         if !self.cookies.is_empty() {
@@ -126,7 +152,7 @@ impl Client {
             head.push_str(&format!("Cookie: {}\r\n", jar.join("; ")));
         }
         let body = body.unwrap_or_default();
-        if method == "POST" {
+        if method == "POST" && extra.is_empty() {
             head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
             head.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
