@@ -139,6 +139,8 @@ impl Client {
 
     fn send(&mut self, method: &str, path: &str, extra: &str, body: Option<String>) -> Reply {
         let mut stream = TcpStream::connect(self.addr).expect("connect to the portal");
+        // A server that never answers fails the test instead of hanging it.
+        let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(60)));
         let mut head = format!(
             "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{extra}",
             self.addr
@@ -159,8 +161,27 @@ impl Client {
         head.push_str("\r\n");
         stream.write_all(head.as_bytes()).expect("send");
         stream.write_all(body.as_bytes()).expect("send");
+        // Until the connection closes, or the Content-Length is read (some
+        // servers, chromedriver among them, keep the connection open).
         let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read the answer");
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let n = stream.read(&mut chunk).expect("read the answer");
+            if n == 0 {
+                break;
+            }
+            raw.extend_from_slice(&chunk[..n]);
+            if let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok());
+                if length.is_some_and(|len| raw.len() >= split + 4 + len) {
+                    break;
+                }
+            }
+        }
         let split = raw
             .windows(4)
             .position(|w| w == b"\r\n\r\n")

@@ -37,7 +37,25 @@ pub fn trust_page(matrix: &Matrix) -> (String, String) {
         .strip_prefix("<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
         .map(str::to_string)
         .unwrap_or(body);
-    (body, between("<style>\n", "</style>"))
+    // The portal's CSP allows no inline style: each `style` attribute of
+    // the diagram becomes a class of the stylesheet.
+    let mut css = between("<style>\n", "</style>");
+    let mut body = body;
+    let mut n = 0;
+    while let Some(at) = body.find("<svg style=\"") {
+        let start = at + "<svg style=\"".len();
+        let Some(len) = body[start..].find('"') else {
+            break;
+        };
+        let rule = body[start..start + len].to_string();
+        n += 1;
+        css.push_str(&format!("svg.onus-inline-{n} {{ {rule} }}\n"));
+        body.replace_range(
+            at..start + len + 1,
+            &format!("<svg class=\"onus-inline-{n}\""),
+        );
+    }
+    (body, css)
 }
 
 /// The matrix as this viewer may read it: links to `nda` documents only
