@@ -116,9 +116,24 @@ impl Driver {
         );
     }
 
+    /// Clicks a form's button and waits for the next page (the old page's
+    /// root element goes stale).
     fn click(&mut self, css: &str) {
+        let page = self.find("html");
         let id = self.find(css);
         self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+        let started = Instant::now();
+        loop {
+            let path = format!("/session/{}/element/{page}/name", self.session);
+            if self.http.api("GET", &path, None, None).status != 200 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "clicking {css} led nowhere"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let url = self.url();
         self.no_console_errors(&url);
     }
