@@ -30,7 +30,12 @@ struct Cli {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    output::clean_up_on_signals();
+    // The portal stops gracefully on its own signal handling (in-flight
+    // requests finish); every other command ends at once, leaving no
+    // temporary file behind.
+    if !cli.command.serves() {
+        output::clean_up_on_signals();
+    }
     onus_fs::set_limits(onus_fs::Limits {
         max_file_bytes: cli.max_file_size.saturating_mul(1 << 20),
         confined: !cli.allow_outside_root,

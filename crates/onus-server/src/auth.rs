@@ -312,7 +312,9 @@ pub async fn session_layer(
         (None, None, Some(n)) => n.clone(),
         (None, None, None) => String::new(),
     };
-    let body = if parts.method == Method::POST {
+    // The API authenticates by bearer token only, never by cookie: no CSRF there.
+    let api = parts.uri.path().starts_with("/api/");
+    let body = if parts.method == Method::POST && !api {
         let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
             Ok(b) => b,
             Err(_) => {

@@ -11,6 +11,11 @@
 //!   TOTP, sessions and CSRF; `pages/` the routes; `headers` the security
 //!   headers and limits every response gets.
 
+// Handlers answer with a `Response` either way (a page, JSON, or an error
+// page or problem); boxing the error only to unbox it at once buys nothing.
+#![allow(clippy::result_large_err)]
+
+mod api;
 mod auth;
 pub mod bundled;
 mod headers;
@@ -61,7 +66,7 @@ pub enum ServeError {
         source: std::io::Error,
     },
     #[error("{0}")]
-    Publish(String),
+    Usage(String),
     #[error("the server stopped: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -211,5 +216,104 @@ pub fn publish_blocking(db: &str, model: &std::path::Path) -> Result<publish::Ou
         let outcome = publish::publish_file(&store, model).await?;
         store.close().await;
         Ok(outcome)
+    })
+}
+
+/// The platform roles `onus admin create-user` can give.
+pub const PLATFORM_ROLES: &[&str] = &["platform-admin", "platform-operator"];
+
+/// `onus admin create-user`: a user with a platform role, or a tenant role
+/// in `tenant`; returns the user's id and a generated password (to be
+/// shown once).
+pub async fn admin_create_user(
+    store: &Store,
+    email: &str,
+    name: &str,
+    role: &str,
+    tenant: Option<&str>,
+) -> Result<(String, String), ServeError> {
+    let password = onus_store::random_token()[..32].to_string();
+    let platform_role = match tenant {
+        None if PLATFORM_ROLES.contains(&role) => Some(role),
+        None => {
+            return Err(ServeError::Usage(format!(
+                "`{role}` is not a platform role ({}); a tenant role needs --tenant ID",
+                PLATFORM_ROLES.join(", ")
+            )))
+        }
+        Some(_) if pages::tenant::ROLES.contains(&role) => None,
+        Some(_) => {
+            return Err(ServeError::Usage(format!(
+                "`{role}` is not a tenant role ({})",
+                pages::tenant::ROLES.join(", ")
+            )))
+        }
+    };
+    if let Some(t) = tenant {
+        if store.tenant(t).await?.is_none() {
+            return Err(ServeError::Usage(format!("there is no tenant {t}")));
+        }
+    }
+    let user = store
+        .create_user(email, name, platform_role, &auth::hash_password(&password))
+        .await?;
+    if let Some(t) = tenant {
+        store.add_member(t, &user.id, role).await?;
+    }
+    store
+        .audit(None, tenant, "user-created", &user.email, role)
+        .await?;
+    Ok((user.id, password))
+}
+
+/// `onus admin token`: mints an API token for the user with this email
+/// (`read` or `write`; bound to `tenant` when given); returns it (to be
+/// shown once).
+pub async fn admin_mint_token(
+    store: &Store,
+    email: &str,
+    scope: &str,
+    tenant: Option<&str>,
+    name: &str,
+) -> Result<String, ServeError> {
+    if scope != "read" && scope != "write" {
+        return Err(ServeError::Usage(format!(
+            "the scope is `read` or `write`, not `{scope}`"
+        )));
+    }
+    let Some((user, _)) = store.local_login(email).await? else {
+        return Err(ServeError::Usage(format!("there is no user {email}")));
+    };
+    if let Some(t) = tenant {
+        if store.membership(t, &user.id).await?.is_none() {
+            return Err(ServeError::Usage(format!(
+                "{email} is not a member of tenant {t}"
+            )));
+        }
+    }
+    let token = format!("onus_{}", onus_store::random_token());
+    store
+        .create_api_token(&token, &user.id, tenant, name, scope)
+        .await?;
+    store
+        .audit(Some(&user.id), tenant, "api-token-created", name, scope)
+        .await?;
+    Ok(token)
+}
+
+/// Runs `f` on the store at `db`, on a runtime of its own (the CLI's `onus admin`).
+pub fn with_store<T>(
+    db: &str,
+    f: impl for<'a> FnOnce(
+        &'a Store,
+    ) -> std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<T, ServeError>> + 'a>,
+    >,
+) -> Result<T, ServeError> {
+    runtime()?.block_on(async {
+        let store = Store::open(db).await?;
+        let out = f(&store).await;
+        store.close().await;
+        out
     })
 }

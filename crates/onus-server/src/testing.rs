@@ -112,9 +112,37 @@ impl Client {
     }
 
     pub fn request(&mut self, method: &str, path: &str, body: Option<String>) -> Reply {
+        self.send(method, path, "", body)
+    }
+
+    /// An API call: `Authorization: Bearer TOKEN` (when given) and a JSON body.
+    pub fn api(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        json: Option<&str>,
+    ) -> Reply {
+        let mut extra = String::new();
+        if let Some(t) = token {
+            extra.push_str(&format!("Authorization: Bearer {t}\r\n"));
+        }
+        if let Some(j) = json {
+            extra.push_str(&format!(
+                "Content-Type: application/json\r\nContent-Length: {}\r\n",
+                j.len()
+            ));
+        }
+        let mut jarless = Client::new(self.addr);
+        jarless.send(method, path, &extra, json.map(str::to_string))
+    }
+
+    fn send(&mut self, method: &str, path: &str, extra: &str, body: Option<String>) -> Reply {
         let mut stream = TcpStream::connect(self.addr).expect("connect to the portal");
+        // A server that never answers fails the test instead of hanging it.
+        let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(60)));
         let mut head = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n{extra}",
             self.addr
         );
         if !self.cookies.is_empty() {
@@ -126,15 +154,34 @@ impl Client {
             head.push_str(&format!("Cookie: {}\r\n", jar.join("; ")));
         }
         let body = body.unwrap_or_default();
-        if method == "POST" {
+        if method == "POST" && extra.is_empty() {
             head.push_str("Content-Type: application/x-www-form-urlencoded\r\n");
             head.push_str(&format!("Content-Length: {}\r\n", body.len()));
         }
         head.push_str("\r\n");
         stream.write_all(head.as_bytes()).expect("send");
         stream.write_all(body.as_bytes()).expect("send");
+        // Until the connection closes, or the Content-Length is read (some
+        // servers, chromedriver among them, keep the connection open).
         let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read the answer");
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            let n = stream.read(&mut chunk).expect("read the answer");
+            if n == 0 {
+                break;
+            }
+            raw.extend_from_slice(&chunk[..n]);
+            if let Some(split) = raw.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .and_then(|v| v.trim().parse::<usize>().ok());
+                if length.is_some_and(|len| raw.len() >= split + 4 + len) {
+                    break;
+                }
+            }
+        }
         let split = raw
             .windows(4)
             .position(|w| w == b"\r\n\r\n")
@@ -209,4 +256,27 @@ fn encode(s: &str) -> String {
 /// The current TOTP code of a base32 secret (what an authenticator app shows).
 pub fn totp_now(secret: &str) -> String {
     crate::auth::totp_now(secret).expect("a valid TOTP secret")
+}
+
+/// The password test accounts use (it passes the policy).
+pub const PASSWORD: &str = "violet kettle on the moor";
+
+/// Follows the setup link as `admin@portal.io` ("Ada Admin"); the client is
+/// signed in afterwards.
+pub fn setup_admin(c: &mut Client, token: &str) {
+    let form = c.get(&format!("/setup?token={token}"));
+    assert_eq!(form.status, 200, "{}", form.body);
+    let done = c.post(
+        "/setup",
+        &[
+            ("csrf", &form.csrf()),
+            ("token", token),
+            ("email", "admin@portal.io"),
+            ("name", "Ada Admin"),
+            ("password", PASSWORD),
+            ("confirm", PASSWORD),
+        ],
+    );
+    assert_eq!(done.location(), Some("/admin"), "{}", done.body);
+    assert!(c.cookies.contains_key("onus_session"));
 }

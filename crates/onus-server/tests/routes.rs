@@ -3,11 +3,9 @@
 //! recovery codes, sign out everywhere), tenants and invites, tenant
 //! isolation, NDA links and publishing on demand.
 
-use onus_server::testing::{spawn, totp_now, Client, Reply};
+use onus_server::testing::{setup_admin, spawn, totp_now, Client, Reply, PASSWORD};
 use onus_store::testing::{fresh_pg_url, fresh_sqlite_url};
 use onus_store::Store;
-
-const PASSWORD: &str = "violet kettle on the moor";
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -55,31 +53,6 @@ fn assert_security_headers(r: &Reply) {
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
     assert!(r.header("referrer-policy").is_some());
-}
-
-/// Sets up the first platform admin through the setup link.
-fn setup_admin(c: &mut Client, token: &str) {
-    let form = c.get(&format!("/setup?token={token}"));
-    assert_eq!(form.status, 200, "{}", form.body);
-    let csrf = form.csrf();
-    let done = c.post(
-        "/setup",
-        &[
-            ("csrf", &csrf),
-            ("token", token),
-            ("email", "admin@portal.io"),
-            ("name", "Ada Admin"),
-            ("password", PASSWORD),
-            ("confirm", PASSWORD),
-        ],
-    );
-    assert_eq!(
-        (done.status, done.location()),
-        (303, Some("/admin")),
-        "{}",
-        done.body
-    );
-    assert!(c.cookies.contains_key("onus_session"));
 }
 
 /// Creates a tenant subscribed to `subscription`; returns its id and the invite token.
@@ -499,6 +472,226 @@ fn publishing_on_demand_is_a_no_op_for_the_same_content() {
         assert_eq!(
             anon.post("/admin/publish", &[("csrf", &csrf)]).location(),
             Some("/login")
+        );
+    });
+}
+
+#[test]
+fn the_api_answers_with_tokens_json_and_problems() {
+    both_backends(|backend, db| {
+        let (mut c, _) = portal(db);
+        let rt = runtime();
+        let store = rt.block_on(Store::open(db)).unwrap();
+        let (admin_id, _) = rt
+            .block_on(onus_server::admin_create_user(
+                &store,
+                "ops@portal.io",
+                "Ops",
+                "platform-admin",
+                None,
+            ))
+            .unwrap();
+        let write = rt
+            .block_on(onus_server::admin_mint_token(
+                &store,
+                "ops@portal.io",
+                "write",
+                None,
+                "ci",
+            ))
+            .unwrap();
+        let read = rt
+            .block_on(onus_server::admin_mint_token(
+                &store,
+                "ops@portal.io",
+                "read",
+                None,
+                "ci",
+            ))
+            .unwrap();
+
+        let doc = c.api("GET", "/api/v1/openapi.json", None, None);
+        assert_eq!(doc.status, 200, "{backend}");
+        let doc: serde_json::Value = serde_json::from_str(&doc.body).unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{doc}");
+        for path in [
+            "/api/v1/me",
+            "/api/v1/models",
+            "/api/v1/tenants",
+            "/api/v1/tenants/{tenant}/invites",
+        ] {
+            assert!(
+                doc["paths"].get(path).is_some(),
+                "{path} missing from the OpenAPI document"
+            );
+        }
+
+        let anon = c.api("GET", "/api/v1/me", None, None);
+        assert_eq!(anon.status, 401, "{backend}");
+        assert_eq!(
+            anon.header("content-type"),
+            Some("application/problem+json")
+        );
+        assert!(
+            anon.body
+                .contains("\"type\":\"/api/v1/problems/unauthorized\""),
+            "{}",
+            anon.body
+        );
+        assert_security_headers(&anon);
+        assert_eq!(
+            c.api("GET", "/api/v1/me", Some("onus_wrong"), None).status,
+            401
+        );
+
+        let me: serde_json::Value =
+            serde_json::from_str(&c.api("GET", "/api/v1/me", Some(&read), None).body).unwrap();
+        assert_eq!(
+            (me["email"].as_str(), me["id"].as_str()),
+            (Some("ops@portal.io"), Some(admin_id.as_str())),
+            "{backend}"
+        );
+        let models = c.api("GET", "/api/v1/models", Some(&read), None);
+        assert!(
+            models.body.contains("\"model\":\"codat\""),
+            "{}",
+            models.body
+        );
+        assert!(c
+            .api("GET", "/api/v1/models/codat/versions", Some(&read), None)
+            .body
+            .contains("\"version\":1"));
+        let missing = c.api("GET", "/api/v1/models/nope/versions", Some(&read), None);
+        assert_eq!(missing.status, 404);
+        assert!(missing.body.contains("/api/v1/problems/not-found"));
+        assert_eq!(
+            c.api("GET", "/api/v1/nothing", Some(&read), None).status,
+            404
+        );
+
+        let new_tenant =
+            r#"{"name":"Initech","subscription":"codat/platform","admin_email":"boss@initech.io"}"#;
+        let ro = c.api("POST", "/api/v1/tenants", Some(&read), Some(new_tenant));
+        assert_eq!(ro.status, 403, "{backend}");
+        assert!(ro.body.contains("read-only-token"));
+        let bad = c.api(
+            "POST",
+            "/api/v1/tenants",
+            Some(&write),
+            Some("{\"name\":1}"),
+        );
+        assert_eq!(bad.status, 422, "{backend}");
+        assert!(bad.body.contains("invalid-request"));
+        let bad = c.api(
+            "POST",
+            "/api/v1/tenants",
+            Some(&write),
+            Some(r#"{"name":"X","subscription":"nope/x","admin_email":"a@b.io"}"#),
+        );
+        assert_eq!(bad.status, 422);
+        assert!(
+            bad.body.contains("Choose a published model"),
+            "{}",
+            bad.body
+        );
+        let made = c.api("POST", "/api/v1/tenants", Some(&write), Some(new_tenant));
+        assert_eq!(made.status, 201, "{backend}: {}", made.body);
+        let made: serde_json::Value = serde_json::from_str(&made.body).unwrap();
+        let tenant_id = made["tenant"]["id"].as_str().unwrap().to_string();
+        let invite = made["invite_url"]
+            .as_str()
+            .unwrap()
+            .split("token=")
+            .nth(1)
+            .unwrap()
+            .to_string();
+        assert!(c
+            .api("GET", "/api/v1/tenants", Some(&read), None)
+            .body
+            .contains("Initech"));
+        let other = c.api(
+            "POST",
+            "/api/v1/tenants",
+            Some(&write),
+            Some(r#"{"name":"Other","subscription":"codat/platform","admin_email":"o@o.io"}"#),
+        );
+        let other_id = serde_json::from_str::<serde_json::Value>(&other.body).unwrap()["tenant"]
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+
+        // The tenant admin, with a token bound to their tenant.
+        let (_, done) = accept(&c, &invite, "Bill Boss");
+        assert_eq!(done.status, 303, "{}", done.body);
+        let boss = rt
+            .block_on(onus_server::admin_mint_token(
+                &store,
+                "boss@initech.io",
+                "write",
+                Some(&tenant_id),
+                "ci",
+            ))
+            .unwrap();
+        let users = c.api(
+            "GET",
+            &format!("/api/v1/tenants/{tenant_id}/users"),
+            Some(&boss),
+            None,
+        );
+        assert_eq!(users.status, 200, "{backend}: {}", users.body);
+        assert!(users.body.contains("boss@initech.io"));
+        assert_eq!(
+            c.api(
+                "GET",
+                &format!("/api/v1/tenants/{other_id}/users"),
+                Some(&boss),
+                None
+            )
+            .status,
+            404,
+            "{backend}"
+        );
+        assert_eq!(
+            c.api("GET", "/api/v1/tenants", Some(&boss), None).status,
+            404
+        );
+        assert_eq!(
+            c.api(
+                "GET",
+                &format!("/api/v1/tenants/{tenant_id}/users"),
+                Some(&write),
+                None
+            )
+            .status,
+            404,
+            "platform staff see no tenant's users"
+        );
+        let inv = c.api(
+            "POST",
+            &format!("/api/v1/tenants/{tenant_id}/invites"),
+            Some(&boss),
+            Some(r#"{"email":"dev@initech.io","role":"tenant-god"}"#),
+        );
+        assert_eq!(inv.status, 422);
+        let inv = c.api(
+            "POST",
+            &format!("/api/v1/tenants/{tenant_id}/invites"),
+            Some(&boss),
+            Some(r#"{"email":"dev@initech.io","role":"tenant-member"}"#),
+        );
+        assert_eq!(inv.status, 201, "{}", inv.body);
+        assert!(inv.body.contains("/invite?token="));
+
+        // Revoked: refused at once.
+        let grant = rt.block_on(store.api_token(&read)).unwrap().unwrap();
+        assert!(rt
+            .block_on(store.revoke_api_token(&grant.id, &admin_id))
+            .unwrap());
+        assert_eq!(
+            c.api("GET", "/api/v1/me", Some(&read), None).status,
+            401,
+            "{backend}"
         );
     });
 }

@@ -387,3 +387,78 @@ impl Store {
         ))
     }
 }
+
+/// An API token's grant, as found from the bearer token.
+#[derive(Clone, Debug)]
+pub struct ApiToken {
+    pub id: String,
+    pub user: User,
+    /// A tenant token acts only on this tenant.
+    pub tenant_id: Option<String>,
+    /// `read` or `write`.
+    pub scope: String,
+}
+
+impl Store {
+    /// Records an API token (stored hashed); returns its id.
+    pub async fn create_api_token(
+        &self,
+        token: &str,
+        user: &str,
+        tenant: Option<&str>,
+        name: &str,
+        scope: &str,
+    ) -> Result<String> {
+        let id = random_id();
+        sqlx::query(
+            "INSERT INTO api_tokens (id, token_hash, user_id, tenant_id, name, scope, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&id)
+        .bind(hash(token))
+        .bind(user)
+        .bind(tenant)
+        .bind(name)
+        .bind(scope)
+        .bind(now())
+        .execute(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// The grant of a bearer token, if it exists and is not revoked; its
+    /// last-used time is set to now.
+    pub async fn api_token(&self, token: &str) -> Result<Option<ApiToken>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, a.id AS token_id, a.tenant_id, a.scope FROM api_tokens a JOIN users u ON u.id = a.user_id WHERE a.token_hash = $1 AND a.revoked_at IS NULL"
+        ))
+        .bind(hash(token))
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let grant = ApiToken {
+            id: row.get("token_id"),
+            user: User::from_row(&row),
+            tenant_id: row.get("tenant_id"),
+            scope: row.get("scope"),
+        };
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now())
+            .bind(&grant.id)
+            .execute(&self.pool)
+            .await?;
+        Ok(Some(grant))
+    }
+
+    /// Revokes one of the user's tokens; false when there is none by that id.
+    pub async fn revoke_api_token(&self, id: &str, user: &str) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(now())
+        .bind(id)
+        .bind(user)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}

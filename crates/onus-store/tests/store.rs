@@ -335,3 +335,38 @@ async fn a_missing_database_server_is_a_clear_error() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn api_tokens_are_hashed_revocable_and_track_use() {
+    for (backend, store) in fresh_stores().await {
+        let user = store.create_user("u@x.io", "U", None, "h").await.unwrap();
+        let id = store
+            .create_api_token("secret-token", &user.id, None, "ci", "read")
+            .await
+            .unwrap();
+        let grant = store
+            .api_token("secret-token")
+            .await
+            .unwrap()
+            .expect("valid");
+        assert_eq!(
+            (
+                grant.id.as_str(),
+                grant.scope.as_str(),
+                grant.user.id.as_str()
+            ),
+            (id.as_str(), "read", user.id.as_str()),
+            "{backend}"
+        );
+        assert!(store.api_token("other").await.unwrap().is_none());
+        assert!(
+            !store.revoke_api_token(&id, "someone-else").await.unwrap(),
+            "{backend}"
+        );
+        assert!(store.revoke_api_token(&id, &user.id).await.unwrap());
+        assert!(
+            store.api_token("secret-token").await.unwrap().is_none(),
+            "{backend}: revoked at once"
+        );
+    }
+}

@@ -38,6 +38,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Check a model and publish it (with its upstream chain) to a portal's database.
     Publish(serve::PublishArgs),
+    /// Portal administration for automation: create a user, mint an API token.
+    Admin(serve::AdminArgs),
     /// Write a commented starter model.
     Init(init::Args),
     /// Print the JSON Schema of the model format, for editors.
@@ -51,6 +53,13 @@ pub enum Command {
     Man,
 }
 
+impl Command {
+    /// Whether the command runs the portal, which handles its signals itself.
+    pub fn serves(&self) -> bool {
+        matches!(self, Command::Serve(_))
+    }
+}
+
 pub fn run(command: Command) -> Result<(), CliError> {
     match command {
         Command::Check(args) => check::run(args),
@@ -62,6 +71,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Oscal(args) => oscal::run(args),
         Command::Serve(args) => serve::serve(args),
         Command::Publish(args) => serve::publish(args),
+        Command::Admin(args) => serve::admin(args),
         Command::Init(args) => init::run(args),
         Command::Schema => schema::run(),
         Command::Explain(args) => explain::run(args),

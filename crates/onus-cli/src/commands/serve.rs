@@ -53,6 +53,9 @@ pub fn serve(args: ServeArgs) -> Result<(), CliError> {
 }
 
 pub fn publish(args: PublishArgs) -> Result<(), CliError> {
+    if let Err(e) = std::fs::metadata(&args.model) {
+        return Err(CliError::io("read", &args.model, e));
+    }
     let outcome = onus_server::publish_blocking(&args.db, &args.model)?;
     match outcome {
         Outcome::Refused { label, report } => {
@@ -66,4 +69,83 @@ pub fn publish(args: PublishArgs) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+#[derive(clap::Args)]
+pub struct AdminArgs {
+    #[command(subcommand)]
+    action: AdminAction,
+}
+
+#[derive(clap::Subcommand)]
+enum AdminAction {
+    /// Create a user with a role; prints a generated password, once.
+    CreateUser {
+        /// The portal's database: `postgres://USER@HOST/DB` or a SQLite file.
+        #[arg(long, value_name = "URL")]
+        db: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// platform-admin or platform-operator; with --tenant: tenant-admin, tenant-member or tenant-viewer.
+        #[arg(long)]
+        role: String,
+        /// The tenant (id) of a tenant role.
+        #[arg(long, value_name = "ID")]
+        tenant: Option<String>,
+    },
+    /// Mint an API token for a user; prints it, once.
+    Token {
+        /// The portal's database: `postgres://USER@HOST/DB` or a SQLite file.
+        #[arg(long, value_name = "URL")]
+        db: String,
+        #[arg(long)]
+        email: String,
+        /// read or write.
+        #[arg(long, default_value = "read")]
+        scope: String,
+        /// Bind the token to this tenant (id): it acts on it only.
+        #[arg(long, value_name = "ID")]
+        tenant: Option<String>,
+        /// What the token is for (shown in the audit log).
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+pub fn admin(args: AdminArgs) -> Result<(), CliError> {
+    match args.action {
+        AdminAction::CreateUser {
+            db,
+            email,
+            name,
+            role,
+            tenant,
+        } => {
+            let (id, password) = onus_server::with_store(&db, |store| {
+                Box::pin(async move {
+                    onus_server::admin_create_user(store, &email, &name, &role, tenant.as_deref())
+                        .await
+                })
+            })?;
+            println!("created user {id}\npassword (shown once): {password}");
+        }
+        AdminAction::Token {
+            db,
+            email,
+            scope,
+            tenant,
+            name,
+        } => {
+            let token = onus_server::with_store(&db, |store| {
+                Box::pin(async move {
+                    onus_server::admin_mint_token(store, &email, &scope, tenant.as_deref(), &name)
+                        .await
+                })
+            })?;
+            println!("{token}");
+        }
+    }
+    Ok(())
 }

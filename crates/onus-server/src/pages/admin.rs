@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use onus_store::User;
+use onus_store::{Tenant, User};
 use serde::Deserialize;
 
 use super::{db, message, not_found_page, page, Layout, LinkPage, PageResult};
@@ -32,9 +32,9 @@ struct TenantRow {
     nda: Option<String>,
 }
 
-struct Choice {
-    value: String,
-    label: String,
+pub struct Choice {
+    pub value: String,
+    pub label: String,
 }
 
 struct AuditRow {
@@ -56,7 +56,7 @@ struct AdminPage {
 }
 
 /// Every offering of every published model's latest version: `model/offering`.
-async fn subscriptions(state: &AppState) -> Result<Vec<Choice>, Response> {
+pub async fn subscriptions(state: &AppState) -> Result<Vec<Choice>, Response> {
     let mut out = Vec::new();
     for v in db(state.store.latest_versions().await)? {
         let Some(version) = db(state.store.model_version(&v.model, Some(v.version)).await)? else {
@@ -125,43 +125,43 @@ pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct NewTenant {
-    name: String,
-    subscription: String,
-    admin_email: String,
+    pub name: String,
+    pub subscription: String,
+    pub admin_email: String,
 }
 
-pub async fn create_tenant(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(f): Form<NewTenant>,
-) -> PageResult {
-    let admin = platform_admin(&viewer)?;
-    let name = f.name.trim();
-    let email = f.admin_email.trim().to_lowercase();
-    let refuse = |error: &str| {
-        admin_page(
-            &state,
-            &viewer,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Vec::new(),
-            Some(error.to_string()),
-        )
-    };
+/// Creates a tenant and the invite of its first admin (the service behind
+/// the page and the API): the tenant and the invite link, or why not.
+pub async fn new_tenant(
+    state: &AppState,
+    admin: &User,
+    name: &str,
+    subscription: &str,
+    admin_email: &str,
+) -> Result<Result<(Tenant, String), String>, Response> {
+    let name = name.trim();
+    let email = admin_email.trim().to_lowercase();
     if name.is_empty() || name.chars().count() > 200 {
-        return refuse("Give the tenant a name (at most 200 characters).").await;
+        return Ok(Err(
+            "Give the tenant a name (at most 200 characters).".into()
+        ));
     }
     if !email
         .split_once('@')
         .is_some_and(|(a, b)| !a.is_empty() && b.contains('.'))
     {
-        return refuse("Enter the email address of the tenant's first admin.").await;
+        return Ok(Err(
+            "Enter the email address of the tenant's first admin.".into()
+        ));
     }
-    let known = subscriptions(&state).await?;
-    if !known.iter().any(|c| c.value == f.subscription) {
-        return refuse("Choose a published model and offering for the tenant.").await;
-    }
-    let Some((model, offering)) = f.subscription.split_once('/') else {
-        return refuse("Choose a published model and offering for the tenant.").await;
+    let known = subscriptions(state).await?;
+    let Some((model, offering)) = subscription
+        .split_once('/')
+        .filter(|_| known.iter().any(|c| c.value == subscription))
+    else {
+        return Ok(Err(
+            "Choose a published model and offering for the tenant (`model/offering`).".into(),
+        ));
     };
     let tenant = db(state.store.create_tenant(name, model, offering).await)?;
     let token = onus_store::random_token();
@@ -176,18 +176,45 @@ pub async fn create_tenant(
             Some(&tenant.id),
             "tenant-created",
             &tenant.name,
-            &f.subscription,
+            subscription,
         )
         .await)?;
+    Ok(Ok((
+        tenant,
+        format!("{}/invite?token={token}", state.public_url),
+    )))
+}
+
+pub async fn create_tenant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<NewTenant>,
+) -> PageResult {
+    let admin = platform_admin(&viewer)?;
+    let (tenant, link) =
+        match new_tenant(&state, admin, &f.name, &f.subscription, &f.admin_email).await? {
+            Ok(done) => done,
+            Err(error) => {
+                return admin_page(
+                    &state,
+                    &viewer,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Vec::new(),
+                    Some(error),
+                )
+                .await
+            }
+        };
     Ok(page(
         StatusCode::CREATED,
         &LinkPage {
             layout: Layout::new("Tenant created", &viewer),
             heading: format!("{} is created", tenant.name),
             text: format!(
-                "Send this link to {email}: it makes them the tenant's first admin. It works once and expires in 7 days; it is shown only now."
+                "Send this link to {}: it makes them the tenant's first admin. It works once and expires in 7 days; it is shown only now.",
+                f.admin_email.trim().to_lowercase()
             ),
-            link: format!("{}/invite?token={token}", state.public_url),
+            link,
             back: "/admin".into(),
         },
     ))
@@ -210,17 +237,15 @@ pub async fn record_nda(
     Ok(Redirect::to("/admin").into_response())
 }
 
-pub async fn publish(State(state): State<AppState>, viewer: Viewer) -> PageResult {
-    let admin = platform_admin(&viewer)?;
-    let notes = match publish_source(&state.store, state.models.as_deref()).await {
+/// Publishes the models folder now (the service behind the page and the
+/// API): one line per model, or why nothing could be read.
+pub async fn publish_now(
+    state: &AppState,
+    admin: &User,
+) -> Result<Result<Vec<String>, String>, Response> {
+    let lines = match publish_source(&state.store, state.models.as_deref()).await {
         Ok(lines) => lines,
-        Err(e) => {
-            return Ok(message(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "Nothing published",
-                &e.to_string(),
-            ))
-        }
+        Err(e) => return Ok(Err(e.to_string())),
     };
     db(state
         .store
@@ -229,8 +254,20 @@ pub async fn publish(State(state): State<AppState>, viewer: Viewer) -> PageResul
             None,
             "publish",
             "models",
-            &notes.join("\n"),
+            &lines.join("\n"),
         )
         .await)?;
-    admin_page(&state, &viewer, StatusCode::OK, notes, None).await
+    Ok(Ok(lines))
+}
+
+pub async fn publish(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let admin = platform_admin(&viewer)?;
+    match publish_now(&state, admin).await? {
+        Ok(notes) => admin_page(&state, &viewer, StatusCode::OK, notes, None).await,
+        Err(e) => Ok(message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Nothing published",
+            &e,
+        )),
+    }
 }

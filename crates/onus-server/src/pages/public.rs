@@ -15,29 +15,35 @@ use crate::publish::resolve_version;
 use crate::AppState;
 use onus_export::render::xlsx::utc_date as display;
 
-/// The HTML renderer's page split into what the portal frames: the body's
-/// content and the stylesheet. The one place that knows the renderer's
-/// output; when onus-export offers `html::body`/`html::stylesheet`, this
-/// becomes a call to each.
+/// The HTML renderer's page as the portal frames it: the body's content
+/// (`html::body`, without its skip link: the portal's own leads to the same
+/// `#main`) and the stylesheet (`html::stylesheet`).
 pub fn trust_page(matrix: &Matrix) -> (String, String) {
-    let html = onus_export::render::html::render(matrix);
-    let between = |open: &str, close: &str| -> String {
-        html.find(open)
-            .map(|i| i + open.len())
-            .and_then(|start| {
-                html[start..]
-                    .find(close)
-                    .map(|end| html[start..start + end].to_string())
-            })
-            .unwrap_or_default()
-    };
-    let body = between("<body>\n", "</body>");
-    // The portal's own skip link leads to the same `#main`.
+    use onus_export::render::{html, Options};
+    let body = html::body(matrix, &Options::default());
     let body = body
         .strip_prefix("<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
         .map(str::to_string)
         .unwrap_or(body);
-    (body, between("<style>\n", "</style>"))
+    // The portal's CSP allows no inline style: each `style` attribute of
+    // the diagram becomes a class of the stylesheet.
+    let mut css = html::stylesheet(matrix);
+    let mut body = body;
+    let mut n = 0;
+    while let Some(at) = body.find("<svg style=\"") {
+        let start = at + "<svg style=\"".len();
+        let Some(len) = body[start..].find('"') else {
+            break;
+        };
+        let rule = body[start..start + len].to_string();
+        n += 1;
+        css.push_str(&format!("svg.onus-inline-{n} {{ {rule} }}\n"));
+        body.replace_range(
+            at..start + len + 1,
+            &format!("<svg class=\"onus-inline-{n}\""),
+        );
+    }
+    (body, css)
 }
 
 /// The matrix as this viewer may read it: links to `nda` documents only

@@ -31,32 +31,57 @@ impl Access {
     }
 }
 
-/// The viewer's access to tenant `id`: a member (signed in, with the second
-/// factor when the tenant requires it), else the response to give instead:
-/// sign in first, enrol MFA first, or 404 for everyone else, platform
-/// staff included.
+/// Why a user may not see a tenant.
+pub enum Denied {
+    /// Not a member (or no such tenant): answered as "not found".
+    NotFound,
+    /// A member, but the tenant requires MFA and the user has none: its name.
+    MfaRequired(String),
+}
+
+/// Whether `user` may see tenant `id`, through `token_tenant` (an API
+/// token bound to one tenant) when given. The one place tenant isolation
+/// is decided, for the pages and the API alike: a member (with the second
+/// factor when the tenant requires it), and nobody else, platform staff
+/// included.
+pub async fn member(
+    state: &AppState,
+    user: &User,
+    id: &str,
+    token_tenant: Option<&str>,
+) -> Result<Result<Access, Denied>, onus_store::StoreError> {
+    if token_tenant.is_some_and(|t| t != id) {
+        return Ok(Err(Denied::NotFound));
+    }
+    let Some((tenant, role)) = state.store.membership(id, &user.id).await? else {
+        return Ok(Err(Denied::NotFound));
+    };
+    if tenant.require_mfa && !user.mfa_enabled {
+        return Ok(Err(Denied::MfaRequired(tenant.name)));
+    }
+    Ok(Ok(Access {
+        tenant,
+        user: user.clone(),
+        role,
+    }))
+}
+
+/// [`member`] for a page: sign in first, enrol MFA first, or 404.
 pub async fn access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Access, Response> {
     let Some(user) = viewer.user() else {
         return Err(auth::sign_in_first());
     };
-    let Some((tenant, role)) = db(state.store.membership(id, &user.id).await)? else {
-        return Err(not_found_page());
-    };
-    if tenant.require_mfa && !user.mfa_enabled {
-        return Err(message(
+    match db(member(state, user, id, None).await)? {
+        Ok(a) => Ok(a),
+        Err(Denied::NotFound) => Err(not_found_page()),
+        Err(Denied::MfaRequired(name)) => Err(message(
             StatusCode::FORBIDDEN,
             "Two-factor sign-in required",
             &format!(
-                "{} requires two-factor sign-in. Set it up on your account page (Account, then \"Set up two-factor sign-in\"), then come back.",
-                tenant.name
+                "{name} requires two-factor sign-in. Set it up on your account page (Account, then \"Set up two-factor sign-in\"), then come back."
             ),
-        ));
+        )),
     }
-    Ok(Access {
-        tenant,
-        user: user.clone(),
-        role,
-    })
 }
 
 /// [`access`] for the tenant's admins only (404 for its other members).
@@ -148,41 +173,33 @@ pub struct NewInvite {
     role: String,
 }
 
-pub async fn invite(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    Form(f): Form<NewInvite>,
-) -> PageResult {
-    let a = admin_access(&state, &viewer, &id).await?;
-    let email = f.email.trim().to_lowercase();
+/// Invites someone into the tenant (the service behind the page and the
+/// API): the invite link, or why not.
+pub async fn new_invite(
+    state: &AppState,
+    a: &Access,
+    email: &str,
+    role: &str,
+) -> Result<Result<String, String>, Response> {
+    let email = email.trim().to_lowercase();
     if !email
         .split_once('@')
         .is_some_and(|(x, y)| !x.is_empty() && y.contains('.'))
     {
-        return tenant_page(
-            &state,
-            &viewer,
-            a,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Enter the email address of the person to invite.".into()),
-        )
-        .await;
+        return Ok(Err(
+            "Enter the email address of the person to invite.".into()
+        ));
     }
-    if !ROLES.contains(&f.role.as_str()) {
-        return tenant_page(
-            &state,
-            &viewer,
-            a,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some("Choose a role for the person to invite.".into()),
-        )
-        .await;
+    if !ROLES.contains(&role) {
+        return Ok(Err(format!(
+            "Choose a role for the person to invite: one of {}.",
+            ROLES.join(", ")
+        )));
     }
     let token = onus_store::random_token();
     db(state
         .store
-        .create_invite(&token, &a.tenant.id, &email, &f.role, INVITE_TTL)
+        .create_invite(&token, &a.tenant.id, &email, role, INVITE_TTL)
         .await)?;
     db(state
         .store
@@ -191,18 +208,41 @@ pub async fn invite(
             Some(&a.tenant.id),
             "invite-created",
             &email,
-            &f.role,
+            role,
         )
         .await)?;
+    Ok(Ok(format!("{}/invite?token={token}", state.public_url)))
+}
+
+pub async fn invite(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<NewInvite>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    let link = match new_invite(&state, &a, &f.email, &f.role).await? {
+        Ok(link) => link,
+        Err(error) => {
+            return tenant_page(
+                &state,
+                &viewer,
+                a,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(error),
+            )
+            .await
+        }
+    };
     Ok(page(
         StatusCode::CREATED,
         &LinkPage {
             layout: Layout::new("Invite created", &viewer),
-            heading: format!("{email} is invited as {}", f.role),
+            heading: format!("{} is invited as {}", f.email.trim().to_lowercase(), f.role),
             text:
                 "Send this link to them: it works once and expires in 7 days; it is shown only now."
                     .into(),
-            link: format!("{}/invite?token={token}", state.public_url),
+            link,
             back: format!("/t/{}", a.tenant.id),
         },
     ))

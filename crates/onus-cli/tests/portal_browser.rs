@@ -1,0 +1,303 @@
+//! The portal in a real browser, driven through WebDriver (Debian's
+//! `chromium` and `chromium-driver`; `ONUS_CHROMEDRIVER` names another
+//! driver): follow the setup link, create a tenant, accept its invite as
+//! the tenant admin, enrol TOTP (codes computed from the shown secret),
+//! sign out and in again with a code. Any browser console error fails the
+//! test. Screenshots go to `target/screenshots/portal-*.png`.
+//!
+//! WebDriver is JSON over HTTP: the portal tests' small HTTP client speaks
+//! it, so no WebDriver crate is needed.
+
+mod common;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use onus_server::testing::{spawn, totp_now, Client, PASSWORD};
+use onus_store::testing::fresh_sqlite_url;
+use serde_json::{json, Value};
+
+struct Driver {
+    process: Child,
+    http: Client,
+    session: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let path = format!("/session/{}", self.session);
+        self.http.api("DELETE", &path, None, None);
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Driver {
+    fn start() -> Driver {
+        let binary = std::env::var("ONUS_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+        let port = free_port();
+        let process = Command::new(&binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("chromedriver is required (apt-get install chromium-driver; scripts/test does): {binary}: {e}"));
+        let mut http = Client::new(format!("127.0.0.1:{port}").parse().unwrap());
+        let started = Instant::now();
+        while std::net::TcpStream::connect(http.addr).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {"binary": std::env::var("ONUS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()), "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,900", "--force-device-scale-factor=1"]},
+            "goog:loggingPrefs": {"browser": "ALL"}
+        }}});
+        let r = http.api("POST", "/session", None, Some(&caps.to_string()));
+        let v: Value = serde_json::from_str(&r.body).unwrap_or_else(|_| panic!("{}", r.body));
+        let session = v["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no WebDriver session: {}", r.body))
+            .to_string();
+        Driver {
+            process,
+            http,
+            session,
+        }
+    }
+
+    fn call(&mut self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let path = format!("/session/{}{path}", self.session);
+        let r = self
+            .http
+            .api(method, &path, None, body.map(|b| b.to_string()).as_deref());
+        let v: Value =
+            serde_json::from_str(&r.body).unwrap_or_else(|_| panic!("{path}: {}", r.body));
+        assert_eq!(r.status, 200, "{method} {path}: {v}");
+        v["value"].clone()
+    }
+
+    fn go(&mut self, url: &str) {
+        self.call("POST", "/url", Some(json!({"url": url})));
+        self.no_console_errors(url);
+    }
+
+    fn find(&mut self, css: &str) -> String {
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({"using": "css selector", "value": css})),
+        );
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap()
+            .to_string()
+    }
+
+    fn fill(&mut self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.call(
+            "POST",
+            &format!("/element/{id}/value"),
+            Some(json!({"text": text})),
+        );
+    }
+
+    /// Clicks a form's button and waits for the next page (the old page's
+    /// root element goes stale).
+    fn click(&mut self, css: &str) {
+        let page = self.find("html");
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+        let started = Instant::now();
+        loop {
+            let path = format!("/session/{}/element/{page}/name", self.session);
+            if self.http.api("GET", &path, None, None).status != 200 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "clicking {css} led nowhere"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let url = self.url();
+        self.no_console_errors(&url);
+    }
+
+    fn text(&mut self, css: &str) -> String {
+        let id = self.find(css);
+        self.call("GET", &format!("/element/{id}/text"), None)
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn value(&mut self, css: &str) -> String {
+        let id = self.find(css);
+        self.call("GET", &format!("/element/{id}/property/value"), None)
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn url(&mut self) -> String {
+        self.call("GET", "/url", None).as_str().unwrap().to_string()
+    }
+
+    /// Waits (up to 10 s) for the page at a URL ending with `suffix`.
+    fn wait_for(&mut self, suffix: &str) {
+        let started = Instant::now();
+        while !self.url().ends_with(suffix) {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "still at {}, not at *{suffix}",
+                self.url()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn source(&mut self) -> String {
+        self.call("GET", "/source", None)
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    fn no_console_errors(&mut self, at: &str) {
+        let logs = self.call("POST", "/se/log", Some(json!({"type": "browser"})));
+        let errors: Vec<&Value> = logs
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["level"] == "SEVERE")
+            .collect();
+        assert!(errors.is_empty(), "console errors at {at}: {errors:?}");
+    }
+
+    fn screenshot(&mut self, name: &str) {
+        let png = self.call("GET", "/screenshot", None);
+        let bytes = base64_decode(png.as_str().unwrap());
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .unwrap()
+            .join("screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("portal-{name}.png")), bytes).unwrap();
+    }
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    let value = |c: u8| -> u32 {
+        match c {
+            b'A'..=b'Z' => u32::from(c - b'A'),
+            b'a'..=b'z' => u32::from(c - b'a') + 26,
+            b'0'..=b'9' => u32::from(c - b'0') + 52,
+            b'+' => 62,
+            _ => 63,
+        }
+    };
+    let mut out = Vec::new();
+    let (mut buffer, mut bits) = (0u32, 0);
+    for c in s.bytes().filter(|c| *c != b'=' && !c.is_ascii_whitespace()) {
+        buffer = (buffer << 6) | value(c);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+        }
+    }
+    out
+}
+
+#[test]
+fn setup_tenant_invite_totp_and_sign_in_again_in_chromium() {
+    let db = fresh_sqlite_url();
+    let addr = spawn(&db, None);
+    let token = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let store = onus_store::Store::open(&db).await.unwrap();
+            let token = onus_store::random_token();
+            store.create_setup_token(&token, 600).await.unwrap();
+            token
+        });
+    let base = format!("http://{addr}");
+    let mut b = Driver::start();
+
+    b.go(&format!("{base}/models/coherent"));
+    b.screenshot("trust-page");
+
+    // The setup link: the first platform admin.
+    b.go(&format!("{base}/setup?token={token}"));
+    b.fill("#email", "admin@portal.io");
+    b.fill("#name", "Ada Admin");
+    b.fill("#password", PASSWORD);
+    b.fill("#confirm", PASSWORD);
+    b.screenshot("setup");
+    b.click("form.form button[type=submit]");
+    b.wait_for("/admin");
+
+    // A tenant and its invite.
+    b.fill("#name", "Acme Corp");
+    b.fill("#admin_email", "boss@acme.io");
+    b.screenshot("admin");
+    b.click("form[action='/admin/tenants'] button");
+    let invite = b.value("#link");
+    assert!(invite.contains("/invite?token="), "{invite}");
+    b.screenshot("tenant-created");
+    b.click("form[action='/logout'] button");
+
+    // The tenant admin accepts it.
+    b.go(&invite);
+    b.fill("#name", "Bo Boss");
+    b.fill("#password", PASSWORD);
+    b.fill("#confirm", PASSWORD);
+    b.screenshot("invite");
+    b.click("form.form button[type=submit]");
+    assert!(b.url().contains("/t/"), "{}", b.url());
+    assert_eq!(b.text("h1"), "Acme Corp");
+    b.screenshot("tenant");
+
+    // TOTP enrolment, with the secret shown in text.
+    b.go(&format!("{base}/account/mfa"));
+    let secret = b.text("#totp-secret");
+    b.screenshot("enrol");
+    b.fill("#code", &totp_now(&secret));
+    b.click("form.form button[type=submit]");
+    assert_eq!(b.text("h1"), "Your recovery codes");
+    assert_eq!(b.source().matches("<li><code>").count(), 10);
+    b.screenshot("recovery-codes");
+
+    // Out, and in again with a code.
+    b.click("form[action='/logout'] button");
+    b.go(&format!("{base}/login"));
+    b.fill("#email", "boss@acme.io");
+    b.fill("#password", PASSWORD);
+    b.click("form.form button[type=submit]");
+    b.wait_for("/login/mfa");
+    b.fill("#code", &totp_now(&secret));
+    b.screenshot("mfa");
+    b.click("form.form button[type=submit]");
+    b.wait_for(&format!("{addr}/"));
+    b.go(&format!("{base}/account"));
+    assert_eq!(b.text("h1"), "Your account");
+    assert!(b.source().contains("Acme Corp"));
+    b.screenshot("account");
+}
