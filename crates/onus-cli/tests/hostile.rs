@@ -202,7 +202,7 @@ fn check_dir_goes_on_past_what_it_cannot_read() {
     );
     assert!(
         shown.contains(
-            "error[syntax]: cannot read the file: not UTF-8 text (invalid byte at offset 15)"
+            "error[syntax]: cannot read the file: not UTF-8 text: byte 0xFF at line 2, column 8 is not UTF-8"
         ),
         "{shown}"
     );

@@ -14,7 +14,7 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use onus_server::testing::{spawn, totp_now, Client, PASSWORD};
+use onus_server::testing::{spawn, totp_next, totp_now, Client, PASSWORD};
 use onus_store::testing::fresh_sqlite_url;
 use serde_json::{json, Value};
 
@@ -292,7 +292,8 @@ fn setup_tenant_invite_totp_and_sign_in_again_in_chromium() {
     b.fill("#password", PASSWORD);
     b.click("form.form button[type=submit]");
     b.wait_for("/login/mfa");
-    b.fill("#code", &totp_now(&secret));
+    // The enrolment's code is spent (a code is good once): the next one.
+    b.fill("#code", &totp_next(&secret));
     b.screenshot("mfa");
     b.click("form.form button[type=submit]");
     b.wait_for(&format!("{addr}/"));

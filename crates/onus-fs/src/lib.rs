@@ -104,9 +104,21 @@ fn read_text_within(path: &Path, max: u64) -> Result<String, std::io::Error> {
         let message = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
             "UTF-16 text: onus reads UTF-8; save the file as UTF-8".to_string()
         } else {
+            let at = e.utf8_error().valid_up_to();
+            // What comes before the byte is UTF-8: lines and columns as an editor counts them.
+            let before = std::str::from_utf8(&bytes[..at]).unwrap_or_default();
+            let line = before.matches('\n').count() + 1;
+            let column = before
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
+                + 1;
             format!(
-                "not UTF-8 text (invalid byte at offset {}): save the file as UTF-8",
-                e.utf8_error().valid_up_to()
+                "not UTF-8 text: byte 0x{:02X} at line {line}, column {column} is not UTF-8 \
+                 (the file may be Latin-1 or Windows-1252); save the file as UTF-8",
+                bytes[at]
             )
         };
         std::io::Error::new(std::io::ErrorKind::InvalidData, message)

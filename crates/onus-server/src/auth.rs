@@ -119,15 +119,39 @@ fn totp(secret: &str) -> Option<totp_rs::TOTP> {
     totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, bytes).ok()
 }
 
-/// Whether `code` is the secret's current TOTP code (one step either way).
-pub fn totp_ok(secret: &str, code: &str) -> bool {
+/// The time step `code` was made for, if it is the secret's code of the
+/// current step or one step either way (clock skew). The caller claims
+/// the step ([`onus_store::Store::claim_totp_step`]) so that a code is
+/// accepted once.
+pub fn totp_step(secret: &str, code: &str) -> Option<u64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    code.len() == 6 && totp(secret).is_some_and(|t| t.check_current(&code).unwrap_or(false))
+    if code.len() != 6 {
+        return None;
+    }
+    let t = totp(secret)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let step = now / t.step;
+    [step.saturating_sub(1), step, step + 1]
+        .into_iter()
+        .find(|s| constant_time_eq(&t.generate(s * t.step), &code))
 }
+
 
 /// The current code (tests).
 pub fn totp_now(secret: &str) -> Option<String> {
-    totp(secret).and_then(|t| t.generate_current().ok())
+    totp_at(secret, 0)
+}
+
+/// The code `ahead` seconds from now (tests).
+pub fn totp_at(secret: &str, ahead: u64) -> Option<String> {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    totp(secret).map(|t| t.generate(now + ahead))
 }
 
 /// The `otpauth://` URI authenticator apps read.
@@ -390,11 +414,11 @@ mod tests {
         let secret = new_totp_secret();
         assert_eq!(secret.len(), 32);
         let code = totp_now(&secret).unwrap();
-        assert!(totp_ok(&secret, &code));
+        assert!(totp_step(&secret, &code).is_some());
         // RFC 6238, appendix B: the SHA-1 secret at T = 59 s (last 6 of 94287082).
         let rfc = totp(&base32(b"12345678901234567890")).unwrap();
         assert_eq!(rfc.generate(59), "287082");
-        assert!(!totp_ok(&secret, "12345"));
+        assert!(totp_step(&secret, "12345").is_none());
         assert!(otpauth_uri("a b@x.io", &secret)
             .starts_with("otpauth://totp/onus:a%20b%40x.io?secret="));
         assert!(qr_svg("otpauth://totp/x").starts_with("<svg"));

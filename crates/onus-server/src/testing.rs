@@ -258,6 +258,13 @@ pub fn totp_now(secret: &str) -> String {
     crate::auth::totp_now(secret).expect("a valid TOTP secret")
 }
 
+/// The code of the next 30-second step, which the portal still accepts
+/// (one step of clock skew): a second sign-in within the step the first
+/// one used, as a person would after waiting for their app's next code.
+pub fn totp_next(secret: &str) -> String {
+    crate::auth::totp_at(secret, 30).expect("a valid TOTP secret")
+}
+
 /// The password test accounts use (it passes the policy).
 pub const PASSWORD: &str = "violet kettle on the moor";
 

@@ -3,7 +3,7 @@
 //! recovery codes, sign out everywhere), tenants and invites, tenant
 //! isolation, NDA links and publishing on demand.
 
-use onus_server::testing::{setup_admin, spawn, totp_now, Client, Reply, PASSWORD};
+use onus_server::testing::{setup_admin, spawn, totp_next, totp_now, Client, Reply, PASSWORD};
 use onus_store::testing::{fresh_pg_url, fresh_sqlite_url};
 use onus_store::Store;
 
@@ -362,9 +362,10 @@ fn tenants_invites_isolation_mfa_and_sessions() {
             &[("csrf", &enrol.csrf()), ("code", "000000x")],
         );
         assert_eq!(wrong.status, 422, "{backend}");
+        let enrolled_with = totp_now(&secret);
         let codes = boss.post(
             "/account/mfa",
-            &[("csrf", &enrol.csrf()), ("code", &totp_now(&secret))],
+            &[("csrf", &enrol.csrf()), ("code", &enrolled_with)],
         );
         assert_eq!(codes.status, 200, "{backend}: {}", codes.body);
         let recovery: Vec<String> = codes
@@ -404,9 +405,30 @@ fn tenants_invites_isolation_mfa_and_sessions() {
                 .status,
             401
         );
+        // The code enrolment used is spent: a replay is refused.
+        let replay = boss.post(
+            "/login/mfa",
+            &[("csrf", &form.csrf()), ("code", &enrolled_with)],
+        );
+        assert_eq!(replay.status, 401, "{backend}: a TOTP code is good once");
+        let next = totp_next(&secret);
+        let ok = boss.post("/login/mfa", &[("csrf", &form.csrf()), ("code", &next)]);
+        assert_eq!(ok.location(), Some("/"), "{backend}");
+        sign_out(&mut boss);
+        sign_in(&mut boss, "boss@acme.io", PASSWORD);
+        let form = boss.get("/login/mfa");
+        assert_eq!(
+            boss.post("/login/mfa", &[("csrf", &form.csrf()), ("code", &next)])
+                .status,
+            401,
+            "{backend}: the sign-in code, replayed"
+        );
         let ok = boss.post(
             "/login/mfa",
-            &[("csrf", &form.csrf()), ("code", &totp_now(&secret))],
+            &[
+                ("csrf", &form.csrf()),
+                ("code", &recovery[1].to_uppercase()),
+            ],
         );
         assert_eq!(ok.location(), Some("/"), "{backend}");
         assert_eq!(boss.get(&format!("/t/{a_id}")).status, 200);

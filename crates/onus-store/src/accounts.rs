@@ -174,6 +174,21 @@ impl Store {
         Ok(())
     }
 
+    /// Claims the TOTP time step a code was made for: true the first time
+    /// (the step is later than any the user has used), false for a replay.
+    /// One atomic update, so two servers cannot both accept one code.
+    pub async fn claim_totp_step(&self, user: &str, step: u64) -> Result<bool> {
+        let step = i64::try_from(step).unwrap_or(i64::MAX);
+        let done = sqlx::query(
+            "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1",
+        )
+        .bind(step)
+        .bind(user)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// Uses a recovery code: true when it was valid and unused (it is used now).
     pub async fn use_recovery_code(&self, user: &str, code: &str) -> Result<bool> {
         let done = sqlx::query(

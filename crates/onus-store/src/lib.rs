@@ -30,8 +30,14 @@ pub use models::{ModelVersion, Published, VersionSummary};
 pub use tenants::{Invite, Member, Tenant};
 
 /// The migrations, in order: (version, description, SQL).
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "initial", include_str!("../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "initial", include_str!("../migrations/0001_initial.sql")),
+    (
+        2,
+        "totp last step",
+        include_str!("../migrations/0002_totp_last_step.sql"),
+    ),
+];
 
 /// A storage failure, with what was being done.
 #[derive(Debug, thiserror::Error)]

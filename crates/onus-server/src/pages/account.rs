@@ -297,11 +297,14 @@ pub async fn mfa(State(state): State<AppState>, viewer: Viewer, Form(f): Form<Co
     };
     let user = &session.user;
     let secret = user.totp_secret.clone().unwrap_or_default();
-    let ok = auth::totp_ok(&secret, &f.code)
-        || db(state
+    let ok = match auth::totp_step(&secret, &f.code) {
+        // A code is good once: the same code again (a replay) is refused.
+        Some(step) => db(state.store.claim_totp_step(&user.id, step).await)?,
+        None => db(state
             .store
             .use_recovery_code(&user.id, &auth::normalize_recovery_code(&f.code))
-            .await)?;
+            .await)?,
+    };
     db(state
         .store
         .record_login_attempt(LoginAttempt {
@@ -475,7 +478,11 @@ pub async fn enrol(
     let Some(secret) = user.totp_secret.clone() else {
         return Ok(Redirect::to("/account/mfa").into_response());
     };
-    if !auth::totp_ok(&secret, &f.code) {
+    let claimed = match auth::totp_step(&secret, &f.code) {
+        Some(step) => db(state.store.claim_totp_step(&user.id, step).await)?,
+        None => false,
+    };
+    if !claimed {
         return Ok(enrol_page(
             &viewer,
             user,
