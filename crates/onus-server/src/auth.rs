@@ -139,7 +139,6 @@ pub fn totp_step(secret: &str, code: &str) -> Option<u64> {
         .find(|s| constant_time_eq(&t.generate(s * t.step), &code))
 }
 
-
 /// The current code (tests).
 pub fn totp_now(secret: &str) -> Option<String> {
     totp_at(secret, 0)

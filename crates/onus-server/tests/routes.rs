@@ -475,6 +475,82 @@ fn tenants_invites_isolation_mfa_and_sessions() {
     });
 }
 
+/// A tenant admin manages their own users: changes a role, removes a
+/// member (who then gets 404 like any outsider), and cannot leave the
+/// tenant without an admin; nobody else can do either.
+#[test]
+fn tenant_admins_change_roles_and_remove_members() {
+    both_backends(|backend, db| {
+        let (mut admin, token) = portal(db);
+        setup_admin(&mut admin, &token);
+        let (a_id, a_invite) = create_tenant(&mut admin, "Acme", "outsystems/odc", "boss@acme.io");
+        let (mut boss, _) = accept(&admin, &a_invite, "Bo Boss");
+        let csrf = boss.get(&format!("/t/{a_id}")).csrf();
+        let made = boss.post(
+            &format!("/t/{a_id}/invites"),
+            &[
+                ("csrf", &csrf),
+                ("email", "vi@acme.io"),
+                ("role", "tenant-viewer"),
+            ],
+        );
+        let (mut vi, _) = accept(&admin, &token_of(&made), "Vi Viewer");
+        // Each member's id, from the forms of the admin's page.
+        let page = boss.get(&format!("/t/{a_id}")).body;
+        let id_of = |email: &str| -> String {
+            let rest = &page[page.find(email).unwrap()..];
+            let at = rest.find("/members/").unwrap() + "/members/".len();
+            rest[at..at + rest[at..].find('/').unwrap()].to_string()
+        };
+        let (boss_id, vi_id) = (id_of("boss@acme.io"), id_of("vi@acme.io"));
+        let role = |c: &mut Client, who: &str, role: &str| {
+            let csrf = c.get(&format!("/t/{a_id}")).csrf();
+            c.post(
+                &format!("/t/{a_id}/members/{who}/role"),
+                &[("csrf", &csrf), ("role", role)],
+            )
+        };
+
+        // A viewer manages no one, themselves included.
+        assert_eq!(
+            role(&mut vi, &vi_id, "tenant-admin").status,
+            404,
+            "{backend}"
+        );
+        // The last admin cannot step down.
+        let last = role(&mut boss, &boss_id, "tenant-member");
+        assert_eq!(last.status, 422, "{backend}");
+        assert!(last.body.contains("last admin"), "{}", last.body);
+        // An unknown role, an unknown member.
+        assert_eq!(role(&mut boss, &vi_id, "owner").status, 422);
+        assert_eq!(role(&mut boss, "nobody", "tenant-member").status, 404);
+        // The viewer becomes a member.
+        assert_eq!(
+            role(&mut boss, &vi_id, "tenant-member").status,
+            303,
+            "{backend}"
+        );
+        assert!(vi
+            .get(&format!("/t/{a_id}"))
+            .body
+            .contains("<dd>tenant-member</dd>"));
+
+        // Removed, the member sees the tenant no more; the last admin stays.
+        let csrf = boss.get(&format!("/t/{a_id}")).csrf();
+        let remove = |c: &mut Client, who: &str| {
+            c.post(
+                &format!("/t/{a_id}/members/{who}/remove"),
+                &[("csrf", &csrf)],
+            )
+        };
+        assert_eq!(remove(&mut boss, &boss_id).status, 422, "{backend}");
+        assert_eq!(remove(&mut boss, &vi_id).status, 303, "{backend}");
+        assert_eq!(vi.get(&format!("/t/{a_id}")).status, 404, "{backend}");
+        assert_eq!(remove(&mut boss, &vi_id).status, 404, "{backend}: once");
+        assert!(!boss.get(&format!("/t/{a_id}")).body.contains("vi@acme.io"));
+    });
+}
+
 #[test]
 fn publishing_on_demand_is_a_no_op_for_the_same_content() {
     both_backends(|backend, db| {

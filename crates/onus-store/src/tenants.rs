@@ -122,6 +122,42 @@ impl Store {
             .collect())
     }
 
+    /// Changes a member's role; false when they are not a member, or when
+    /// it would leave the tenant without an admin (nobody could manage it).
+    pub async fn set_member_role(&self, tenant: &str, user: &str, role: &str) -> Result<bool> {
+        let update =
+            sqlx::query("UPDATE memberships SET role = $1 WHERE tenant_id = $2 AND user_id = $3")
+                .bind(role.to_string());
+        self.change_member(tenant, user, role == "tenant-admin", update)
+            .await
+    }
+
+    /// Removes a member from the tenant (their account stays); false when
+    /// they are not a member, or are its last admin.
+    pub async fn remove_member(&self, tenant: &str, user: &str) -> Result<bool> {
+        let delete = sqlx::query("DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2");
+        self.change_member(tenant, user, false, delete).await
+    }
+
+    /// Runs `statement` (its last two parameters: the tenant, the user) in
+    /// a transaction that first makes sure the tenant keeps an admin
+    /// (unless the member stays one): whether a membership changed.
+    async fn change_member<'q>(
+        &self,
+        tenant: &'q str,
+        user: &'q str,
+        stays_admin: bool,
+        statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
+        if !stays_admin && last_admin(&mut tx, tenant, user).await? {
+            return Ok(false);
+        }
+        let done = statement.bind(tenant).bind(user).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     pub async fn members(&self, tenant: &str) -> Result<Vec<Member>> {
         let rows = sqlx::query(
             "SELECT u.id, u.email, u.name, u.mfa_enabled, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 ORDER BY u.email",
@@ -266,4 +302,19 @@ impl Store {
         .await?;
         Ok(())
     }
+}
+
+/// Whether `user` is the only admin of `tenant`.
+async fn last_admin(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tenant: &str,
+    user: &str,
+) -> Result<bool> {
+    let admins: Vec<String> = sqlx::query_scalar(
+        "SELECT user_id FROM memberships WHERE tenant_id = $1 AND role = 'tenant-admin'",
+    )
+    .bind(tenant)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(admins == [user])
 }

@@ -55,6 +55,11 @@ pub fn router(state: AppState) -> Router {
         .route("/t/{tenant}", get(tenant::home))
         .route("/t/{tenant}/invites", post(tenant::invite))
         .route("/t/{tenant}/mfa", post(tenant::require_mfa))
+        .route("/t/{tenant}/members/{user}/role", post(tenant::set_role))
+        .route(
+            "/t/{tenant}/members/{user}/remove",
+            post(tenant::remove_member),
+        )
         .merge(crate::api::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(

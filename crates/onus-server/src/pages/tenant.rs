@@ -95,6 +95,7 @@ async fn admin_access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Acc
 }
 
 struct MemberRow {
+    id: String,
     name: String,
     email: String,
     role: String,
@@ -129,6 +130,7 @@ async fn tenant_page(
         db(state.store.members(&a.tenant.id).await)?
             .into_iter()
             .map(|m| MemberRow {
+                id: m.user_id,
                 name: m.name,
                 email: m.email,
                 role: m.role,
@@ -284,4 +286,96 @@ pub async fn require_mfa(
         )
         .await)?;
     Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewRole {
+    role: String,
+}
+
+/// A tenant admin changes a member's role (never leaving the tenant without an admin).
+pub async fn set_role(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, user)): Path<(String, String)>,
+    Form(f): Form<NewRole>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    if !ROLES.contains(&f.role.as_str()) {
+        let error = format!("Choose one of the roles: {}.", ROLES.join(", "));
+        return tenant_page(
+            &state,
+            &viewer,
+            a,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(error),
+        )
+        .await;
+    }
+    if !db(state
+        .store
+        .set_member_role(&a.tenant.id, &user, &f.role)
+        .await)?
+    {
+        return member_refused(&state, &viewer, a, &user, "change the role of").await;
+    }
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            "member-role-changed",
+            &user,
+            &f.role,
+        )
+        .await)?;
+    Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
+}
+
+/// A tenant admin removes a member from the tenant (their account stays).
+pub async fn remove_member(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, user)): Path<(String, String)>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    if !db(state.store.remove_member(&a.tenant.id, &user).await)? {
+        return member_refused(&state, &viewer, a, &user, "remove").await;
+    }
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            "member-removed",
+            &user,
+            "",
+        )
+        .await)?;
+    Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
+}
+
+/// Why a role change or a removal was refused: not a member (404, as any
+/// unknown id), or the tenant's last admin (the page again, saying so).
+async fn member_refused(
+    state: &AppState,
+    viewer: &Viewer,
+    a: Access,
+    user: &str,
+    what: &str,
+) -> PageResult {
+    if db(state.store.membership(&a.tenant.id, user).await)?.is_none() {
+        return Err(not_found_page());
+    }
+    let error =
+        format!("You cannot {what} the tenant's last admin: make another member an admin first.");
+    tenant_page(
+        state,
+        viewer,
+        a,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        Some(error),
+    )
+    .await
 }
