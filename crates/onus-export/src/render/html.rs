@@ -46,13 +46,14 @@ impl Page<'_> {
     }
 }
 
-/// The whole page, holders named as `options` says: [`body`] in the
-/// frame of `templates/trust_page.html`, with [`stylesheet`].
+/// The whole page, holders named as `options` says: the [`Parts`] in the
+/// frame of `templates/trust_page.html`.
 pub fn render_with(matrix: &Matrix, options: &Options) -> String {
+    let parts = parts(matrix, options);
     let page = TrustPage {
         title: &super::page_title(matrix),
-        css: &css(&sides(matrix)),
-        body: &body(matrix, options),
+        css: &parts.stylesheet,
+        body: &parts.body,
     };
     page.render().unwrap_or_default()
 }
@@ -66,9 +67,18 @@ struct TrustPage<'a> {
     body: &'a str,
 }
 
-/// The page's body (`templates/trust_body.html`): what a site embeds in
-/// its own layout, with [`stylesheet`] in its head.
-pub fn body(matrix: &Matrix, options: &Options) -> String {
+/// The page as a site embeds it in its own layout: the body
+/// (`templates/trust_body.html`) and the stylesheet for its head. The body
+/// carries no `style` attribute (what depends on the model, the side
+/// colours and the diagram's width, is a rule of the stylesheet), so it
+/// passes a Content-Security-Policy without `'unsafe-inline'`.
+pub struct Parts {
+    pub body: String,
+    pub stylesheet: String,
+}
+
+/// The [`Parts`] of the page, holders named as `options` says.
+pub fn parts(matrix: &Matrix, options: &Options) -> Parts {
     let title = super::page_title(matrix);
     let page = Page {
         matrix,
@@ -76,18 +86,28 @@ pub fn body(matrix: &Matrix, options: &Options) -> String {
         options,
     };
     let mut sections = String::new();
-    diagram(&page, &mut sections);
+    let diagram_width = diagram(&page, &mut sections);
     who_holds_what(&page, &mut sections);
     by_party(&page, &mut sections);
     checklist(matrix, &mut sections);
     references(&page, &mut sections);
-    TrustBody {
+    let body = TrustBody {
         header: &header(matrix, &title).unwrap_or_default(),
         sections: &sections,
         model: &matrix.model,
     }
     .render()
-    .unwrap_or_default()
+    .unwrap_or_default();
+    let mut stylesheet = css(&page.sides);
+    // A wide diagram (many offerings) scrolls sideways rather than
+    // shrinking its text below reading size: never narrower than 3/4 of
+    // its size, which the diagram says.
+    let _ = writeln!(
+        stylesheet,
+        "#diagram svg {{ min-width: {}px; }}",
+        (diagram_width * 0.75).round()
+    );
+    Parts { body, stylesheet }
 }
 
 /// The body of the page (`templates/trust_body.html`).
@@ -101,10 +121,6 @@ struct TrustBody<'a> {
 
 /// The page's stylesheet: `templates/trust.css` and the colours of the
 /// model's sides.
-pub fn stylesheet(matrix: &Matrix) -> String {
-    css(&sides(matrix))
-}
-
 fn css(sides: &[Side]) -> String {
     let mut css = String::from(STYLE);
     for s in sides {
@@ -165,18 +181,15 @@ struct DiagramSection {
     svg: String,
 }
 
-fn diagram(page: &Page, out: &mut String) {
+/// Writes the diagram section; gives the diagram's width.
+fn diagram(page: &Page, out: &mut String) -> f64 {
     let diagram = super::svg::diagram(page.matrix, page.options);
-    // A wide diagram (many offerings) scrolls sideways rather than
-    // shrinking its text below reading size: never narrower than 3/4 of
-    // its size, which the diagram says.
-    let min_width = (diagram.width * 0.75).round();
-    let svg = diagram.svg.replacen(
-        "<svg ",
-        &format!("<svg style=\"min-width: {min_width}px\" "),
-        1,
+    out.push_str(
+        &DiagramSection { svg: diagram.svg }
+            .render()
+            .unwrap_or_default(),
     );
-    out.push_str(&DiagramSection { svg }.render().unwrap_or_default());
+    diagram.width
 }
 
 /// "Who holds what" (`templates/trust_matrix.html`).

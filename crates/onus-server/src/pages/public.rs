@@ -7,6 +7,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onus_core::model::{Access, RefKind};
 use onus_core::resolve::Matrix;
+use onus_export::render::{html, Options};
 use onus_store::{ModelVersion, VersionSummary};
 
 use super::{db, not_found_page, page, Layout, PageResult};
@@ -15,35 +16,16 @@ use crate::publish::resolve_version;
 use crate::AppState;
 use onus_export::render::xlsx::utc_date as display;
 
-/// The HTML renderer's page as the portal frames it: the body's content
-/// (`html::body`, without its skip link: the portal's own leads to the same
-/// `#main`) and the stylesheet (`html::stylesheet`).
+/// The HTML renderer's page as the portal frames it: the body
+/// (without its skip link: the portal's own leads to the same `#main`) and
+/// the stylesheet ([`html::parts`]).
 pub fn trust_page(matrix: &Matrix) -> (String, String) {
-    use onus_export::render::{html, Options};
-    let body = html::body(matrix, &Options::default());
+    let html::Parts { body, stylesheet } = html::parts(matrix, &Options::default());
     let body = body
         .strip_prefix("<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
         .map(str::to_string)
         .unwrap_or(body);
-    // The portal's CSP allows no inline style: each `style` attribute of
-    // the diagram becomes a class of the stylesheet.
-    let mut css = html::stylesheet(matrix);
-    let mut body = body;
-    let mut n = 0;
-    while let Some(at) = body.find("<svg style=\"") {
-        let start = at + "<svg style=\"".len();
-        let Some(len) = body[start..].find('"') else {
-            break;
-        };
-        let rule = body[start..start + len].to_string();
-        n += 1;
-        css.push_str(&format!("svg.onus-inline-{n} {{ {rule} }}\n"));
-        body.replace_range(
-            at..start + len + 1,
-            &format!("<svg class=\"onus-inline-{n}\""),
-        );
-    }
-    (body, css)
+    (body, stylesheet)
 }
 
 /// The matrix as this viewer may read it: links to `nda` documents only
