@@ -89,13 +89,15 @@ pub fn run(args: Args) -> Result<(), CliError> {
                 "any"
             };
             Err(CliError::findings(format!(
-                "{n} {}change{} (--fail-on {gate})",
-                if threshold == Class::Breaking {
-                    "breaking "
-                } else {
-                    ""
-                },
-                if n == 1 { "" } else { "s" },
+                "{} (--fail-on {gate})",
+                output::plural(
+                    n,
+                    if threshold == Class::Breaking {
+                        "breaking change"
+                    } else {
+                        "change"
+                    }
+                ),
             )))
         }
         _ => Ok(()),

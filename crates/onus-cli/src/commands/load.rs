@@ -69,6 +69,6 @@ pub fn refuse_errors(
     let shown: Vec<_> = found.into_iter().filter(Diagnostic::is_error).collect();
     let color = output::color(output::stderr_is_terminal());
     eprint!("{}", text::render(&shown, sources, color));
-    let count = format!("{errors} error{}", if errors == 1 { "" } else { "s" });
+    let count = output::plural(errors, "error");
     Err(CliError::findings(message(count)))
 }

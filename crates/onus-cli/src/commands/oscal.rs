@@ -267,10 +267,9 @@ pub fn warn(profile: &Path, warnings: &[onus_oscal::Warning], deny: bool) -> Res
         eprintln!("warning: {}", printable(&w.to_string()));
     }
     let summary = format!(
-        "resolving {} gave {} warning{}",
+        "resolving {} gave {}",
         profile.display(),
-        warnings.len(),
-        if warnings.len() == 1 { "" } else { "s" }
+        output::plural(warnings.len(), "warning")
     );
     if deny {
         return Err(CliError::findings(format!(

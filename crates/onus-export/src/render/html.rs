@@ -68,7 +68,8 @@ struct TrustPage<'a> {
 }
 
 /// The page as a site embeds it in its own layout: the body
-/// (`templates/trust_body.html`) and the stylesheet for its head. The body
+/// (`templates/trust_body.html`; the skip link to its `#main` is the
+/// frame's) and the stylesheet for its head. The body
 /// carries no `style` attribute (what depends on the model, the side
 /// colours and the diagram's width, is a rule of the stylesheet), so it
 /// passes a Content-Security-Policy without `'unsafe-inline'`.

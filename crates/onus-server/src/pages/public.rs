@@ -16,18 +16,6 @@ use crate::publish::resolve_version;
 use crate::AppState;
 use onus_export::render::xlsx::utc_date as display;
 
-/// The HTML renderer's page as the portal frames it: the body
-/// (without its skip link: the portal's own leads to the same `#main`) and
-/// the stylesheet ([`html::parts`]).
-pub fn trust_page(matrix: &Matrix) -> (String, String) {
-    let html::Parts { body, stylesheet } = html::parts(matrix, &Options::default());
-    let body = body
-        .strip_prefix("<a class=\"skip\" href=\"#main\">Skip to content</a>\n")
-        .map(str::to_string)
-        .unwrap_or(body);
-    (body, stylesheet)
-}
-
 /// The matrix as this viewer may read it: links to `nda` documents only
 /// for members of a tenant of this model whose NDA is recorded.
 fn for_viewer(matrix: &Matrix, under_nda: bool) -> Matrix {
@@ -108,7 +96,8 @@ async fn show(state: &AppState, viewer: &Viewer, model: &str, version: Option<i6
         .references
         .iter()
         .any(|(_, r)| r.access == Access::Nda);
-    let (body, _) = trust_page(&for_viewer(&matrix, under_nda));
+    // The renderer's body in the portal's frame (its skip link leads to the body's `#main`).
+    let body = html::parts(&for_viewer(&matrix, under_nda), &Options::default()).body;
     Ok(page(
         StatusCode::OK,
         &ModelPage {
@@ -163,7 +152,7 @@ pub async fn stylesheet(
     let Some(v) = db(state.store.model_version(&model, Some(n)).await)? else {
         return Ok(not_found_page());
     };
-    let (_, css) = trust_page(&*resolved(&v)?);
+    let css = html::parts(&*resolved(&v)?, &Options::default()).stylesheet;
     Ok((
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
