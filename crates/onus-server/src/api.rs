@@ -10,7 +10,7 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use onus_store::{ApiToken, Tenant, User};
 use serde::{Deserialize, Serialize};
@@ -178,6 +178,58 @@ async fn me(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
         tenants,
     })
     .into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TokenDto {
+    pub id: String,
+    pub name: String,
+    /// `read` or `write`.
+    pub scope: String,
+    /// A tenant token acts on this tenant only.
+    pub tenant_id: Option<String>,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// The current user's API tokens, newest first, revoked ones included (never the secrets).
+#[utoipa::path(get, path = "/api/v1/me/tokens", security(("bearer" = [])),
+    responses((status = 200, body = Vec<TokenDto>), (status = 401, body = Problem, content_type = "application/problem+json")))]
+async fn my_tokens(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
+    let grant = authenticate(&state, &headers).await?;
+    let list: Vec<TokenDto> = db(state.store.api_tokens(&grant.user.id).await)?
+        .into_iter()
+        .map(|t| TokenDto {
+            id: t.id,
+            name: t.name,
+            scope: t.scope,
+            tenant_id: t.tenant_id,
+            created_at: t.created_at,
+            last_used_at: t.last_used_at,
+            revoked_at: t.revoked_at,
+        })
+        .collect();
+    Ok(Json(list).into_response())
+}
+
+/// Revokes one of the current user's API tokens at once (write; a token may revoke itself).
+#[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", security(("bearer" = [])),
+    params(("id" = String, Path, description = "The token's id")),
+    responses((status = 204), (status = 404, body = Problem, content_type = "application/problem+json")))]
+async fn revoke_token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let grant = authenticate(&state, &headers).await?;
+    need_write(&grant)?;
+    match crate::tokens::revoke(&state.store, &grant.user, &id).await {
+        Ok(true) => Ok(StatusCode::NO_CONTENT.into_response()),
+        Ok(false) => Err(not_found()),
+        Err(e) => Err(internal(&e)),
+    }
 }
 
 #[derive(Serialize, ToSchema)]
@@ -430,7 +482,7 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "onus portal API", description = "Published models, tenants, users and invites."),
-    paths(me, models, versions, publish, tenants, create_tenant, users, invite),
+    paths(me, my_tokens, revoke_token, models, versions, publish, tenants, create_tenant, users, invite),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -450,11 +502,16 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/me", get(me))
+        .route("/api/v1/me/tokens", get(my_tokens))
+        .route("/api/v1/me/tokens/{id}", delete(revoke_token))
         .route("/api/v1/models", get(models))
         .route("/api/v1/models/publish", post(publish))
         .route("/api/v1/models/{model}/versions", get(versions))
         .route("/api/v1/tenants", get(tenants).post(create_tenant))
         .route("/api/v1/tenants/{tenant}/users", get(users))
         .route("/api/v1/tenants/{tenant}/invites", post(invite))
-        .route("/api/v1/{*rest}", get(api_not_found).post(api_not_found))
+        .route(
+            "/api/v1/{*rest}",
+            get(api_not_found).post(api_not_found).delete(api_not_found),
+        )
 }

@@ -22,6 +22,7 @@ mod headers;
 mod pages;
 pub mod publish;
 pub mod testing;
+mod tokens;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -276,29 +277,15 @@ pub async fn admin_mint_token(
     tenant: Option<&str>,
     name: &str,
 ) -> Result<String, ServeError> {
-    if scope != "read" && scope != "write" {
-        return Err(ServeError::Usage(format!(
-            "the scope is `read` or `write`, not `{scope}`"
-        )));
-    }
     let Some((user, _)) = store.local_login(email).await? else {
         return Err(ServeError::Usage(format!("there is no user {email}")));
     };
-    if let Some(t) = tenant {
-        if store.membership(t, &user.id).await?.is_none() {
-            return Err(ServeError::Usage(format!(
-                "{email} is not a member of tenant {t}"
-            )));
-        }
-    }
-    let token = format!("onus_{}", onus_store::random_token());
-    store
-        .create_api_token(&token, &user.id, tenant, name, scope)
-        .await?;
-    store
-        .audit(Some(&user.id), tenant, "api-token-created", name, scope)
-        .await?;
-    Ok(token)
+    tokens::mint(store, &user, scope, tenant, name)
+        .await
+        .map_err(|e| match e {
+            tokens::TokenError::Store(e) => ServeError::Store(e),
+            e => ServeError::Usage(e.to_string()),
+        })
 }
 
 /// Runs `f` on the store at `db`, on a runtime of its own (the CLI's `onus admin`).

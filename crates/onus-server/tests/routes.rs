@@ -43,6 +43,11 @@ fn between(page: &Reply, before: &str, after: &str) -> String {
     page.body[start..start + end].to_string()
 }
 
+/// The value a link page shows once (an invite link, an API token).
+fn shown_value(page: &Reply) -> String {
+    between(page, "readonly value=\"", "\"")
+}
+
 fn token_of(link_page: &Reply) -> String {
     between(link_page, "/invite?token=", "\"")
 }
@@ -790,6 +795,158 @@ fn the_api_answers_with_tokens_json_and_problems() {
             c.api("GET", "/api/v1/me", Some(&read), None).status,
             401,
             "{backend}"
+        );
+    });
+}
+
+#[test]
+fn api_tokens_are_minted_on_the_account_page_shown_once_listed_and_revoked() {
+    both_backends(|backend, db| {
+        let (mut c, setup) = portal(db);
+        setup_admin(&mut c, &setup);
+        let csrf = c.get("/account").csrf();
+
+        let bad = c.post(
+            "/account/tokens",
+            &[
+                ("csrf", &csrf),
+                ("name", "ci"),
+                ("scope", "admin"),
+                ("tenant", ""),
+            ],
+        );
+        assert_eq!(bad.status, 422, "{backend}: {}", bad.body);
+        assert!(bad.body.contains("not `admin`"), "{}", bad.body);
+        let nameless = c.post(
+            "/account/tokens",
+            &[
+                ("csrf", &csrf),
+                ("name", " "),
+                ("scope", "read"),
+                ("tenant", ""),
+            ],
+        );
+        assert_eq!(nameless.status, 422, "{backend}");
+        let foreign = c.post(
+            "/account/tokens",
+            &[
+                ("csrf", &csrf),
+                ("name", "x"),
+                ("scope", "read"),
+                ("tenant", "no-such-tenant"),
+            ],
+        );
+        assert_eq!(
+            foreign.status, 422,
+            "{backend}: a tenant one does not belong to"
+        );
+
+        let shown = c.post(
+            "/account/tokens",
+            &[
+                ("csrf", &csrf),
+                ("name", "nightly export"),
+                ("scope", "write"),
+                ("tenant", ""),
+            ],
+        );
+        assert_eq!(shown.status, 201, "{backend}: {}", shown.body);
+        let token = shown_value(&shown);
+        assert!(token.starts_with("onus_"), "{token}");
+
+        let me = c.api("GET", "/api/v1/me", Some(&token), None);
+        assert_eq!(me.status, 200, "{backend}: {}", me.body);
+        let listed = c.api("GET", "/api/v1/me/tokens", Some(&token), None);
+        assert_eq!(listed.status, 200, "{backend}");
+        let listed: serde_json::Value = serde_json::from_str(&listed.body).unwrap();
+        assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
+        assert_eq!(listed[0]["name"], "nightly export");
+        assert!(listed[0]["last_used_at"].is_i64(), "{listed}");
+        assert!(
+            !listed.to_string().contains(&token),
+            "the secret is never listed"
+        );
+        let id = listed[0]["id"].as_str().unwrap().to_string();
+
+        let account = c.get("/account");
+        assert!(account.body.contains("nightly export"), "{backend}");
+        assert!(!account.body.contains(&token), "{backend}: shown once only");
+
+        // A second token revokes the first through the API; the page revokes the second.
+        let second = c.post(
+            "/account/tokens",
+            &[
+                ("csrf", &csrf),
+                ("name", "second"),
+                ("scope", "write"),
+                ("tenant", ""),
+            ],
+        );
+        let second = shown_value(&second);
+        let gone = c.api(
+            "DELETE",
+            &format!("/api/v1/me/tokens/{id}"),
+            Some(&second),
+            None,
+        );
+        assert_eq!(gone.status, 204, "{backend}: {}", gone.body);
+        assert_eq!(
+            c.api("GET", "/api/v1/me", Some(&token), None).status,
+            401,
+            "{backend}: revoked at once"
+        );
+        let again = c.api(
+            "DELETE",
+            &format!("/api/v1/me/tokens/{id}"),
+            Some(&second),
+            None,
+        );
+        assert_eq!(again.status, 404, "{backend}");
+        let listed: serde_json::Value =
+            serde_json::from_str(&c.api("GET", "/api/v1/me/tokens", Some(&second), None).body)
+                .unwrap();
+        let second_id = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "second")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let revoked = c.post(
+            &format!("/account/tokens/{second_id}/revoke"),
+            &[("csrf", &csrf)],
+        );
+        assert_eq!(revoked.location(), Some("/account"), "{backend}");
+        assert_eq!(
+            c.api("GET", "/api/v1/me", Some(&second), None).status,
+            401,
+            "{backend}"
+        );
+        assert!(c.get("/account").body.contains("revoked"), "{backend}");
+        let unknown = c.post("/account/tokens/nope/revoke", &[("csrf", &csrf)]);
+        assert_eq!(unknown.status, 404, "{backend}");
+        let audit = runtime().block_on(async {
+            let store = Store::open(db).await.unwrap();
+            store.audit_entries(50).await.unwrap()
+        });
+        let actions: Vec<&str> = audit.iter().map(|e| e.2.as_str()).collect();
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|a| **a == "api-token-created")
+                .count(),
+            2,
+            "{actions:?}"
+        );
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|a| **a == "api-token-revoked")
+                .count(),
+            2,
+            "{actions:?}"
         );
     });
 }

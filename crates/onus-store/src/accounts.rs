@@ -414,7 +414,43 @@ pub struct ApiToken {
     pub scope: String,
 }
 
+/// One of a user's API tokens as its owner sees it (never the secret).
+#[derive(Clone, Debug)]
+pub struct TokenSummary {
+    pub id: String,
+    pub name: String,
+    /// `read` or `write`.
+    pub scope: String,
+    /// A tenant token acts only on this tenant.
+    pub tenant_id: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
 impl Store {
+    /// The user's API tokens, newest first, revoked ones included.
+    pub async fn api_tokens(&self, user: &str) -> Result<Vec<TokenSummary>> {
+        let rows = sqlx::query(
+            "SELECT id, name, scope, tenant_id, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(user)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| TokenSummary {
+                id: r.get("id"),
+                name: r.get("name"),
+                scope: r.get("scope"),
+                tenant_id: r.get("tenant_id"),
+                created_at: r.get("created_at"),
+                last_used_at: r.get("last_used_at"),
+                revoked_at: r.get("revoked_at"),
+            })
+            .collect())
+    }
+
     /// Records an API token (stored hashed); returns its id.
     pub async fn create_api_token(
         &self,

@@ -25,7 +25,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
-pub use accounts::{ApiToken, LoginAttempt, Session, User};
+pub use accounts::{ApiToken, LoginAttempt, Session, TokenSummary, User};
 pub use models::{ModelVersion, Published, VersionSummary};
 pub use tenants::{Invite, Member, Tenant};
 

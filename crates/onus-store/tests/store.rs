@@ -363,10 +363,26 @@ async fn api_tokens_are_hashed_revocable_and_track_use() {
             !store.revoke_api_token(&id, "someone-else").await.unwrap(),
             "{backend}"
         );
+        let listed = store.api_tokens(&user.id).await.unwrap();
+        assert_eq!(listed.len(), 1, "{backend}");
+        assert!(
+            listed[0].last_used_at.is_some(),
+            "{backend}: use is tracked"
+        );
+        assert!(listed[0].revoked_at.is_none(), "{backend}");
         assert!(store.revoke_api_token(&id, &user.id).await.unwrap());
         assert!(
             store.api_token("secret-token").await.unwrap().is_none(),
             "{backend}: revoked at once"
+        );
+        let listed = store.api_tokens(&user.id).await.unwrap();
+        assert!(
+            listed[0].revoked_at.is_some(),
+            "{backend}: listed as revoked"
+        );
+        assert!(
+            store.api_tokens("someone-else").await.unwrap().is_empty(),
+            "{backend}: only the owner's tokens"
         );
     }
 }

@@ -390,18 +390,48 @@ struct AccountPage {
     mfa: bool,
     codes_left: i64,
     tenants: Vec<TenantLink>,
+    tokens: Vec<TokenRow>,
+}
+
+/// One of the user's API tokens, as the account page lists it.
+struct TokenRow {
+    id: String,
+    name: String,
+    scope: String,
+    /// The tenant's name, for a tenant token.
+    tenant: Option<String>,
+    created: String,
+    last_used: String,
+    revoked: Option<String>,
 }
 
 pub async fn account(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let Some(user) = viewer.user() else {
         return Ok(auth::sign_in_first());
     };
-    let tenants = db(state.store.memberships(&user.id).await)?
+    let tenants: Vec<TenantLink> = db(state.store.memberships(&user.id).await)?
         .into_iter()
         .map(|(t, role)| TenantLink {
             id: t.id,
             name: t.name,
             role,
+        })
+        .collect();
+    let tokens = db(state.store.api_tokens(&user.id).await)?
+        .into_iter()
+        .map(|t| TokenRow {
+            tenant: t.tenant_id.map(|id| {
+                tenants
+                    .iter()
+                    .find(|l| l.id == id)
+                    .map_or(id, |l| l.name.clone())
+            }),
+            id: t.id,
+            name: t.name,
+            scope: t.scope,
+            created: display(t.created_at),
+            last_used: t.last_used_at.map_or_else(|| "never".into(), display),
+            revoked: t.revoked_at.map(display),
         })
         .collect();
     Ok(page(
@@ -413,6 +443,7 @@ pub async fn account(State(state): State<AppState>, viewer: Viewer) -> PageResul
             mfa: user.mfa_enabled,
             codes_left: db(state.store.recovery_codes_left(&user.id).await)?,
             tenants,
+            tokens,
         },
     ))
 }

@@ -214,6 +214,7 @@ pub async fn create_tenant(
                 "Send this link to {}: it makes them the tenant's first admin. It works once and expires in 7 days; it is shown only now.",
                 f.admin_email.trim().to_lowercase()
             ),
+            label: "Link".into(),
             link,
             back: "/admin".into(),
         },

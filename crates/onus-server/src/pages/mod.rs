@@ -3,6 +3,7 @@
 //!
 //! - `public.rs`: the trust pages anyone can read (models and versions).
 //! - `account.rs`: setup, sign-in (password, then TOTP), sign-out, MFA enrolment.
+//! - `tokens.rs`: the account's API tokens (mint, shown once; revoke).
 //! - `admin.rs`: platform admins: tenants, their invites and NDA, publishing.
 //! - `tenant.rs`: a tenant's own pages, all behind [`tenant::access`], the
 //!   one place tenant isolation is enforced.
@@ -11,6 +12,7 @@ mod account;
 pub mod admin;
 mod public;
 pub mod tenant;
+mod tokens;
 
 use askama::Template;
 use axum::extract::DefaultBodyLimit;
@@ -44,6 +46,8 @@ pub fn router(state: AppState) -> Router {
             "/account/mfa",
             get(account::enrol_form).post(account::enrol),
         )
+        .route("/account/tokens", post(tokens::create))
+        .route("/account/tokens/{token}/revoke", post(tokens::revoke))
         .route(
             "/invite",
             get(account::invite_form).post(account::accept_invite),
@@ -111,6 +115,8 @@ pub struct LinkPage {
     pub layout: Layout,
     pub heading: String,
     pub text: String,
+    /// What the value is ("Link", "Token").
+    pub label: String,
     pub link: String,
     pub back: String,
 }

@@ -244,6 +244,7 @@ pub async fn invite(
             text:
                 "Send this link to them: it works once and expires in 7 days; it is shown only now."
                     .into(),
+            label: "Link".into(),
             link,
             back: format!("/t/{}", a.tenant.id),
         },

@@ -1,0 +1,71 @@
+//! API tokens: minted for a user (from the account page or `onus admin
+//! token`), shown once, stored hashed, listed with their last use, revoked
+//! by their owner. One place for the rules, whichever door the request
+//! came in by.
+
+use onus_store::{Store, User};
+
+/// The scopes a token can have.
+pub const SCOPES: &[&str] = &["read", "write"];
+
+/// Why a token was not minted (shown to whoever asked).
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("the scope is `read` or `write`, not `{0}`")]
+    Scope(String),
+    #[error("give the token a name (what it is for), at most 100 characters")]
+    Name,
+    #[error("{0} is not a member of tenant {1}")]
+    NotMember(String, String),
+    #[error(transparent)]
+    Store(#[from] onus_store::StoreError),
+}
+
+/// Mints a token for `user` (bound to `tenant` when given, which the user
+/// must belong to); returns the secret, to be shown once. Audited.
+pub async fn mint(
+    store: &Store,
+    user: &User,
+    scope: &str,
+    tenant: Option<&str>,
+    name: &str,
+) -> Result<String, TokenError> {
+    if !SCOPES.contains(&scope) {
+        return Err(TokenError::Scope(scope.to_string()));
+    }
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        return Err(TokenError::Name);
+    }
+    if let Some(t) = tenant {
+        if store.membership(t, &user.id).await?.is_none() {
+            return Err(TokenError::NotMember(user.email.clone(), t.to_string()));
+        }
+    }
+    let token = format!("onus_{}", onus_store::random_token());
+    let id = store
+        .create_api_token(&token, &user.id, tenant, name, scope)
+        .await?;
+    store
+        .audit(
+            Some(&user.id),
+            tenant,
+            "api-token-created",
+            &id,
+            &format!("{name} ({scope})"),
+        )
+        .await?;
+    Ok(token)
+}
+
+/// Revokes one of the user's tokens at once; false when the user has no
+/// live token by that id. Audited.
+pub async fn revoke(store: &Store, user: &User, id: &str) -> Result<bool, TokenError> {
+    let done = store.revoke_api_token(id, &user.id).await?;
+    if done {
+        store
+            .audit(Some(&user.id), None, "api-token-revoked", id, "")
+            .await?;
+    }
+    Ok(done)
+}
