@@ -166,16 +166,14 @@ impl<'o> Pretty<'o> {
     /// A JSON string, escaped as serde_json escapes: `"`, `\` and the
     /// control characters below U+0020, nothing else.
     fn string(&mut self, s: &str) {
-        let bytes = s.as_bytes();
-        self.buf.reserve(bytes.len() + 2);
+        let mut rest = s.as_bytes();
+        self.buf.reserve(rest.len() + 2);
         self.buf.push(b'"');
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if b >= 0x20 && b != b'"' && b != b'\\' {
-                continue;
-            }
-            self.buf.extend_from_slice(&bytes[start..i]);
-            start = i + 1;
+        loop {
+            let plain = plain_prefix(rest);
+            self.buf.extend_from_slice(&rest[..plain]);
+            let Some(&b) = rest.get(plain) else { break };
+            rest = &rest[plain + 1..];
             match b {
                 b'"' => self.buf.extend_from_slice(b"\\\""),
                 b'\\' => self.buf.extend_from_slice(b"\\\\"),
@@ -192,7 +190,6 @@ impl<'o> Pretty<'o> {
                 }
             }
         }
-        self.buf.extend_from_slice(&bytes[start..]);
         self.buf.push(b'"');
     }
 
@@ -212,6 +209,32 @@ impl<'o> Pretty<'o> {
     }
 }
 
+/// How many bytes at the start of `bytes` need no escaping: eight at a
+/// time while none of them does (the usual case: ids, names and duties are
+/// plain text), then one by one.
+fn plain_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    // Whether any byte of `x` is below `n` (n <= 128): exact, no false alarm.
+    let any_below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH != 0;
+    let mut at = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let mut eight = [0; 8];
+        eight.copy_from_slice(chunk);
+        let x = u64::from_ne_bytes(eight);
+        let quote = x ^ (ONES * u64::from(b'"'));
+        let backslash = x ^ (ONES * u64::from(b'\\'));
+        if any_below(x, 0x20) || any_below(quote, 1) || any_below(backslash, 1) {
+            break;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|&b| b < 0x20 || b == b'"' || b == b'\\')
+        .unwrap_or(bytes.len() - at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::Pretty;
@@ -221,7 +244,8 @@ mod tests {
     fn strings_are_escaped_as_serde_json_escapes_them() {
         let mut all: String = (0u8..0x80).map(char::from).collect();
         all.push_str("é—\u{2028}😀 \"quoted\" back\\slash");
-        for s in [all.as_str(), "", "plain", "\"", "a\nb"] {
+        let long = "a plain run of text, then \u{1f} and \" after it, then more".repeat(3);
+        for s in [all.as_str(), "", "plain", "\"", "a\nb", &long, "12345678\\"] {
             let mut sink = Vec::new();
             let mut j = Pretty::new(&mut sink);
             j.string(s);
