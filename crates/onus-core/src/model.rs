@@ -8,6 +8,7 @@
 use indexmap::IndexMap;
 
 use crate::source::{FileId, Span, Spanned};
+use crate::text::Text;
 
 /// The maps of a model, by id, in written order. Hashed with foldhash
 /// (randomly seeded, so a hostile file cannot pick colliding ids): every
@@ -147,7 +148,7 @@ impl Role {
 pub struct Party {
     /// Span of the party's id (its key).
     pub span: Span,
-    pub name: String,
+    pub name: Text,
     pub role: Role,
     pub description: Option<String>,
     pub url: Option<String>,
@@ -197,9 +198,9 @@ pub struct RunsOn {
 #[derive(Clone, Debug)]
 pub struct Area {
     pub span: Span,
-    pub name: String,
-    pub group: Option<String>,
-    pub description: Option<String>,
+    pub name: Text,
+    pub group: Option<Text>,
+    pub description: Option<Text>,
     /// Upstream id -> the upstream's areas this area stands for (spanned at the upstream id).
     pub upstream: Map<Spanned<Vec<Spanned<String>>>>,
     pub controls: Vec<Spanned<ControlRef>>,
@@ -426,14 +427,16 @@ pub struct Holder {
 
 /// What one holder does in one area.
 #[derive(Clone, Debug, Default)]
+/// Its strings are the document's own ([`Text`]): resolution shares them
+/// into the matrix rather than copying them.
 pub struct Holding {
-    pub scope: Option<Spanned<String>>,
-    pub duties: Vec<Spanned<String>>,
+    pub scope: Option<Spanned<Text>>,
+    pub duties: Vec<Spanned<Text>>,
     /// Practice ids.
-    pub how: Vec<Spanned<String>>,
+    pub how: Vec<Spanned<Text>>,
     /// Evidence ids.
-    pub evidence: Vec<Spanned<String>>,
-    pub note: Option<String>,
+    pub evidence: Vec<Spanned<Text>>,
+    pub note: Option<Text>,
     /// Upstream ids whose customer duties, carried to this holder (the
     /// upstream's `as` party) in an area that stands for the upstream's
     /// without inheriting it, these `duties` say in this model's words:
@@ -452,7 +455,7 @@ impl Holding {
     }
 
     /// The ids of one kind it names: `how:` (practices) or `evidence:`.
-    pub fn refs(&self, kind: RefKind) -> &[Spanned<String>] {
+    pub fn refs(&self, kind: RefKind) -> &[Spanned<Text>] {
         match kind {
             RefKind::Practice => &self.how,
             RefKind::Evidence => &self.evidence,

@@ -68,6 +68,12 @@ impl From<String> for Text {
     }
 }
 
+impl From<Text> for String {
+    fn from(t: Text) -> String {
+        String::from(&*t.0)
+    }
+}
+
 impl PartialEq<str> for Text {
     fn eq(&self, other: &str) -> bool {
         *self.0 == *other

@@ -1067,9 +1067,11 @@ responsibilities:
 }
 
 /// `onus matrix --format json` streams the JSON: byte for byte what
-/// `to_json` builds in memory.
+/// `to_json` builds in memory, and what serde_json's pretty printer makes
+/// of the same document (the writer is hand-made for speed).
 #[test]
 fn matrix_json_streamed_is_the_json_built() {
+    use serde_json::json;
     for (name, path) in examples() {
         let m = load(&path);
         let offerings: Vec<_> = m.offerings.iter().collect();
@@ -1078,6 +1080,29 @@ fn matrix_json_streamed_is_the_json_built() {
         let built = onus_export::matrix::to_json(&m, &offerings);
         assert!(built.len() > 100, "{name}");
         assert_eq!(String::from_utf8(streamed).unwrap(), built, "{name}");
+        let doc = json!({
+            "model": m.model,
+            "offerings": m.offerings.iter().map(|o| json!({
+                "id": o.id,
+                "name": o.name,
+                "areas": o.areas.iter().map(|a| json!({
+                    "id": a.id,
+                    "name": a.name,
+                    "holders": a.holders.iter().map(|h| json!({
+                        "party": h.party,
+                        "name": h.name,
+                        "role": h.role.as_str(),
+                        "scope": h.scope(),
+                        "duties": h.duties,
+                        "how": h.how,
+                        "evidence": h.evidence,
+                        "via": h.via,
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        let expected = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+        assert_eq!(built, expected, "{name}");
     }
 }
 

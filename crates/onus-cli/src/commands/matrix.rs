@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::commands::{load, ViewFormat};
-use crate::error::CliError;
+use crate::error::{self, CliError};
 use crate::output;
 
 #[derive(clap::Args)]
@@ -24,13 +24,17 @@ pub fn run(args: Args) -> Result<(), CliError> {
         // Streamed: the JSON of a big chain is a hundred MB.
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         let written = onus_export::matrix::write_json(&matrix, &offerings, &mut out);
-        return match written.and_then(|_| std::io::Write::flush(&mut out)) {
+        let result = match written.and_then(|_| std::io::Write::flush(&mut out)) {
             // A closed pipe (`onus matrix | head`) is not an error worth a message.
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
                 Err(CliError::io("write", "standard output", e))
             }
             _ => Ok(()),
         };
+        drop(out);
+        // The matrix of a big chain is millions of values: the process ends
+        // without taking it apart (see `exit_now`).
+        error::exit_now(result)
     }
     let out = onus_export::matrix::render(&matrix, &offerings, args.format.to_export());
     output::emit(None, out.as_bytes())?;

@@ -5,6 +5,7 @@ use crate::diagnostic::{suggest, Code, Diagnostic};
 use crate::model::*;
 use crate::source::{FileId, Span, Spanned};
 use crate::syntax::{Node, Value};
+use crate::text::Text;
 
 /// Decodes a model document. Returns `None` when too little is readable to
 /// make a model (the root is not a map, or `model:` is unusable).
@@ -105,9 +106,11 @@ impl Decoder {
         node
     }
 
-    fn text(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
-        match node.as_text() {
-            Some(t) => Some(Spanned::new(t.to_string(), node.span)),
+    /// A scalar's text: a [`Text`], shared with the document (not copied),
+    /// or a `String` where the model keeps one.
+    fn text<T: From<Text>>(&mut self, node: &Node, what: &str) -> Option<Spanned<T>> {
+        match node.to_text() {
+            Some(t) => Some(Spanned::new(T::from(t), node.span)),
             None => {
                 self.type_error(node, what, "text");
                 None
@@ -115,16 +118,16 @@ impl Decoder {
         }
     }
 
-    fn opt_text(&mut self, fields: &Fields, key: &str, what: &str) -> Option<String> {
+    fn opt_text<T: From<Text>>(&mut self, fields: &Fields, key: &str, what: &str) -> Option<T> {
         let node = fields.get(key)?;
         self.text(node, &format!("`{key}` of {what}"))
             .map(|s| s.value)
     }
 
-    fn id(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
-        let text = self.text(node, what)?;
+    fn id<T: From<Text>>(&mut self, node: &Node, what: &str) -> Option<Spanned<T>> {
+        let text: Spanned<Text> = self.text(node, what)?;
         if is_valid_id(&text) {
-            Some(text)
+            Some(Spanned::new(T::from(text.value), text.span))
         } else {
             let fixed = kebab(&text);
             self.push(
@@ -171,20 +174,20 @@ impl Decoder {
         }
     }
 
-    fn id_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
+    fn id_list<T: From<Text>>(&mut self, node: &Node, what: &str) -> Vec<Spanned<T>> {
         let items = self.list(node, what);
         items.iter().filter_map(|n| self.id(n, what)).collect()
     }
 
-    fn text_list(&mut self, node: &Node, what: &str) -> Vec<Spanned<String>> {
+    fn text_list<T: From<Text>>(&mut self, node: &Node, what: &str) -> Vec<Spanned<T>> {
         let items = self.list(node, what);
         items.iter().filter_map(|n| self.text(n, what)).collect()
     }
 
     fn enumerated(&mut self, node: &Node, what: &str, names: &[&str]) -> Option<String> {
-        let text = self.text(node, what)?;
+        let text: Spanned<Text> = self.text(node, what)?;
         if names.contains(&text.as_str()) {
-            return Some(text.value);
+            return Some(text.value.into());
         }
         let help = suggest(&text, names.iter().copied())
             .unwrap_or_else(|| format!("use one of: {}", names.join(", ")));
@@ -540,7 +543,7 @@ impl Decoder {
             Value::Map(entries) if self.is_per_offering(model, entries) => {
                 let mut cells = Vec::new();
                 for (key, value) in entries {
-                    let Some(offering) = self.id(key, "the offering id") else {
+                    let Some(offering) = self.id::<String>(key, "the offering id") else {
                         continue;
                     };
                     // An id that is both (a `duplicate-id`, reported) reads as the offering here.
@@ -766,7 +769,7 @@ impl Decoder {
         let f = self.fields(node, &what, Holding::KEYS)?;
         let rewords = f
             .get("rewords")
-            .map(|n| self.id_list(n, "an upstream id in `rewords`"))
+            .map(|n| self.id_list::<String>(n, "an upstream id in `rewords`"))
             .unwrap_or_default();
         for u in &rewords {
             if !model.upstreams.contains_key(&u.value) {

@@ -259,9 +259,9 @@ fn area_infos(m: &Model) -> Vec<Arc<AreaInfo>> {
         .map(|(id, area)| {
             Arc::new(AreaInfo {
                 id: Text::from(id.as_str()),
-                name: Text::from(area.name.as_str()),
-                group: area.group.as_deref().map(Text::from),
-                description: area.description.as_deref().map(Text::from),
+                name: area.name.clone(),
+                group: area.group.clone(),
+                description: area.description.clone(),
                 controls: area.controls.iter().map(|c| c.value.clone()).collect(),
             })
         })
@@ -291,7 +291,7 @@ impl<'a> Build<'a> {
                 .iter()
                 .map(|(pid, p)| {
                     let info = PartyInfo {
-                        name: Text::from(p.name.as_str()),
+                        name: p.name.clone(),
                         role: p.role,
                         via: Texts::default(),
                     };
@@ -319,7 +319,7 @@ impl<'a> Build<'a> {
                 match m.parties.get(id) {
                     Some(p) => Who {
                         party: Text::from(id),
-                        name: Text::from(p.name.as_str()),
+                        name: p.name.clone(),
                         role: p.role,
                     },
                     None => Who {

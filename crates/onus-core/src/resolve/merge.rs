@@ -10,21 +10,21 @@ use crate::text::{Text, Texts};
 /// Adds what a holding written in this model says to a resolved holder.
 pub(super) fn annotate(h: &mut ResolvedHolder, holding: &Holding) {
     if let Some(scope) = &holding.scope {
-        h.scopes = Texts::from(vec![Text::from(scope.value.as_str())]);
+        h.scopes = Texts::from(vec![scope.value.clone()]);
     }
     add_written(&mut h.duties, &holding.duties);
     add_written(h.how.ids_mut(), &holding.how);
     add_written(h.evidence.ids_mut(), &holding.evidence);
     if let Some(note) = &holding.note {
-        h.note = Some(Text::from(note.as_str()));
+        h.note = Some(note.clone());
     }
 }
 
-/// [`extend_unique`] for a list written in the model: made in one
-/// allocation when `list` is empty and the items are distinct, as they
-/// nearly always are.
-fn add_written(list: &mut Texts, items: &[Spanned<String>]) {
-    let text = |s: &Spanned<String>| Text::from(s.value.as_str());
+/// [`extend_unique`] for a list written in the model, whose strings it
+/// shares: made in one allocation when `list` is empty and the items are
+/// distinct, as they nearly always are.
+fn add_written(list: &mut Texts, items: &[Spanned<Text>]) {
+    let text = |s: &Spanned<Text>| s.value.clone();
     let distinct =
         || (1..items.len()).all(|i| items[..i].iter().all(|b| b.value != items[i].value));
     if list.is_empty() && distinct() {

@@ -3,6 +3,7 @@
 use super::{syntax_error, Node, Value, MAX_DEPTH};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Span};
+use crate::text::Text;
 
 pub(super) fn parse(file: FileId, text: &str) -> (Option<Node>, Vec<Diagnostic>) {
     // RFC 8259 lets a parser ignore a byte order mark.
@@ -98,7 +99,7 @@ impl Parser<'_> {
         let value = match self.bytes.get(self.pos) {
             Some(b'{') => self.object(depth)?,
             Some(b'[') => self.array(depth)?,
-            Some(b'"') => Value::String(self.string()?),
+            Some(b'"') => Value::String(Text::from(self.string()?)),
             Some(b't') => self.keyword("true", Value::Bool(true))?,
             Some(b'f') => self.keyword("false", Value::Bool(false))?,
             Some(b'n') => self.keyword("null", Value::Null)?,
@@ -270,7 +271,7 @@ impl Parser<'_> {
             if self.bytes.get(self.pos) != Some(&b'"') {
                 return Err(self.error(format!("expected a quoted key, found {}", self.found())));
             }
-            let key = Value::String(self.string()?);
+            let key = Value::String(Text::from(self.string()?));
             let key = Node {
                 value: key,
                 span: self.span(start),

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::source::{FileId, Span};
+use crate::text::Text;
 
 /// Deeper nesting than this is refused, so hostile input cannot exhaust the stack.
 pub const MAX_DEPTH: usize = 128;
@@ -31,7 +32,9 @@ pub enum Value {
     Bool(bool),
     /// A number, kept as written.
     Number(String),
-    String(String),
+    /// Text, shared: the model and the resolved matrix hold this very
+    /// string rather than copies of it.
+    String(Text),
     Seq(Vec<Node>),
     /// Entries in document order; keys are unique (duplicates are reported and dropped).
     Map(Vec<(Node, Node)>),
@@ -41,10 +44,19 @@ impl Node {
     /// The text of a scalar (string, number or bool), as a user would read it.
     pub fn as_text(&self) -> Option<&str> {
         match &self.value {
-            Value::String(s) | Value::Number(s) => Some(s),
+            Value::String(s) => Some(s),
+            Value::Number(s) => Some(s),
             Value::Bool(true) => Some("true"),
             Value::Bool(false) => Some("false"),
             _ => None,
+        }
+    }
+
+    /// [`Node::as_text`] as a [`Text`]: a string is shared, not copied.
+    pub fn to_text(&self) -> Option<Text> {
+        match &self.value {
+            Value::String(s) => Some(s.clone()),
+            _ => self.as_text().map(Text::from),
         }
     }
 
@@ -66,7 +78,7 @@ impl Node {
                         .map(J::Number)
                 })
                 .unwrap_or_else(|| J::String(n.clone())),
-            Value::String(s) => J::String(s.clone()),
+            Value::String(s) => J::String(s.to_string()),
             Value::Seq(items) => J::Array(items.iter().map(Node::to_json).collect()),
             Value::Map(entries) => J::Object(
                 entries

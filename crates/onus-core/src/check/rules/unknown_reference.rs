@@ -12,16 +12,12 @@ use crate::source::Spanned;
 
 pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
     let m = cx.model;
-    let unknown = |out: &mut Vec<Diagnostic>,
-                   id: &Spanned<String>,
-                   known: &Known,
-                   code,
-                   context: &str,
-                   kind| {
-        if !m.broken.contains(&id.value) {
-            unknown(out, id, known, code, context, kind);
-        }
-    };
+    let unknown =
+        |out: &mut Vec<Diagnostic>, id: Spanned<&str>, known: &Known, code, context: &str, kind| {
+            if !m.broken.iter().any(|b| b == id.value) {
+                unknown(out, id, known, code, context, kind);
+            }
+        };
     // Declarations that could not be read (reported already) are still
     // what a near miss most likely meant.
     let broken = m.broken.iter().filter(|b| is_valid_id(b));
@@ -54,7 +50,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
         if let Some(party) = &upstream.as_party {
             unknown(
                 out,
-                party,
+                written(party),
                 &parties,
                 Code::UnknownParty,
                 &format!("`as` of upstream `{name}` names"),
@@ -67,7 +63,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let id = Spanned::new(upstream.clone(), runs_on.span);
             unknown(
                 out,
-                &id,
+                written(&id),
                 &upstreams,
                 Code::UnknownUpstream,
                 "`runs-on` names",
@@ -80,7 +76,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let id = Spanned::new(upstream.clone(), list.span);
             unknown(
                 out,
-                &id,
+                written(&id),
                 &upstreams,
                 Code::UnknownUpstream,
                 "`upstream` names",
@@ -93,7 +89,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let known = Known::new(m.frameworks.keys());
                 unknown(
                     out,
-                    &id,
+                    written(&id),
                     &known,
                     Code::UnknownFramework,
                     &format!("control `{}:{}` names", control.framework, control.control),
@@ -107,7 +103,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             let id = Spanned::new(area.clone(), cell.span);
             unknown(
                 out,
-                &id,
+                written(&id),
                 &areas,
                 Code::UnknownArea,
                 "`responsibilities` has a cell for",
@@ -118,7 +114,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
             for c in cells {
                 unknown(
                     out,
-                    &c.offering,
+                    written(&c.offering),
                     &offerings,
                     Code::UnknownOffering,
                     "the cell names",
@@ -134,7 +130,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                 }
                 unknown(
                     out,
-                    &holder.id,
+                    written(&holder.id),
                     &holders,
                     Code::UnknownParty,
                     "the cell names",
@@ -144,7 +140,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     for p in &holding.how {
                         unknown(
                             out,
-                            p,
+                            written(p),
                             &practices,
                             Code::UnknownPractice,
                             "`how` names",
@@ -154,7 +150,7 @@ pub fn check(cx: &Context, out: &mut Vec<Diagnostic>) {
                     for e in &holding.evidence {
                         unknown(
                             out,
-                            e,
+                            written(e),
                             &evidence,
                             Code::UnknownEvidence,
                             "`evidence` names",
@@ -206,18 +202,23 @@ impl<'m> Known<'m> {
 /// At most this many declared ids are listed in a help line.
 const LISTED: usize = 12;
 
+/// An id as written, whether the model keeps it as a `String` or a `Text`.
+fn written<T: AsRef<str>>(id: &Spanned<T>) -> Spanned<&str> {
+    Spanned::new(id.value.as_ref(), id.span)
+}
+
 fn unknown(
     out: &mut Vec<Diagnostic>,
-    id: &Spanned<String>,
+    id: Spanned<&str>,
     known: &Known,
     code: Code,
     context: &str,
     kind: &str,
 ) {
-    if known.set.contains(id.value.as_str()) {
+    if known.set.contains(id.value) {
         return;
     }
-    let help = suggest(&id.value, known.list.iter().copied()).unwrap_or_else(|| {
+    let help = suggest(id.value, known.list.iter().copied()).unwrap_or_else(|| {
         match known.list.as_slice() {
             [] => format!("the model declares no {kind}"),
             all if all.len() > LISTED => format!(

@@ -38,6 +38,7 @@
 use super::{plain_scalar, scalar_end};
 use crate::source::{FileId, Span};
 use crate::syntax::{Node, Value, MAX_DEPTH, MAX_NODES};
+use crate::text::Text;
 
 /// Nesting deeper than this takes the slow path (which reports beyond [`MAX_DEPTH`]).
 const MAX_FAST_DEPTH: usize = MAX_DEPTH - 8;
@@ -481,7 +482,7 @@ impl Parser<'_> {
         };
         self.advance(resume, false)?;
         let end = scalar_end(self.text, start, &value, false);
-        self.node(Value::String(value), start, end)
+        self.node(Value::String(Text::from(value)), start, end)
     }
 
     /// A node in flow context at `p` (a flow collection, a quoted or plain
@@ -624,7 +625,7 @@ impl Parser<'_> {
     }
 
     fn plain_node(&mut self, start: usize, end: usize) -> Option<Node> {
-        let value = plain_scalar(self.text[start..end].to_string());
+        let value = plain_scalar(&self.text[start..end]);
         self.node(value, start, end)
     }
 
@@ -637,7 +638,10 @@ impl Parser<'_> {
             self.double_quoted(p, end)?
         };
         let span_end = scalar_end(self.text, p, &value, true);
-        Some((self.node(Value::String(value), p, span_end)?, after))
+        Some((
+            self.node(Value::String(Text::from(value)), p, span_end)?,
+            after,
+        ))
     }
 
     fn single_quoted(&self, p: usize, end: usize) -> Option<(String, usize)> {

@@ -19,6 +19,7 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 use super::{syntax_error, Node, Value, MAX_ALIAS_BYTES, MAX_DEPTH, MAX_NODES};
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, SourceFile, Span};
+use crate::text::Text;
 
 pub(crate) mod fast;
 
@@ -221,9 +222,9 @@ impl MarkedEventReceiver for Builder<'_> {
                 let as_string =
                     style != TScalarStyle::Plain || tag.as_ref().is_some_and(|t| t.suffix == "str");
                 let value = if as_string {
-                    Value::String(text)
+                    Value::String(Text::from(text))
                 } else {
-                    plain_scalar(text)
+                    plain_scalar(&text)
                 };
                 let span = Span::new(self.file, at, end);
                 self.add(Node { value, span }, anchor);
@@ -385,7 +386,8 @@ fn size(node: &Node) -> Size {
         match &node.value {
             Value::Seq(items) => todo.extend(items),
             Value::Map(entries) => todo.extend(entries.iter().flat_map(|(k, v)| [k, v])),
-            Value::String(s) | Value::Number(s) => size.bytes += s.len(),
+            Value::String(s) => size.bytes += s.len(),
+            Value::Number(s) => size.bytes += s.len(),
             Value::Null | Value::Bool(_) => {}
         }
     }
@@ -393,19 +395,19 @@ fn size(node: &Node) -> Size {
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
-pub(super) fn plain_scalar(text: String) -> Value {
+pub(super) fn plain_scalar(text: &str) -> Value {
     // Most scalars are words: null and the booleans have five characters
     // at most, and every number starts with one of `0-9+-.`.
     let numeric = |c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.');
     if text.len() > 5 && !text.starts_with(numeric) {
-        return Value::String(text);
+        return Value::String(Text::from(text));
     }
-    match text.as_str() {
+    match text {
         "" | "~" | "null" | "Null" | "NULL" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
-        t if t.starts_with(numeric) && is_number(t) => Value::Number(text),
-        _ => Value::String(text),
+        t if t.starts_with(numeric) && is_number(t) => Value::Number(text.to_string()),
+        _ => Value::String(Text::from(text)),
     }
 }
 
@@ -502,15 +504,12 @@ mod tests {
 
     #[test]
     fn core_schema_scalars() {
-        assert_eq!(plain_scalar("~".into()), Value::Null);
-        assert_eq!(plain_scalar("TRUE".into()), Value::Bool(true));
-        assert_eq!(plain_scalar("1.5e3".into()), Value::Number("1.5e3".into()));
-        assert_eq!(
-            plain_scalar("2024-06".into()),
-            Value::String("2024-06".into())
-        );
-        assert_eq!(plain_scalar("yes".into()), Value::String("yes".into()));
-        assert_eq!(plain_scalar(".".into()), Value::String(".".into()));
+        assert_eq!(plain_scalar("~"), Value::Null);
+        assert_eq!(plain_scalar("TRUE"), Value::Bool(true));
+        assert_eq!(plain_scalar("1.5e3"), Value::Number("1.5e3".into()));
+        assert_eq!(plain_scalar("2024-06"), Value::String("2024-06".into()));
+        assert_eq!(plain_scalar("yes"), Value::String("yes".into()));
+        assert_eq!(plain_scalar("."), Value::String(".".into()));
     }
 
     #[test]

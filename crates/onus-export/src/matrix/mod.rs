@@ -1,8 +1,9 @@
 //! `onus matrix`: who holds each area, per offering.
 
+mod json;
+
 use comfy_table::Attribute;
 use onus_core::terminal::printable;
-use serde::Serialize;
 
 use crate::{csv, terminal_table, Format};
 use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
@@ -17,10 +18,12 @@ pub fn render(matrix: &Matrix, offerings: &[&ResolvedOffering], format: Format) 
     }
 }
 
-/// The JSON of docs/format.md ("Machine-readable output"), written straight
-/// from the matrix: a big matrix is millions of values.
+/// The JSON of docs/format.md ("Machine-readable output"), in memory.
 pub fn to_json(matrix: &Matrix, offerings: &[&ResolvedOffering]) -> String {
-    serde_json::to_string_pretty(&json_doc(matrix, offerings)).unwrap_or_default() + "\n"
+    let mut out = Vec::new();
+    // Writing to memory cannot fail, and the writer writes only UTF-8.
+    let _ = json::write(matrix, offerings, &mut out);
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// [`to_json`], written to `out` as it is made rather than built in memory
@@ -30,84 +33,7 @@ pub fn write_json(
     offerings: &[&ResolvedOffering],
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &json_doc(matrix, offerings))?;
-    out.write_all(b"\n")
-}
-
-fn json_doc<'a>(matrix: &'a Matrix, offerings: &'a [&'a ResolvedOffering]) -> impl Serialize + 'a {
-    MatrixJson {
-        model: &matrix.model,
-        offerings: seq(offerings, |o| OfferingJson {
-            id: &o.id,
-            name: &o.name,
-            areas: seq(&o.areas, |a| AreaJson {
-                id: &a.id,
-                name: &a.name,
-                holders: seq(&a.holders, |h| HolderJson {
-                    party: &h.party,
-                    name: &h.name,
-                    role: h.role.as_str(),
-                    scope: h.scope(),
-                    duties: &h.duties,
-                    how: &h.how,
-                    evidence: &h.evidence,
-                    via: &h.via,
-                }),
-            }),
-        }),
-    }
-}
-
-#[derive(Serialize)]
-struct MatrixJson<'a, O> {
-    model: &'a str,
-    offerings: O,
-}
-
-#[derive(Serialize)]
-struct OfferingJson<'a, A> {
-    id: &'a str,
-    name: &'a str,
-    areas: A,
-}
-
-#[derive(Serialize)]
-struct AreaJson<'a, H> {
-    id: &'a str,
-    name: &'a str,
-    holders: H,
-}
-
-#[derive(Serialize)]
-struct HolderJson<'a> {
-    party: &'a str,
-    name: &'a str,
-    role: &'static str,
-    scope: Option<Text>,
-    duties: &'a [Text],
-    how: &'a [Text],
-    evidence: &'a [Text],
-    via: &'a [Text],
-}
-
-/// A JSON array of `f` of each item, made as it is written.
-struct Seq<'a, T, F>(&'a [T], F);
-
-fn seq<'a, T, J: Serialize>(
-    items: &'a [T],
-    f: impl Fn(&'a T) -> J,
-) -> Seq<'a, T, impl Fn(&'a T) -> J> {
-    Seq(items, f)
-}
-
-impl<'a, T, F, J> Serialize for Seq<'a, T, F>
-where
-    F: Fn(&'a T) -> J,
-    J: Serialize,
-{
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(&self.1))
-    }
+    json::write(matrix, offerings, out)
 }
 
 fn csv_rows(offerings: &[&ResolvedOffering]) -> Vec<Vec<String>> {
