@@ -295,15 +295,58 @@ fn oscal_import_shortens_ids_and_names_its_input_in_errors() {
         "{}",
         stdout(&out)
     );
-    // A finding in the imported model names the input, not an unwritten output.
+    // A finding in the imported model is shown where the input says it
+    // (line, column, JSON pointer), not in the output never written.
     set_prop(&mut doc, "publisher", "Nobody Here");
-    std::fs::write(&input, doc.to_string()).unwrap();
+    let json = serde_json::to_string_pretty(&doc).unwrap();
+    std::fs::write(&input, &json).unwrap();
     let out = onus(&["oscal", "import", &input.display().to_string()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let shown = stderr(&out);
+    let props = doc["component-definition"]["metadata"]["props"]
+        .as_array()
+        .unwrap();
+    let index = props.iter().position(|p| p["name"] == "publisher").unwrap();
+    let (line, text) = json
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("\"Nobody Here\""))
+        .unwrap();
+    let column = text.find("\"Nobody Here\"").unwrap() + 1;
     assert!(
-        shown.contains(&format!("--> {} (as imported):", input.display())),
+        shown.contains(&format!(
+            "error[unknown-party]: the publisher `nobody-here` is not a declared party \
+             (imported from `/component-definition/metadata/props/{index}/value`)"
+        )),
         "{shown}"
     );
-    assert!(shown.contains("`nobody-here`"), "{shown}");
+    assert!(
+        shown.contains(&format!("--> {}:{}:{column}\n", input.display(), line + 1)),
+        "{shown}"
+    );
+    assert!(!shown.contains("(as imported)"), "{shown}");
+
+    // A foreign document (not written by onus): its homepage link is the
+    // model's url; `check` finds a `javascript:` one at the model's id,
+    // which the document's title gave.
+    let foreign = serde_json::json!({"component-definition": {
+        "uuid": "8e4f2b6a-3c1d-4e5f-9a8b-7c6d5e4f3a2b",
+        "metadata": {"title": "Vendor", "oscal-version": "1.1.2",
+            "links": [{"rel": "homepage", "href": "javascript:alert(1)"}]},
+        "components": [{"uuid": "c1", "type": "service", "title": "Cloud",
+            "control-implementations": [{"uuid": "i1", "source": "#nist", "description": "d",
+                "implemented-requirements": [{"uuid": "r1", "control-id": "ac-2",
+                    "description": "Accounts."}]}]}]}});
+    let json = serde_json::to_string_pretty(&foreign).unwrap();
+    std::fs::write(&input, &json).unwrap();
+    let out = onus(&["oscal", "import", &input.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let shown = stderr(&out);
+    let line = json.lines().position(|l| l.contains("\"Vendor\"")).unwrap() + 1;
+    assert!(
+        shown.contains("error[unsafe-url]")
+            && shown.contains("(imported from `/component-definition/metadata/title`)")
+            && shown.contains(&format!("--> {}:{line}:", input.display())),
+        "{shown}"
+    );
 }

@@ -252,8 +252,9 @@ fn lend(slot: &OnceCell<Catalog>) -> Imported<'_> {
 }
 
 /// Imports the OSCAL component definition or SSP at `path` as onus model
-/// YAML (see [`crate::import`]).
-pub fn import_file(path: &Path) -> Result<ImportedModel, Error> {
+/// YAML (see [`crate::import`]); with the JSON text read (after its byte
+/// order mark, if any), which the model's origins point into.
+pub fn import_file(path: &Path) -> Result<(ImportedModel, String), Error> {
     let text = onus_fs::read_text(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
@@ -262,7 +263,9 @@ pub fn import_file(path: &Path) -> Result<ImportedModel, Error> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    import(without_bom(&text), &name).map_err(|e| e.in_file(path))
+    let text = without_bom(&text);
+    let imported = import(text, &name).map_err(|e| e.in_file(path))?;
+    Ok((imported, text.to_string()))
 }
 
 #[cfg(test)]
