@@ -350,3 +350,133 @@ fn oscal_import_shortens_ids_and_names_its_input_in_errors() {
         "{shown}"
     );
 }
+
+/// A lone `\ud800` escape is no character: an error, located, in a model
+/// (JSON or YAML) and in every OSCAL document onus reads.
+#[test]
+fn a_lone_surrogate_is_an_error_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let json = write(
+        "a.onus.json",
+        r#"{"onus": 1, "model": {"id": "m", "name": "x\ud800", "publisher": "p"}}"#,
+    );
+    let out = onus(&["check", &json]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("error[syntax]: a lone surrogate escape")
+            && stdout(&out).contains("a.onus.json:1:44"),
+        "{}",
+        stdout(&out)
+    );
+    let yaml = write(
+        "b.onus.yaml",
+        "onus: 1\nmodel: { id: m, name: \"x\\ud800\", publisher: p }\n",
+    );
+    let out = onus(&["check", &yaml]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("b.onus.yaml:2:23")
+            && stdout(&out).contains("halves of a pair")
+            && !stdout(&out).contains("not closed"),
+        "{}",
+        stdout(&out)
+    );
+    let cd = write(
+        "cd.json",
+        r#"{"component-definition": {"uuid": "u", "metadata": {"title": "x\ud800"}}}"#,
+    );
+    let profile = write(
+        "p.json",
+        r#"{"profile": {"uuid": "u", "metadata": {"title": "x\ud800"}, "imports": []}}"#,
+    );
+    let profile_yaml = write(
+        "p.yaml",
+        "profile:\n  uuid: u\n  metadata: {title: \"x\\ud800\"}\n  imports: []\n",
+    );
+    for args in [
+        vec!["oscal", "import", &cd],
+        vec!["oscal", "resolve", &profile],
+        vec!["oscal", "resolve", &profile_yaml],
+        vec!["oscal", "validate", &profile],
+        vec!["oscal", "validate", &profile_yaml],
+    ] {
+        let out = onus(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let shown = stderr(&out);
+        assert!(
+            ["line 1 column", "line 3 column", ":1:", ":3:"]
+                .iter()
+                .any(|at| shown.contains(at)),
+            "{args:?}: {shown}"
+        );
+        assert!(!shown.contains("panicked"), "{args:?}: {shown}");
+    }
+}
+
+/// A byte order mark before a JSON document is skipped: the columns of
+/// line 1 are those an editor shows, in a model, in `oscal import` and in
+/// `oscal validate`.
+#[test]
+fn a_json_byte_order_mark_does_not_shift_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+        path.display().to_string()
+    };
+    let model = write("m.onus.json", r#"{"onus": 1, "model": 5}"#);
+    let out = onus(&["check", &model]);
+    assert!(
+        stdout(&out).contains("error[invalid-type]: `model` must be a map")
+            && stdout(&out).contains("m.onus.json:1:22\n"),
+        "{}",
+        stdout(&out)
+    );
+    let cd = write("cd.json", r#"{"component-definition": ]}"#);
+    let out = onus(&["oscal", "import", &cd]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected value at line 1 column 26"),
+        "{}",
+        stderr(&out)
+    );
+    let profile = write("p.json", r#"{"profile": 5}"#);
+    let out = onus(&["oscal", "validate", &profile]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("p.json:1:13: /profile:"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// A number of 100,000 digits is cut where a finding quotes it and where
+/// its line is shown: the report stays a few lines long.
+#[test]
+fn a_huge_number_is_cut_in_the_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("n.onus.yaml");
+    let digits = "9".repeat(100_000);
+    std::fs::write(
+        &path,
+        format!("onus: {digits}\nmodel: {{ id: m, name: M, publisher: p }}\n"),
+    )
+    .unwrap();
+    let out = check(&path, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains(&format!(
+            "error[unsupported-version]: format version `{}…` is not supported",
+            "9".repeat(80)
+        )),
+        "{}",
+        &shown[..shown.len().min(2_000)]
+    );
+    assert!(shown.len() < 2_000, "{} bytes", shown.len());
+}
