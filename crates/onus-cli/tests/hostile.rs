@@ -480,3 +480,71 @@ fn a_huge_number_is_cut_in_the_diagnostic() {
     );
     assert!(shown.len() < 2_000, "{} bytes", shown.len());
 }
+
+/// The imports a profile writes stay in its folder (or git repository)
+/// unless `--allow-outside-root` says otherwise; whatever they lead to is
+/// read only if it is a regular file under the size cap.
+#[test]
+fn profile_imports_are_confined_like_upstreams() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inside, outside) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir_all(&inside).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let catalog = |padding: usize| {
+        format!(
+            r#"{{"catalog": {{"uuid": "c", "metadata": {{"title": "C", "remarks": "{}"}},
+                "controls": [{{"id": "x-1", "title": "X"}}]}}}}"#,
+            " ".repeat(padding)
+        )
+    };
+    std::fs::write(outside.join("cat.json"), catalog(0)).unwrap();
+    std::fs::write(inside.join("big.json"), catalog(2 << 20)).unwrap();
+    let profile = inside.join("p.json");
+    let write_profile = |href: &str| {
+        let text = format!(
+            r##"{{"profile": {{"uuid": "p", "metadata": {{"title": "P"}},
+              "imports": [{{"href": "#r1", "include-all": {{}}}}],
+              "back-matter": {{"resources": [{{"uuid": "r1", "rlinks": [{{"href": "{href}"}}]}}]}}}}}}"##
+        );
+        std::fs::write(&profile, text).unwrap();
+    };
+    let resolve = |extra: &[&str]| {
+        let path = profile.display().to_string();
+        let mut args = vec!["oscal", "resolve", path.as_str()];
+        args.extend(extra);
+        onus(&args)
+    };
+    // A back-matter resource leading out of the folder: refused, exit 2.
+    write_profile("../out/cat.json");
+    let out = resolve(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the profile imports `#r1`, which is ")
+            && stderr(&out).contains("pass `--allow-outside-root` to read it"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+    // Allowed: read.
+    let out = resolve(&["--allow-outside-root"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"x-1\""), "{}", stdout(&out));
+    // Inside, but over the size cap: refused before it is read.
+    write_profile("big.json");
+    let out = resolve(&["--max-file-size", "1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("more than the limit of 1 MB"),
+        "{}",
+        stderr(&out)
+    );
+    // A device is no document, even when allowed out.
+    write_profile("file:///dev/zero");
+    let out = resolve(&["--allow-outside-root"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("there is no JSON or YAML file for it"),
+        "{}",
+        stderr(&out)
+    );
+}
