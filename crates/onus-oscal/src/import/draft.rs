@@ -257,22 +257,20 @@ impl Draft {
             });
         }
 
-        let practice = |id: &String| Key::Practice(id.clone());
-        let evidence = |id: &String| Key::Evidence(id.clone());
         for (section, refs, key) in [
             (
                 "practices",
                 &self.practices,
-                &practice as &dyn Fn(&String) -> Key,
+                Key::Practice as fn(String) -> Key,
             ),
-            ("evidence", &self.evidence, &evidence),
+            ("evidence", &self.evidence, Key::Evidence),
         ] {
             if refs.is_empty() {
                 continue;
             }
             w.push_str(&format!("\n{section}:\n"));
             for (id, r) in refs {
-                w.traced(key(id), |w| {
+                w.traced(key(id.clone()), |w| {
                     w.push_str(&format!("  {}:\n", scalar(id)));
                     field(w, 4, "name", Some(&r.name));
                     field(w, 4, "kind", r.kind.as_deref());
