@@ -44,30 +44,63 @@ impl<'d> Noted<'d> {
                     wanted
                 });
         let mut found = HashMap::new();
-        // Depth first without recursion: a document may nest deeply.
-        let mut stack: Vec<(&Value, String)> = vec![(root, String::new())];
-        while let Some((value, pointer)) = stack.pop() {
+        // Depth first without recursion (a document may nest deeply), the
+        // way down kept as tokens: a pointer is spelled only when wanted.
+        let mut stack: Vec<(&Value, usize, Token<'_>)> = vec![(root, 0, Token::Root)];
+        let mut path: Vec<Token<'_>> = Vec::new();
+        while let Some((value, depth, token)) = stack.pop() {
+            path.truncate(depth);
+            path.push(token);
             if let Some(keys) = wanted.get(&(value as *const Value)) {
+                let pointer = spell(&path);
                 for key in keys {
                     found.insert((*key).clone(), pointer.clone());
                 }
             }
             match value {
-                Value::Object(members) => {
-                    for (name, member) in members {
-                        stack.push((member, format!("{pointer}/{}", escape(name))));
-                    }
-                }
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        stack.push((item, format!("{pointer}/{i}")));
-                    }
-                }
+                Value::Object(members) => stack.extend(
+                    members
+                        .iter()
+                        .map(|(name, member)| (member, depth + 1, Token::Member(name))),
+                ),
+                Value::Array(items) => stack.extend(
+                    items
+                        .iter()
+                        .enumerate()
+                        .map(|(i, item)| (item, depth + 1, Token::Index(i))),
+                ),
                 _ => {}
             }
         }
         found
     }
+}
+
+/// One step of the way down a document.
+#[derive(Clone, Copy)]
+enum Token<'v> {
+    Root,
+    Member(&'v str),
+    Index(usize),
+}
+
+/// The JSON pointer of a way down.
+fn spell(path: &[Token<'_>]) -> String {
+    let mut pointer = String::new();
+    for token in path {
+        match token {
+            Token::Root => {}
+            Token::Member(name) => {
+                pointer.push('/');
+                pointer.push_str(&escape(name));
+            }
+            Token::Index(i) => {
+                pointer.push('/');
+                pointer.push_str(&i.to_string());
+            }
+        }
+    }
+    pointer
 }
 
 /// A member name as a JSON pointer token (RFC 6901).
