@@ -20,7 +20,8 @@ struct Cli {
     #[command(subcommand)]
     command: commands::Command,
     /// Let upstream `model:` paths and a framework's `catalog:` lead outside
-    /// the model's folder or git repository (by default they may not).
+    /// the model's folder or git repository, and the imports an OSCAL
+    /// profile writes outside the profile's (by default they may not).
     #[arg(long, global = true)]
     allow_outside_root: bool,
     /// Refuse to read a model, catalog or profile larger than this many MB.

@@ -295,15 +295,256 @@ fn oscal_import_shortens_ids_and_names_its_input_in_errors() {
         "{}",
         stdout(&out)
     );
-    // A finding in the imported model names the input, not an unwritten output.
+    // A finding in the imported model is shown where the input says it
+    // (line, column, JSON pointer), not in the output never written.
     set_prop(&mut doc, "publisher", "Nobody Here");
-    std::fs::write(&input, doc.to_string()).unwrap();
+    let json = serde_json::to_string_pretty(&doc).unwrap();
+    std::fs::write(&input, &json).unwrap();
     let out = onus(&["oscal", "import", &input.display().to_string()]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let shown = stderr(&out);
+    let props = doc["component-definition"]["metadata"]["props"]
+        .as_array()
+        .unwrap();
+    let index = props.iter().position(|p| p["name"] == "publisher").unwrap();
+    let (line, text) = json
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("\"Nobody Here\""))
+        .unwrap();
+    let column = text.find("\"Nobody Here\"").unwrap() + 1;
     assert!(
-        shown.contains(&format!("--> {} (as imported):", input.display())),
+        shown.contains(&format!(
+            "error[unknown-party]: the publisher `nobody-here` is not a declared party \
+             (imported from `/component-definition/metadata/props/{index}/value`)"
+        )),
         "{shown}"
     );
-    assert!(shown.contains("`nobody-here`"), "{shown}");
+    assert!(
+        shown.contains(&format!("--> {}:{}:{column}\n", input.display(), line + 1)),
+        "{shown}"
+    );
+    assert!(!shown.contains("(as imported)"), "{shown}");
+
+    // A foreign document (not written by onus): its homepage link is the
+    // model's url; `check` finds a `javascript:` one at the model's id,
+    // which the document's title gave.
+    let foreign = serde_json::json!({"component-definition": {
+        "uuid": "8e4f2b6a-3c1d-4e5f-9a8b-7c6d5e4f3a2b",
+        "metadata": {"title": "Vendor", "oscal-version": "1.1.2",
+            "links": [{"rel": "homepage", "href": "javascript:alert(1)"}]},
+        "components": [{"uuid": "c1", "type": "service", "title": "Cloud",
+            "control-implementations": [{"uuid": "i1", "source": "#nist", "description": "d",
+                "implemented-requirements": [{"uuid": "r1", "control-id": "ac-2",
+                    "description": "Accounts."}]}]}]}});
+    let json = serde_json::to_string_pretty(&foreign).unwrap();
+    std::fs::write(&input, &json).unwrap();
+    let out = onus(&["oscal", "import", &input.display().to_string()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let shown = stderr(&out);
+    let line = json.lines().position(|l| l.contains("\"Vendor\"")).unwrap() + 1;
+    assert!(
+        shown.contains("error[unsafe-url]")
+            && shown.contains("(imported from `/component-definition/metadata/title`)")
+            && shown.contains(&format!("--> {}:{line}:", input.display())),
+        "{shown}"
+    );
+}
+
+/// A lone `\ud800` escape is no character: an error, located, in a model
+/// (JSON or YAML) and in every OSCAL document onus reads.
+#[test]
+fn a_lone_surrogate_is_an_error_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.display().to_string()
+    };
+    let json = write(
+        "a.onus.json",
+        r#"{"onus": 1, "model": {"id": "m", "name": "x\ud800", "publisher": "p"}}"#,
+    );
+    let out = onus(&["check", &json]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("error[syntax]: a lone surrogate escape")
+            && stdout(&out).contains("a.onus.json:1:44"),
+        "{}",
+        stdout(&out)
+    );
+    let yaml = write(
+        "b.onus.yaml",
+        "onus: 1\nmodel: { id: m, name: \"x\\ud800\", publisher: p }\n",
+    );
+    let out = onus(&["check", &yaml]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("b.onus.yaml:2:23")
+            && stdout(&out).contains("halves of a pair")
+            && !stdout(&out).contains("not closed"),
+        "{}",
+        stdout(&out)
+    );
+    let cd = write(
+        "cd.json",
+        r#"{"component-definition": {"uuid": "u", "metadata": {"title": "x\ud800"}}}"#,
+    );
+    let profile = write(
+        "p.json",
+        r#"{"profile": {"uuid": "u", "metadata": {"title": "x\ud800"}, "imports": []}}"#,
+    );
+    let profile_yaml = write(
+        "p.yaml",
+        "profile:\n  uuid: u\n  metadata: {title: \"x\\ud800\"}\n  imports: []\n",
+    );
+    for args in [
+        vec!["oscal", "import", &cd],
+        vec!["oscal", "resolve", &profile],
+        vec!["oscal", "resolve", &profile_yaml],
+        vec!["oscal", "validate", &profile],
+        vec!["oscal", "validate", &profile_yaml],
+    ] {
+        let out = onus(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        let shown = stderr(&out);
+        assert!(
+            ["line 1 column", "line 3 column", ":1:", ":3:"]
+                .iter()
+                .any(|at| shown.contains(at)),
+            "{args:?}: {shown}"
+        );
+        assert!(!shown.contains("panicked"), "{args:?}: {shown}");
+    }
+}
+
+/// A byte order mark before a JSON document is skipped: the columns of
+/// line 1 are those an editor shows, in a model, in `oscal import` and in
+/// `oscal validate`.
+#[test]
+fn a_json_byte_order_mark_does_not_shift_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("\u{feff}{text}")).unwrap();
+        path.display().to_string()
+    };
+    let model = write("m.onus.json", r#"{"onus": 1, "model": 5}"#);
+    let out = onus(&["check", &model]);
+    assert!(
+        stdout(&out).contains("error[invalid-type]: `model` must be a map")
+            && stdout(&out).contains("m.onus.json:1:22\n"),
+        "{}",
+        stdout(&out)
+    );
+    let cd = write("cd.json", r#"{"component-definition": ]}"#);
+    let out = onus(&["oscal", "import", &cd]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("expected value at line 1 column 26"),
+        "{}",
+        stderr(&out)
+    );
+    let profile = write("p.json", r#"{"profile": 5}"#);
+    let out = onus(&["oscal", "validate", &profile]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stdout(&out).contains("p.json:1:13: /profile:"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// A number of 100,000 digits is cut where a finding quotes it and where
+/// its line is shown: the report stays a few lines long.
+#[test]
+fn a_huge_number_is_cut_in_the_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("n.onus.yaml");
+    let digits = "9".repeat(100_000);
+    std::fs::write(
+        &path,
+        format!("onus: {digits}\nmodel: {{ id: m, name: M, publisher: p }}\n"),
+    )
+    .unwrap();
+    let out = check(&path, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains(&format!(
+            "error[unsupported-version]: format version `{}…` is not supported",
+            "9".repeat(80)
+        )),
+        "{}",
+        &shown[..shown.len().min(2_000)]
+    );
+    assert!(shown.len() < 2_000, "{} bytes", shown.len());
+}
+
+/// The imports a profile writes stay in its folder (or git repository)
+/// unless `--allow-outside-root` says otherwise; whatever they lead to is
+/// read only if it is a regular file under the size cap.
+#[test]
+fn profile_imports_are_confined_like_upstreams() {
+    let dir = tempfile::tempdir().unwrap();
+    let (inside, outside) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir_all(&inside).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    let catalog = |padding: usize| {
+        format!(
+            r#"{{"catalog": {{"uuid": "c", "metadata": {{"title": "C", "remarks": "{}"}},
+                "controls": [{{"id": "x-1", "title": "X"}}]}}}}"#,
+            " ".repeat(padding)
+        )
+    };
+    std::fs::write(outside.join("cat.json"), catalog(0)).unwrap();
+    std::fs::write(inside.join("big.json"), catalog(2 << 20)).unwrap();
+    let profile = inside.join("p.json");
+    let write_profile = |href: &str| {
+        let text = format!(
+            r##"{{"profile": {{"uuid": "p", "metadata": {{"title": "P"}},
+              "imports": [{{"href": "#r1", "include-all": {{}}}}],
+              "back-matter": {{"resources": [{{"uuid": "r1", "rlinks": [{{"href": "{href}"}}]}}]}}}}}}"##
+        );
+        std::fs::write(&profile, text).unwrap();
+    };
+    let resolve = |extra: &[&str]| {
+        let path = profile.display().to_string();
+        let mut args = vec!["oscal", "resolve", path.as_str()];
+        args.extend(extra);
+        onus(&args)
+    };
+    // A back-matter resource leading out of the folder: refused, exit 2.
+    write_profile("../out/cat.json");
+    let out = resolve(&[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the profile imports `#r1`, which is ")
+            && stderr(&out).contains("pass `--allow-outside-root` to read it"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty());
+    // Allowed: read.
+    let out = resolve(&["--allow-outside-root"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"x-1\""), "{}", stdout(&out));
+    // Inside, but over the size cap: refused before it is read.
+    write_profile("big.json");
+    let out = resolve(&["--max-file-size", "1"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("more than the limit of 1 MB"),
+        "{}",
+        stderr(&out)
+    );
+    // A device is no document, even when allowed out.
+    write_profile("file:///dev/zero");
+    let out = resolve(&["--allow-outside-root"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("there is no JSON or YAML file for it"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -71,6 +71,25 @@ pub enum Error {
         href: String,
     },
 
+    /// An import's href (as written in a profile, or the link of the
+    /// back-matter resource it names) leads, links resolved, outside the
+    /// folder or git repository of the documents given to onus.
+    #[error(
+        "the profile imports `{href}`, which is {}, outside {} (the folder or git repository \
+         of the profile); pass `--allow-outside-root` to read it, or map the href to a copy \
+         (`--href-map '{href}=PATH'`)",
+        path.display(),
+        boundary.display()
+    )]
+    ImportOutsideRoot {
+        /// The href as written in the profile.
+        href: String,
+        /// The file it leads to.
+        path: PathBuf,
+        /// Where the imports of a profile must stay.
+        boundary: PathBuf,
+    },
+
     /// An import's href is `#uuid`, but the profile's back-matter has no
     /// such resource with a usable link.
     #[error(

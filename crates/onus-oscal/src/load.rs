@@ -159,21 +159,58 @@ impl HrefMap {
             .map(|(_, to)| to.as_path())
     }
 
-    /// The file to read for `request`, `top` being the profile resolved.
-    fn path(&self, request: &Request<'_>, top: &Path) -> Result<PathBuf, Error> {
+    /// The file to read for `request`, `top` being the profile resolved,
+    /// and whether the user named it (a mapping or the fallback) rather
+    /// than an href written in a document.
+    fn path(&self, request: &Request<'_>, top: &Path) -> Result<(PathBuf, bool), Error> {
         if let Some(to) = self.get(request) {
-            return Ok(to.to_owned());
+            return Ok((to.to_owned(), true));
         }
         // A relative href is relative to the document that holds it.
         let holder = request.base.map_or(top, Path::new);
         let base = holder.parent().unwrap_or(Path::new(""));
         match (import_path(base, request.href), &self.fallback) {
-            (Ok(path), _) => Ok(path),
+            (Ok(path), _) => Ok((path, false)),
             (Err(Error::ImportNotFound { .. } | Error::RemoteImport { .. }), Some(fallback)) => {
-                Ok(fallback.clone())
+                Ok((fallback.clone(), true))
             }
             (Err(e), _) => Err(e),
         }
+    }
+
+    /// Where the files the hrefs of documents lead to must stay: the
+    /// folder or git repository ([`onus_fs::boundary`]) of the profile
+    /// resolved (`top`), or of a file the user named (a mapping's, the
+    /// fallback). `None` when the process is not confined
+    /// (`--allow-outside-root`).
+    fn boundaries(&self, top: &Path) -> Option<Vec<PathBuf>> {
+        if !onus_fs::limits().confined {
+            return None;
+        }
+        let named = self.entries.iter().map(|(_, to)| to.as_path());
+        let chosen = std::iter::once(top)
+            .chain(named)
+            .chain(self.fallback.as_deref());
+        let mut boundaries: Vec<PathBuf> = chosen.map(onus_fs::boundary).collect();
+        boundaries.dedup();
+        Some(boundaries)
+    }
+}
+
+/// Refuses `path`, which `request`'s href leads to, when it is (links
+/// resolved) outside every one of `boundaries`. A path that does not
+/// exist is not refused here: reading it says so.
+fn confine(request: &Request<'_>, path: &Path, boundaries: &[PathBuf]) -> Result<(), Error> {
+    let Ok(real) = std::fs::canonicalize(path) else {
+        return Ok(());
+    };
+    match boundaries.iter().any(|b| real.starts_with(b)) {
+        true => Ok(()),
+        false => Err(Error::ImportOutsideRoot {
+            href: request.written.to_owned(),
+            path: real,
+            boundary: boundaries.first().cloned().unwrap_or_default(),
+        }),
     }
 }
 
@@ -183,8 +220,16 @@ impl HrefMap {
 ///
 /// The result's metadata gets a `resolution-source` link to the profile
 /// (its file name), as the OSCAL profile resolution specification asks.
+///
+/// The files that hrefs written in the documents lead to (a path, `file://`,
+/// the link of a `#uuid` back-matter resource) must stay inside the folder
+/// or git repository of `profile` or of a file `map` names, unless the
+/// process is not confined ([`onus_fs::Limits`], `--allow-outside-root`):
+/// a profile from elsewhere does not read the rest of the disk. Every file
+/// is read as [`read_document`] reads it: regular files only, size capped.
 pub fn resolve_file(profile: &Path, map: &HrefMap) -> Result<ResolvedCatalog, Error> {
     let document = read_profile(profile)?;
+    let boundaries = map.boundaries(profile);
     // A file imported again is not parsed again (identity: its canonical
     // path). The first import of a catalog takes it (the fastest way, and
     // the usual case: a catalog is imported once); from the second, it is
@@ -193,7 +238,10 @@ pub fn resolve_file(profile: &Path, map: &HrefMap) -> Result<ResolvedCatalog, Er
     let mut catalogs: HashMap<PathBuf, Option<usize>> = HashMap::new();
     let mut profiles: HashMap<PathBuf, Profile> = HashMap::new();
     let mut resolved = resolve(&document, |request: Request<'_>| {
-        let path = map.path(&request, profile)?;
+        let (path, named) = map.path(&request, profile)?;
+        if let Some(boundaries) = boundaries.as_deref().filter(|_| !named) {
+            confine(&request, &path, boundaries)?;
+        }
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         let location = Some(path.to_string_lossy().into_owned());
         if let Some(nested) = profiles.get(&key) {
@@ -252,8 +300,9 @@ fn lend(slot: &OnceCell<Catalog>) -> Imported<'_> {
 }
 
 /// Imports the OSCAL component definition or SSP at `path` as onus model
-/// YAML (see [`crate::import`]).
-pub fn import_file(path: &Path) -> Result<ImportedModel, Error> {
+/// YAML (see [`crate::import`]); with the JSON text read (after its byte
+/// order mark, if any), which the model's origins point into.
+pub fn import_file(path: &Path) -> Result<(ImportedModel, String), Error> {
     let text = onus_fs::read_text(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
@@ -262,7 +311,9 @@ pub fn import_file(path: &Path) -> Result<ImportedModel, Error> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    import(without_bom(&text), &name).map_err(|e| e.in_file(path))
+    let text = without_bom(&text);
+    let imported = import(text, &name).map_err(|e| e.in_file(path))?;
+    Ok((imported, text.to_string()))
 }
 
 #[cfg(test)]
@@ -371,6 +422,68 @@ mod tests {
         )
         .unwrap();
         assert!(read_catalog(&path).is_ok());
+    }
+
+    /// The hrefs written in profiles stay in the profile's folder (or git
+    /// repository): a path up and out, a `file://` URL, the link of a
+    /// `#uuid` resource, a symbolic link out; files the user names do not.
+    #[test]
+    fn imports_stay_inside_the_profiles_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let (inside, outside) = (dir.path().join("in"), dir.path().join("out"));
+        std::fs::create_dir_all(&inside).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        let catalog = r#"{"catalog": {"uuid": "c", "metadata": {"title": "C"},
+            "controls": [{"id": "x-1", "title": "X"}]}}"#;
+        std::fs::write(inside.join("cat.json"), catalog).unwrap();
+        std::fs::write(outside.join("cat.json"), catalog).unwrap();
+        let far = outside.join("cat.json").display().to_string();
+        let profile = |href: &str, link: &str| {
+            let text = format!(
+                r#"{{"profile": {{"uuid": "p", "metadata": {{"title": "P"}},
+                  "imports": [{{"href": "{href}", "include-all": {{}}}}],
+                  "back-matter": {{"resources": [{{"uuid": "r1", "rlinks": [{{"href": "{link}"}}]}}]}}}}}}"#
+            );
+            let path = inside.join("p.json");
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        // Inside: read.
+        assert!(resolve_file(&profile("cat.json", "x"), &HrefMap::new()).is_ok());
+        assert!(resolve_file(&profile("#r1", "cat.json"), &HrefMap::new()).is_ok());
+        // Out: refused, naming the href as written and where it leads.
+        let file_url = format!("file://{far}");
+        for (href, link) in [
+            ("../out/cat.json", "x"),
+            (file_url.as_str(), "x"),
+            ("#r1", file_url.as_str()),
+            ("#r1", "../out/cat.json"),
+        ] {
+            let err = resolve_file(&profile(href, link), &HrefMap::new()).unwrap_err();
+            assert!(
+                matches!(&err, Error::ImportOutsideRoot { href: h, .. } if h == href),
+                "{href} {link}: {err:?}"
+            );
+            let message = err.to_string();
+            assert!(
+                message.contains(&far) && message.contains("--allow-outside-root"),
+                "{message}"
+            );
+        }
+        // A link inside that leads out is judged where it leads.
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(outside.join("cat.json"), inside.join("link.json")).unwrap();
+            let err = resolve_file(&profile("link.json", "x"), &HrefMap::new()).unwrap_err();
+            assert!(matches!(err, Error::ImportOutsideRoot { .. }), "{err:?}");
+        }
+        // A file the user maps the href to is theirs to choose; so are the
+        // imports written in it, in its own folder.
+        let mut map = HrefMap::new();
+        map.insert("../out/cat.json", outside.join("cat.json"));
+        assert!(resolve_file(&profile("../out/cat.json", "x"), &map).is_ok());
+        let fallback = HrefMap::new().with_fallback(Some(outside.join("cat.json")));
+        assert!(resolve_file(&profile("missing.json", "x"), &fallback).is_ok());
     }
 
     #[test]

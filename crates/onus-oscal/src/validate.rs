@@ -117,7 +117,7 @@ fn validator(model: usize) -> &'static jsonschema::Validator {
 
 /// The span of the node a JSON pointer names, or of the deepest node on
 /// its way that exists (a missing member is reported at its parent).
-fn locate(root: &Node, pointer: &str) -> Span {
+pub(crate) fn locate(root: &Node, pointer: &str) -> Span {
     let mut node = root;
     for token in pointer.split('/').skip(1) {
         let token = token.replace("~1", "/").replace("~0", "~");

@@ -166,6 +166,55 @@ fn foreign_imports_export_valid_oscal() {
     assert!(imported.from_onus);
 }
 
+/// Each part of an imported model knows the element of the input it came
+/// from (findings of `onus check` are shown there): every line of the
+/// model points at an element that exists, and the areas, parties and
+/// holdings at the very element that gave them.
+#[test]
+fn every_line_of_an_import_points_at_the_element_it_came_from() {
+    let e = example("codat");
+    let cd = to_json_pretty(&component_definition::export(e.input()));
+    let ssp_json =
+        std::fs::read_to_string(shared("examples/oscal_leveraged-example_ssp.json")).unwrap();
+    for (json, what) in [(cd, "codat"), (ssp_json, "leveraged SSP")] {
+        let root: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let i = import(&json, "t.json").unwrap();
+        let mut offset = 0;
+        let mut pointed = std::collections::HashSet::new();
+        for line in i.yaml.split_inclusive('\n') {
+            let pointer = i.origins.pointer_at(offset);
+            assert!(
+                root.pointer(pointer).is_some(),
+                "{what}: {line:?} points at {pointer}, not in the input"
+            );
+            pointed.insert(pointer.to_string());
+            offset += line.len();
+        }
+        // Not everything at the document's root.
+        assert!(pointed.len() > 10, "{what}: {pointed:?}");
+    }
+
+    let e = example("codat");
+    let doc = component_definition::export(e.input());
+    let i = import(&to_json_pretty(&doc), "t.json").unwrap();
+    let at = |needle: &str| {
+        let offset = i.yaml.find(needle).unwrap_or_else(|| panic!("{needle}"));
+        doc.pointer(i.origins.pointer_at(offset + 2)).unwrap()
+    };
+    let area = &e.matrix.offerings[0].areas[0].id;
+    let capability = at(&format!("\n  {area}:\n    name:"));
+    assert!(
+        capability["props"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "area" && p["value"] == area.as_str()),
+        "{capability}"
+    );
+    let party = at("\n  codat: {");
+    assert_eq!(party["short-name"], "codat", "{party}");
+}
+
 /// The first path where two JSON values differ, for failure messages.
 fn first_difference(a: &serde_json::Value, b: &serde_json::Value) -> String {
     use serde_json::Value;

@@ -272,7 +272,9 @@ fn resolved_high_is_valid_against_the_oscal_catalog_schema() {
 /// that cannot be found: the chain is still resolved, never skipped.
 #[test]
 fn a_nested_relative_import_resolves_beside_the_profile_that_holds_it() {
-    let dir = tempfile::tempdir().unwrap();
+    // In the repository (its `target/`): imports stay in the profile's git
+    // repository, and this one imports the repository's data.
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let moderate = profile_path("MODERATE");
     let up = "../".repeat(dir.path().components().count() - 1);
     let href = format!(
@@ -299,7 +301,7 @@ fn a_nested_relative_import_resolves_beside_the_profile_that_holds_it() {
 /// YAML profile importing NIST's JSON catalog.
 #[test]
 fn a_yaml_profile_resolves() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
     let catalog = data("NIST_SP-800-53_rev5_catalog.json");
     let profile = dir.path().join("tailored.yaml");
     std::fs::write(

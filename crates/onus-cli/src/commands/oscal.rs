@@ -236,17 +236,22 @@ fn export(args: ExportArgs) -> Result<(), CliError> {
 
 fn import(args: ImportArgs) -> Result<(), CliError> {
     output::refuse_overwrite(args.output.as_deref(), Written::Source, args.force)?;
-    let imported = onus_oscal::load::import_file(&args.file)?;
+    let (imported, input) = onus_oscal::load::import_file(&args.file)?;
     // The imported model must pass `onus check`: check it before writing.
-    // Its findings point at the model as imported from the input (the
-    // output is not written), labelled so.
+    // The output is not written then, so its findings are shown where the
+    // input says what they are about: the JSON element (line, column and
+    // pointer) the part of the model came from.
     let name = PathBuf::from(format!("{} (as imported)", args.file.display()));
     let set = ModelSet::load_text(
         &name,
         imported.yaml.clone(),
         &HashMap::<PathBuf, String>::new(),
     );
-    load::refuse_errors(check(&set), &set.sources, |errors| {
+    let found = check(&set);
+    let mut sources = set.sources.clone();
+    let input_file = sources.add(args.file.clone(), input.as_str());
+    let found = imported.origins.relocate(found, input_file, &input);
+    load::refuse_errors(found, &sources, |errors| {
         format!(
             "the model imported from {} has {errors}; nothing was written",
             args.file.display()

@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use onus_core::model::Role;
 
-use super::draft::{DraftArea, DraftHolding, DraftOffering, DraftParty};
+use super::draft::{DraftArea, DraftHolding, DraftOffering, DraftParty, Key};
 use super::{area_id_of_control, customer_only, kebab, list, onus_prop, onus_props, text, Reader};
 use crate::crm::control_label;
 use crate::Error;
@@ -43,11 +43,13 @@ fn read_onus(r: &mut Reader<'_>) {
             .map(str::to_string);
         if let Some(id) = onus_prop(c, "offering") {
             let id = r.take(id, "offering");
+            r.note(Key::Offering(id.clone()), c);
             r.draft
                 .offerings
                 .insert(id, DraftOffering { name, description });
         } else if let Some(id) = onus_prop(c, "area") {
             let id = r.take_area(id);
+            r.note(Key::Area(id.clone()), c);
             r.draft.areas.insert(
                 id,
                 DraftArea {
@@ -82,6 +84,8 @@ fn read_onus(r: &mut Reader<'_>) {
                 .iter()
                 .find_map(|req| text(req, "remarks"))
                 .map(str::to_string);
+            let key = Key::Holding(area.to_string(), offering.to_string(), party.clone());
+            r.note(key, ci);
             r.draft.hold(area, offering, &party, holding);
         }
     }
@@ -104,6 +108,7 @@ fn read_foreign(r: &mut Reader<'_>) -> Result<(), Error> {
             Some(p) if r.draft.parties[&p].role != Role::Customer => p,
             _ => {
                 let id = r.take(title, "provider");
+                r.note(Key::Party(id.clone()), component);
                 r.draft.parties.insert(
                     id.clone(),
                     DraftParty {
@@ -117,6 +122,8 @@ fn read_foreign(r: &mut Reader<'_>) -> Result<(), Error> {
         if r.draft.publisher.is_empty() {
             r.draft.publisher = party.clone();
             r.draft.name = r.draft.parties[&party].name.clone();
+            r.note(Key::Model("publisher"), component);
+            r.note(Key::Model("name"), component);
         }
         // The offering is the component; its id must not be the party's.
         let kind = text(component, "type").unwrap_or("component");
@@ -126,6 +133,7 @@ fn read_foreign(r: &mut Reader<'_>) -> Result<(), Error> {
             title.to_string()
         };
         let offering = r.take(&wanted, "offering");
+        r.note(Key::Offering(offering.clone()), component);
         r.draft.offerings.insert(
             offering.clone(),
             DraftOffering {
@@ -135,11 +143,17 @@ fn read_foreign(r: &mut Reader<'_>) -> Result<(), Error> {
         );
         for ci in list(component, "control-implementations") {
             let framework = r.framework(text(ci, "source").unwrap_or("controls"));
+            r.note(Key::Framework(framework.clone()), ci);
             for req in list(ci, "implemented-requirements") {
                 let Some(control) = text(req, "control-id") else {
                     continue;
                 };
                 let area = area_for(r, control, &framework);
+                r.note(Key::Area(area.clone()), req);
+                for party in [&party, &customer] {
+                    let key = Key::Holding(area.clone(), offering.clone(), party.clone());
+                    r.note(key, req);
+                }
                 let mut provider = Vec::new();
                 let mut customer_duties = Vec::new();
                 let mut route = |roles: &Value, description: Option<&str>| {

@@ -4,9 +4,52 @@
 //! order, flow style for short records (`{ name: Codat, role: provider }`),
 //! every scalar quoted unless it is plainly a string.
 
+use std::ops::Range;
+
 use indexmap::IndexMap;
 
 use onus_core::model::Role;
+
+/// What of the model a part of its YAML text holds: the key under which
+/// the reader noted the input element it came from (see `super::origin`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Key {
+    /// A member of `model:` (`id`, `name`, `publisher` ...).
+    Model(&'static str),
+    Party(String),
+    Offering(String),
+    Area(String),
+    Practice(String),
+    Evidence(String),
+    Framework(String),
+    /// Area, offering, party.
+    Holding(String, String, String),
+}
+
+/// The YAML text being written, and which byte ranges of it hold what.
+#[derive(Default)]
+struct Writer {
+    text: String,
+    traced: Vec<(Range<usize>, Key)>,
+}
+
+impl Writer {
+    fn push_str(&mut self, s: &str) {
+        self.text.push_str(s);
+    }
+
+    fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    /// Writes what `write` writes, noting its range as holding `key`.
+    fn traced(&mut self, key: Key, write: impl FnOnce(&mut Writer)) {
+        let start = self.text.len();
+        write(self);
+        let end = self.text.len();
+        self.traced.push((start..end, key));
+    }
+}
 
 /// A model being imported, in the order it will be written.
 #[derive(Clone, Debug, Default)]
@@ -146,8 +189,15 @@ impl Draft {
     }
 
     /// The model as YAML text.
+    #[cfg(test)]
     pub fn to_yaml(&self) -> String {
-        let mut w = String::new();
+        self.to_traced_yaml().0
+    }
+
+    /// The model as YAML text, and the byte ranges of it that hold each
+    /// part of the model (nested ranges: a party's holding inside its area).
+    pub fn to_traced_yaml(&self) -> (String, Vec<(Range<usize>, Key)>) {
+        let mut w = Writer::default();
         for line in &self.header {
             if line.is_empty() {
                 w.push_str("#\n");
@@ -159,64 +209,87 @@ impl Draft {
             w.push('\n');
         }
         w.push_str("onus: 1\nmodel:\n");
-        field(&mut w, 2, "id", Some(&self.id));
-        field(&mut w, 2, "name", Some(&self.name));
-        field(&mut w, 2, "title", self.title.as_deref());
-        field(&mut w, 2, "version", self.version.as_deref());
-        field(&mut w, 2, "publisher", Some(&self.publisher));
-        field(&mut w, 2, "description", self.description.as_deref());
-        field(&mut w, 2, "url", self.url.as_deref());
+        for (key, value) in [
+            ("id", Some(&self.id)),
+            ("name", Some(&self.name)),
+            ("title", self.title.as_ref()),
+            ("version", self.version.as_ref()),
+            ("publisher", Some(&self.publisher)),
+            ("description", self.description.as_ref()),
+            ("url", self.url.as_ref()),
+        ] {
+            w.traced(Key::Model(key), |w| {
+                field(w, 2, key, value.map(String::as_str))
+            });
+        }
 
         w.push_str("\nparties:\n");
         for (id, p) in &self.parties {
-            w.push_str(&format!(
-                "  {}: {{ name: {}, role: {} }}\n",
-                scalar(id),
-                flow_scalar(&p.name),
-                p.role.as_str()
-            ));
+            w.traced(Key::Party(id.clone()), |w| {
+                w.push_str(&format!(
+                    "  {}: {{ name: {}, role: {} }}\n",
+                    scalar(id),
+                    flow_scalar(&p.name),
+                    p.role.as_str()
+                ))
+            });
         }
 
         w.push_str("\nofferings:\n");
         for (id, o) in &self.offerings {
-            w.push_str(&format!("  {}:\n", scalar(id)));
-            field(&mut w, 4, "name", Some(&o.name));
-            field(&mut w, 4, "description", o.description.as_deref());
+            w.traced(Key::Offering(id.clone()), |w| {
+                w.push_str(&format!("  {}:\n", scalar(id)));
+                field(w, 4, "name", Some(&o.name));
+                field(w, 4, "description", o.description.as_deref());
+            });
         }
 
         w.push_str("\nareas:\n");
         for (id, a) in &self.areas {
-            w.push_str(&format!("  {}:\n", scalar(id)));
-            field(&mut w, 4, "name", Some(&a.name));
-            field(&mut w, 4, "group", a.group.as_deref());
-            field(&mut w, 4, "description", a.description.as_deref());
-            if !a.controls.is_empty() {
-                w.push_str(&format!("    controls: {}\n", flow_list(&a.controls)));
-            }
+            w.traced(Key::Area(id.clone()), |w| {
+                w.push_str(&format!("  {}:\n", scalar(id)));
+                field(w, 4, "name", Some(&a.name));
+                field(w, 4, "group", a.group.as_deref());
+                field(w, 4, "description", a.description.as_deref());
+                if !a.controls.is_empty() {
+                    w.push_str(&format!("    controls: {}\n", flow_list(&a.controls)));
+                }
+            });
         }
 
-        for (section, refs) in [("practices", &self.practices), ("evidence", &self.evidence)] {
+        for (section, refs, key) in [
+            (
+                "practices",
+                &self.practices,
+                Key::Practice as fn(String) -> Key,
+            ),
+            ("evidence", &self.evidence, Key::Evidence),
+        ] {
             if refs.is_empty() {
                 continue;
             }
             w.push_str(&format!("\n{section}:\n"));
             for (id, r) in refs {
-                w.push_str(&format!("  {}:\n", scalar(id)));
-                field(&mut w, 4, "name", Some(&r.name));
-                field(&mut w, 4, "kind", r.kind.as_deref());
-                field(&mut w, 4, "url", r.url.as_deref());
-                field(&mut w, 4, "access", r.access.as_deref());
-                field(&mut w, 4, "description", r.description.as_deref());
+                w.traced(key(id.clone()), |w| {
+                    w.push_str(&format!("  {}:\n", scalar(id)));
+                    field(w, 4, "name", Some(&r.name));
+                    field(w, 4, "kind", r.kind.as_deref());
+                    field(w, 4, "url", r.url.as_deref());
+                    field(w, 4, "access", r.access.as_deref());
+                    field(w, 4, "description", r.description.as_deref());
+                });
             }
         }
 
         if !self.frameworks.is_empty() {
             w.push_str("\nframeworks:\n");
             for (id, f) in &self.frameworks {
-                w.push_str(&format!("  {}:\n", scalar(id)));
-                field(&mut w, 4, "name", Some(&f.name));
-                field(&mut w, 4, "catalog", f.catalog.as_deref());
-                field(&mut w, 4, "url", f.url.as_deref());
+                w.traced(Key::Framework(id.clone()), |w| {
+                    w.push_str(&format!("  {}:\n", scalar(id)));
+                    field(w, 4, "name", Some(&f.name));
+                    field(w, 4, "catalog", f.catalog.as_deref());
+                    field(w, 4, "url", f.url.as_deref());
+                });
             }
         }
 
@@ -230,39 +303,57 @@ impl Draft {
                 .map(|o| (o, cell.get(o).map_or(&[][..], |h| &h[..])))
                 .collect();
             let same = per_offering.windows(2).all(|w| w[0].1 == w[1].1);
-            if same {
-                let holders = per_offering.first().map_or(&[][..], |(_, h)| *h);
-                holders_value(&mut w, 2, area, holders);
-            } else {
-                w.push_str(&format!("  {}:\n", scalar(area)));
-                for (o, holders) in per_offering {
-                    holders_value(&mut w, 4, o, holders);
+            w.traced(Key::Area(area.clone()), |w| {
+                if same {
+                    let (offering, holders) = per_offering
+                        .first()
+                        .map_or((None, &[][..]), |(o, h)| (Some(*o), *h));
+                    holders_value(w, 2, area, offering.map(|o| (area, o)), holders);
+                } else {
+                    w.push_str(&format!("  {}:\n", scalar(area)));
+                    for (o, holders) in per_offering {
+                        holders_value(w, 4, o, Some((area, o)), holders);
+                    }
                 }
-            }
+            });
         }
-        w
+        (w.text, w.traced)
     }
 }
 
 /// `key: VALUE` for one cell's holders, at `indent`: a lone party with
 /// nothing to say is written `key: party`, else one entry per holder.
-fn holders_value(w: &mut String, indent: usize, key: &str, holders: &[(String, DraftHolding)]) {
+/// `cell` (area and offering, when there is one) traces each holding.
+fn holders_value(
+    w: &mut Writer,
+    indent: usize,
+    key: &str,
+    cell: Option<(&String, &String)>,
+    holders: &[(String, DraftHolding)],
+) {
     let pad = " ".repeat(indent);
+    let trace = |w: &mut Writer, party: &str, write: &dyn Fn(&mut Writer)| match cell {
+        Some((area, offering)) => w.traced(
+            Key::Holding(area.clone(), offering.clone(), party.to_string()),
+            |w| write(w),
+        ),
+        None => write(w),
+    };
     match holders {
         [] => w.push_str(&format!("{pad}{}: []\n", scalar(key))),
-        [(party, h)] if h.is_empty() => {
+        [(party, h)] if h.is_empty() => trace(w, party, &|w| {
             w.push_str(&format!("{pad}{}: {}\n", scalar(key), scalar(party)))
-        }
+        }),
         _ => {
             w.push_str(&format!("{pad}{}:\n", scalar(key)));
             for (party, h) in holders {
-                holding(w, indent + 2, party, h);
+                trace(w, party, &|w| holding(w, indent + 2, party, h));
             }
         }
     }
 }
 
-fn holding(w: &mut String, indent: usize, party: &str, h: &DraftHolding) {
+fn holding(w: &mut Writer, indent: usize, party: &str, h: &DraftHolding) {
     let pad = " ".repeat(indent);
     if h.is_empty() {
         w.push_str(&format!("{pad}{}: ~\n", scalar(party)));
@@ -295,7 +386,7 @@ fn holding(w: &mut String, indent: usize, party: &str, h: &DraftHolding) {
 }
 
 /// `key: value` at `indent`, if there is a value; long text as a block.
-fn field(w: &mut String, indent: usize, key: &str, value: Option<&str>) {
+fn field(w: &mut Writer, indent: usize, key: &str, value: Option<&str>) {
     let Some(value) = value else { return };
     let pad = " ".repeat(indent);
     match block(value, indent + 2) {
@@ -305,7 +396,7 @@ fn field(w: &mut String, indent: usize, key: &str, value: Option<&str>) {
 }
 
 /// `- value` at `indent`.
-fn item(w: &mut String, indent: usize, value: &str) {
+fn item(w: &mut Writer, indent: usize, value: &str) {
     let pad = " ".repeat(indent);
     match block(value, indent + 2) {
         Some(b) => w.push_str(&format!("{pad}- {b}")),

@@ -20,6 +20,7 @@
 
 mod component_definition;
 mod draft;
+mod origin;
 mod ssp;
 
 use std::collections::{HashMap, HashSet};
@@ -30,7 +31,9 @@ use onus_core::model::{is_valid_id, Role, DEFAULT_OFFERING};
 
 use crate::export::{Kind, CATALOG_MEDIA_TYPE, NS, UNVERSIONED};
 use crate::Error;
-use draft::{Draft, DraftFramework, DraftHolding, DraftParty, DraftReference};
+use draft::{Draft, DraftFramework, DraftHolding, DraftParty, DraftReference, Key};
+use origin::Noted;
+pub use origin::Origins;
 
 /// An imported model.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -43,6 +46,9 @@ pub struct Imported {
     pub kind: Kind,
     /// Whether the document was written by onus (and read back exactly).
     pub from_onus: bool,
+    /// Which element of the input each part of `yaml` came from: findings
+    /// about the model are shown there ([`Origins::relocate`]).
+    pub origins: Origins,
 }
 
 /// Imports an OSCAL component definition or SSP given as JSON text;
@@ -79,6 +85,7 @@ pub fn import(json: &str, source: &str) -> Result<Imported, Error> {
         Kind::ComponentDefinition => component_definition::read(&mut reader)?,
         Kind::Ssp => ssp::read(&mut reader)?,
     }
+    let noted = reader.noted;
     let mut draft = reader.draft;
     let meta = &doc["metadata"];
     let mut header = vec![format!(
@@ -98,11 +105,13 @@ pub fn import(json: &str, source: &str) -> Result<Imported, Error> {
     });
     header.append(&mut draft.header);
     draft.header = header;
+    let (yaml, traced) = draft.to_traced_yaml();
     Ok(Imported {
-        yaml: draft.to_yaml(),
+        yaml,
         model: draft.id.clone(),
         kind,
         from_onus,
+        origins: Origins::new(traced, &noted, &root, kind.root()),
     })
 }
 
@@ -119,6 +128,8 @@ pub(crate) struct Reader<'d> {
     /// Ids taken in the namespace parties and offerings share.
     taken: HashSet<String>,
     taken_areas: HashSet<String>,
+    /// The element of the document each part of the draft was read from.
+    noted: Noted<'d>,
 }
 
 /// What a back-matter resource became.
@@ -146,23 +157,40 @@ impl<'d> Reader<'d> {
             resources: HashMap::new(),
             taken: HashSet::new(),
             taken_areas: HashSet::new(),
+            noted: Noted::default(),
         };
         r.metadata();
         r.back_matter();
         r
     }
 
+    /// Notes that the draft's `key` was read from `value` (the first
+    /// noted stays).
+    pub fn note(&mut self, key: Key, value: &'d Value) {
+        self.noted.note(key, value);
+    }
+
     fn metadata(&mut self) {
-        let meta = &self.doc["metadata"];
+        let doc = self.doc;
+        let meta = &doc["metadata"];
+        for (key, member) in [
+            ("title", "title"),
+            ("version", "version"),
+            ("description", "remarks"),
+        ] {
+            self.note(Key::Model(key), &meta[member]);
+        }
         let title = text(meta, "title").map(str::to_string);
         let d = &mut self.draft;
         d.version = text(meta, "version").map(str::to_string);
         d.description = text(meta, "remarks").map(str::to_string);
-        d.url = list(meta, "links")
+        let homepage = list(meta, "links")
             .iter()
-            .find(|l| text(l, "rel") == Some("homepage"))
-            .and_then(|l| text(l, "href"))
-            .map(str::to_string);
+            .find(|l| text(l, "rel") == Some("homepage"));
+        d.url = homepage.and_then(|l| text(l, "href")).map(str::to_string);
+        if let Some(link) = homepage {
+            self.noted.note(Key::Model("url"), &link["href"]);
+        }
         if self.onus {
             // Ids as written when they are ids, else made into ones the way
             // party ids are (so a publisher still names its party).
@@ -181,6 +209,15 @@ impl<'d> Reader<'d> {
                 .to_string();
             d.publisher = id("publisher");
             d.title = title.filter(|t| *t != d.name);
+            for (key, prop) in [
+                ("id", "model"),
+                ("name", "model-name"),
+                ("publisher", "publisher"),
+            ] {
+                if let Some(value) = onus_prop_value(meta, prop) {
+                    self.noted.note(Key::Model(key), value);
+                }
+            }
             if d.version.as_deref() == Some(UNVERSIONED) {
                 d.version = None;
             }
@@ -194,6 +231,7 @@ impl<'d> Reader<'d> {
                     .and_then(Role::parse)
                     .unwrap_or(Role::Provider);
                 let id = self.take(&wanted, "party");
+                self.note(Key::Party(id.clone()), p);
                 self.parties.insert(uuid.to_string(), id.clone());
                 self.draft.parties.insert(id, DraftParty { name, role });
             }
@@ -203,11 +241,13 @@ impl<'d> Reader<'d> {
             if d.id.is_empty() {
                 d.id = "imported".into();
             }
+            self.note(Key::Model("id"), &meta["title"]);
         }
     }
 
     fn back_matter(&mut self) {
-        for r in list(&self.doc["back-matter"], "resources") {
+        let doc = self.doc;
+        for r in list(&doc["back-matter"], "resources") {
             let Some(uuid) = text(r, "uuid") else {
                 continue;
             };
@@ -221,6 +261,7 @@ impl<'d> Reader<'d> {
                     .map(str::to_string)
             };
             let resource = if let Some(id) = self.onus_id(r, "framework") {
+                self.note(Key::Framework(id.clone()), r);
                 self.draft.frameworks.insert(
                     id.clone(),
                     DraftFramework {
@@ -247,6 +288,11 @@ impl<'d> Reader<'d> {
                         .map(str::to_string),
                     description: text(r, "description").map(str::to_string),
                 };
+                let key = match evidence {
+                    true => Key::Evidence(id.clone()),
+                    false => Key::Practice(id.clone()),
+                };
+                self.note(key, r);
                 if evidence {
                     self.draft.evidence.insert(id.clone(), reference);
                     Resource::Evidence(id)
@@ -388,7 +434,8 @@ impl<'d> Reader<'d> {
     /// by onus) as providers; persons and parties without names are not
     /// parties of a responsibility model.
     pub fn foreign_parties(&mut self) {
-        let meta = &self.doc["metadata"];
+        let doc = self.doc;
+        let meta = &doc["metadata"];
         for p in list(meta, "parties") {
             let (Some(uuid), Some(name)) = (text(p, "uuid"), text(p, "name")) else {
                 continue;
@@ -398,6 +445,7 @@ impl<'d> Reader<'d> {
             }
             let wanted = text(p, "short-name").unwrap_or(name);
             let id = self.take(wanted, "party");
+            self.note(Key::Party(id.clone()), p);
             self.parties.insert(uuid.to_string(), id.clone());
             self.draft.parties.insert(
                 id,
@@ -527,6 +575,14 @@ pub(crate) fn onus_prop<'v>(v: &'v Value, name: &str) -> Option<&'v str> {
         .iter()
         .find(|p| text(p, "ns") == Some(NS) && text(p, "name") == Some(name))
         .and_then(|p| text(p, "value"))
+}
+
+/// The `value` of the first onus prop `name` of `v`, as written.
+fn onus_prop_value<'v>(v: &'v Value, name: &str) -> Option<&'v Value> {
+    list(v, "props")
+        .iter()
+        .find(|p| text(p, "ns") == Some(NS) && text(p, "name") == Some(name))
+        .map(|p| &p["value"])
 }
 
 /// The values of every onus prop `name` of `v`.

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use onus_core::model::Role;
 
-use super::draft::{DraftArea, DraftHolding, DraftOffering, DraftParty};
+use super::draft::{DraftArea, DraftHolding, DraftOffering, DraftParty, Key};
 use super::{kebab, list, onus_prop, onus_props, text, Reader};
 use crate::Error;
 
@@ -32,6 +32,7 @@ pub(crate) fn read(r: &mut Reader<'_>) -> Result<(), Error> {
     if r.onus {
         let wanted = onus_prop(system, "offering").unwrap_or(&name).to_string();
         let offering = r.take(&wanted, "offering");
+        r.note(Key::Offering(offering.clone()), system);
         r.draft
             .offerings
             .insert(offering.clone(), DraftOffering { name, description });
@@ -76,6 +77,7 @@ fn read_onus(r: &mut Reader<'_>, offering: &str) {
         };
         let name = text(c, "title").unwrap_or("Unnamed").to_string();
         let id = r.take_area(area);
+        r.note(Key::Area(id.clone()), c);
         r.draft.areas.insert(
             id.clone(),
             DraftArea {
@@ -90,6 +92,8 @@ fn read_onus(r: &mut Reader<'_>, offering: &str) {
         for role in list(c, "responsible-roles") {
             for uuid in list(role, "party-uuids").iter().filter_map(Value::as_str) {
                 if let Some(party) = r.parties.get(uuid).cloned() {
+                    let key = Key::Holding(id.clone(), offering.to_string(), party.clone());
+                    r.note(key, role);
                     r.draft.hold(&id, offering, &party, DraftHolding::default());
                 }
             }
@@ -132,6 +136,8 @@ fn read_onus(r: &mut Reader<'_>, offering: &str) {
                 .map(str::to_string)
                 .collect();
             let holding = r.holding(entries[0], duties);
+            let key = Key::Holding(area.clone(), offering.to_string(), party.clone());
+            r.note(key, entries[0]);
             r.draft.hold(&area, offering, &party, holding);
         }
     }
@@ -147,6 +153,9 @@ fn read_foreign(
     r.foreign_parties();
     // The system's provider: the party whose parts the SSP describes.
     let provider = r.take(&name, "provider");
+    r.note(Key::Party(provider.clone()), system);
+    r.note(Key::Model("publisher"), system);
+    r.note(Key::Model("name"), system);
     r.draft.parties.insert(
         provider.clone(),
         DraftParty {
@@ -166,10 +175,12 @@ fn read_foreign(
         .find(|id| !is_uuid(id) && !kebab(id).is_empty() && kebab(id) != provider)
         .map_or_else(|| format!("{name} offering"), str::to_string);
     let offering = r.take(&wanted, "system");
+    r.note(Key::Offering(offering.clone()), system);
     r.draft
         .offerings
         .insert(offering.clone(), DraftOffering { name, description });
     let framework = r.framework(text(&doc["import-profile"], "href").unwrap_or("controls"));
+    r.note(Key::Framework(framework.clone()), &doc["import-profile"]);
 
     // Component uuid -> (title, description).
     let components: Vec<(&str, &str, Option<&str>)> =
@@ -196,6 +207,10 @@ fn read_foreign(
                     .find(|(u, _, _)| *u == uuid)
                     .map_or(("Component", None), |(_, t, d)| (*t, *d));
                 let id = r.take_area(title);
+                let declared = list(&doc["system-implementation"], "components")
+                    .iter()
+                    .find(|c| text(c, "uuid") == Some(uuid));
+                r.note(Key::Area(id.clone()), declared.unwrap_or(b));
                 r.draft.areas.insert(
                     id.clone(),
                     DraftArea {
@@ -218,19 +233,25 @@ fn read_foreign(
                 .filter(|p| r.draft.parties[p].role != Role::Customer)
                 .unwrap_or_else(|| provider.clone())
         };
+        let held = |area: &String, party: &String| {
+            Key::Holding(area.clone(), offering.clone(), party.clone())
+        };
         let own = party_of(r, &b["responsible-roles"]);
         if let Some(d) = text(b, "description") {
+            r.note(held(&area, &own), b);
             r.draft.hold(&area, &offering, &own, duty(d));
         }
         let export = &b["export"];
         for e in list(export, "provided") {
             let party = party_of(r, &e["responsible-roles"]);
             if let Some(d) = text(e, "description") {
+                r.note(held(&area, &party), e);
                 r.draft.hold(&area, &offering, &party, duty(d));
             }
         }
         for e in list(export, "responsibilities") {
             if let Some(d) = text(e, "description") {
+                r.note(held(&area, &customer), e);
                 r.draft.hold(&area, &offering, &customer, duty(d));
             }
         }

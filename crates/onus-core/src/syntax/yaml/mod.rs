@@ -360,6 +360,8 @@ fn tab_after_colon(file: FileId, text: &str, at: usize) -> Option<Diagnostic> {
 fn help_for(info: &str) -> Option<String> {
     let help = if info.contains("tab") {
         "YAML indents with spaces only: replace the tabs"
+    } else if info.contains("escape") {
+        "an escape names no character: `\\uD800`-`\\uDFFF` are halves of a pair, not characters (write the character itself); YAML knows `\\n`, `\\t`, `\\\"`, `\\\\`, `\\xXX`, `\\uXXXX`, `\\UXXXXXXXX` and a few more"
     } else if info.contains("quoted scalar") {
         "a quoted string is not closed on this line or above: add the closing quote"
     } else if info.contains("flow mapping") || info.contains("flow sequence") {
