@@ -742,4 +742,34 @@ fn oscal_validate() {
     let o = onus(&["oscal", "validate", broken.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not valid JSON"), "{}", stderr(&o));
+
+    // XML: NIST's LOW profile as NIST publishes it in XML; a broken
+    // element is reported at its line with its pointer; bad XML at its line.
+    let low = shared("nist-800-53-rev5/NIST_SP-800-53_rev5_LOW-baseline_profile.xml");
+    let o = onus(&["oscal", "validate", &low]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("a valid OSCAL profile"),
+        "{}",
+        stdout(&o)
+    );
+    let xml = dir.path().join("catalog.xml");
+    std::fs::write(
+        &xml,
+        "<catalog xmlns=\"http://csrc.nist.gov/ns/oscal/1.0\" uuid=\"not-a-uuid\">\n  <metadata>\n    <title>T</title>\n    <last-modified>2024-01-01T00:00:00Z</last-modified>\n    <version>1</version>\n    <oscal-version>1.1.2</oscal-version>\n  </metadata>\n  <control id=\"c-1\"/>\n</catalog>\n",
+    )
+    .unwrap();
+    let o = onus(&["oscal", "validate", xml.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("catalog.xml:1:1: /catalog/uuid: "), "{out}");
+    assert!(
+        out.contains("catalog.xml:8:3: /catalog/controls/0: "),
+        "{out}"
+    );
+    std::fs::write(&xml, "<catalog>\n  <metadata>\n</catalog>\n").unwrap();
+    let o = onus(&["oscal", "validate", xml.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("catalog.xml:3:1: "), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not valid XML"), "{}", stderr(&o));
 }

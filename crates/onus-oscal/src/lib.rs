@@ -35,8 +35,10 @@
 //!   SSP fragment (deterministic, v5 UUIDs).
 //! - [`import`]: an OSCAL component definition or SSP back to onus model YAML.
 //! - [`load`]: the only I/O: reading files, mapping hrefs to paths.
-//! - [`validate`]: a document (JSON or YAML) against NIST's bundled
+//! - [`validate`]: a document (JSON, YAML or XML) against NIST's bundled
 //!   schema, each error with its JSON pointer and position.
+//! - [`xml`]: OSCAL's XML syntax read into the JSON form (OSCAL's
+//!   XML-to-JSON mapping; prose to Markdown), located errors.
 //! - [`Error`]: every failure, with what to do about it.
 //!
 //! Invariants: parsing never panics on bad input; resolution does no I/O and
@@ -55,6 +57,7 @@ mod object;
 pub mod profile;
 pub mod resolve;
 pub mod validate;
+pub mod xml;
 
 pub use baseline::{Baseline, BaselineControl};
 pub use catalog::{Catalog, Control, Group, Param, Part};

@@ -112,14 +112,27 @@ pub fn run(args: Args) -> Result<(), CliError> {
 fn validate(args: ValidateArgs) -> Result<(), CliError> {
     use onus_core::source::{FileId, SourceFile};
     use onus_core::syntax::Syntax;
-    use onus_oscal::validate::{validate, Invalid};
+    use onus_oscal::validate::{validate, validate_xml, Invalid};
 
     let mut invalid = 0;
     for path in &args.files {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, e))?;
         let name = path.display();
-        let report = match validate(FileId(0), &text, Syntax::from_path(path)) {
+        let is_xml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+        let checked = if is_xml {
+            validate_xml(FileId(0), &text)
+        } else {
+            validate(FileId(0), &text, Syntax::from_path(path))
+        };
+        let report = match checked {
             Ok(report) => report,
+            Err(Invalid::Xml(e)) => {
+                eprintln!("{name}:{}:{}: {}", e.line, e.column, e.message);
+                return Err(CliError::Usage(format!("{name} is not valid XML")));
+            }
             Err(Invalid::NotOscal(why)) => {
                 return Err(CliError::Usage(format!(
                     "{name} is not an OSCAL document: {why}"
