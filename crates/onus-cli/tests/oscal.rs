@@ -773,3 +773,39 @@ fn oscal_validate() {
     assert!(stderr(&o).contains("catalog.xml:3:1: "), "{}", stderr(&o));
     assert!(stderr(&o).contains("is not valid XML"), "{}", stderr(&o));
 }
+
+/// `onus crm --template fedramp`: FedRAMP's CRM columns in CSV; only CSV
+/// and XLSX take the template.
+#[test]
+fn crm_fedramp_template() {
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "fedramp-rev5-low",
+        "--format",
+        "csv",
+        "--template",
+        "fedramp",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("Offering,Control ID,Control Name,Can Be Inherited from CSP,Control Origination,Customer Responsibility,CSP Responsibility,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("platform,AC-2,Account Management,Yes,Service Provider System Specific; Inherited from pre-existing FedRAMP Authorization,"),
+        "{out}"
+    );
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "fedramp-rev5-low",
+        "--template",
+        "fedramp",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--format xlsx"), "{}", stderr(&o));
+}

@@ -141,12 +141,13 @@ pub fn rows(matrix: &Matrix, crms: &[Crm]) -> Vec<Vec<String>> {
     out
 }
 
+/// The origination values joined by `; `, as every list of the CSV.
 fn origination(r: &Row) -> String {
     r.origination
         .iter()
         .map(|o| o.as_str())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join("; ")
 }
 
 /// The holders of a control, each once, as people read them.
@@ -272,7 +273,7 @@ fn table(matrix: &Matrix, crms: &[Crm], width: Option<u16>) -> String {
                 crate::cell(&r.label),
                 crate::cell(&r.title),
                 crate::cell(r.class.label()),
-                crate::cell(origination(r).replace(", ", "\n")),
+                crate::cell(origination(r).replace("; ", "\n")),
                 crate::cell(coverage_lines(matrix, r).join("\n")),
             ]);
         }
@@ -373,7 +374,7 @@ pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, RenderError> {
     let mut all = rows(matrix, crms);
     // Cells hold one item a line, not `; `-joined.
     for row in all.iter_mut().skip(1) {
-        for v in row.iter_mut().skip(8) {
+        for v in row.iter_mut().skip(7) {
             *v = v.replace("; ", "\n");
         }
     }

@@ -164,6 +164,13 @@ impl CatalogIndex {
         self.controls.is_empty()
     }
 
+    /// The title of the control `id` (as the catalog writes it), withdrawn
+    /// or not.
+    pub fn title(&self, id: &str) -> Option<&str> {
+        let row = &self.controls[*self.by_id.get(id)?];
+        row.get(1).map(String::as_str)
+    }
+
     /// What the catalog says of `written`.
     pub fn lookup(&self, written: &str) -> Lookup {
         let normal = normalise(written);

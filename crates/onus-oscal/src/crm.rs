@@ -67,6 +67,18 @@ impl Class {
         }
     }
 
+    /// FedRAMP's CRM column "Can Be Inherited from CSP": `Yes` when the
+    /// provider's side (its own parties or its upstreams) holds it all,
+    /// `Partial` when it is shared with the customer, `No` when the
+    /// customer holds it alone or nobody does.
+    pub fn can_be_inherited(&self) -> &'static str {
+        match self {
+            Class::Provider | Class::Inherited { .. } => "Yes",
+            Class::Shared => "Partial",
+            Class::Customer | Class::Unassigned => "No",
+        }
+    }
+
     /// The upstream(s) an inherited control comes from.
     pub fn upstream(&self) -> Option<&str> {
         match self {
@@ -112,6 +124,20 @@ impl Origination {
             Origination::Inherited => "inherited",
         }
     }
+
+    /// The wording of FedRAMP's SSP and CRM templates: `Service Provider
+    /// Corporate`, `Service Provider System Specific`, `Configured by
+    /// Customer (Customer System Specific)`, `Provided by Customer (Customer
+    /// System Specific)`, `Inherited from pre-existing FedRAMP Authorization`.
+    pub fn fedramp_label(self) -> &'static str {
+        match self {
+            Origination::SpCorporate => "Service Provider Corporate",
+            Origination::SpSystem => "Service Provider System Specific",
+            Origination::CustomerConfigured => "Configured by Customer (Customer System Specific)",
+            Origination::CustomerProvided => "Provided by Customer (Customer System Specific)",
+            Origination::Inherited => "Inherited from pre-existing FedRAMP Authorization",
+        }
+    }
 }
 
 /// One holder's part in a control, through one area mapped to it.
@@ -143,6 +169,11 @@ pub struct Row {
     pub areas: Vec<String>,
     /// Every holder of those areas, area by area.
     pub coverage: Vec<Coverage>,
+    /// The statement with the profile's parameter values filled in
+    /// ([`BaselineControl::statement`]; none with a built-in baseline).
+    pub statement: Option<String>,
+    /// The parameters: id and value (or the assignment asked for).
+    pub params: Vec<(String, String)>,
 }
 
 /// A control the model maps that the baseline does not select.
@@ -152,6 +183,9 @@ pub struct Unselected {
     pub control: String,
     /// The areas that map it.
     pub areas: Vec<String>,
+    /// Its title in the framework's catalog, when onus bundles that
+    /// catalog and it has the control.
+    pub title: Option<String>,
 }
 
 /// How many controls fall in each class.
@@ -328,6 +362,11 @@ pub fn build(
                 None => not_in_baseline.push(Unselected {
                     control: c.control.clone(),
                     areas: vec![area.id.to_string()],
+                    title: crate::control_id::CatalogIndex::builtin(framework).and_then(|index| {
+                        let id = crate::control_id::normalise(&c.control)
+                            .unwrap_or_else(|| c.control.clone());
+                        index.title(&id).map(str::to_owned)
+                    }),
                 }),
             }
         }
@@ -375,6 +414,8 @@ fn row(offering: &ResolvedOffering, control: &BaselineControl, framework: &str) 
         origination,
         areas,
         coverage,
+        statement: control.statement.clone(),
+        params: control.params.clone(),
     }
 }
 
@@ -414,7 +455,9 @@ fn classify(control: &str, coverage: &[Coverage]) -> (Class, Vec<Origination>) {
         });
     }
     if customer {
-        origination.push(if provider || inherited {
+        // A family's policy-and-procedures control (`ac-1`) is never
+        // `customer-provided`: the customer configures its part of it.
+        origination.push(if provider || inherited || is_policy_control(control) {
             Origination::CustomerConfigured
         } else {
             Origination::CustomerProvided
@@ -496,6 +539,11 @@ mod tests {
         assert_eq!(
             classify("ac-2", std::slice::from_ref(&c)),
             (Class::Customer, vec![CustomerProvided])
+        );
+        assert_eq!(
+            classify("ac-1", std::slice::from_ref(&c)),
+            (Class::Customer, vec![CustomerConfigured]),
+            "a -1 control is never customer-provided"
         );
         assert_eq!(
             classify("ac-2", &[p.clone(), c.clone()]),

@@ -25,6 +25,8 @@
 //! - [`profile`]: the profile model ([`Profile`], [`Import`], [`Modify`] ...).
 //! - [`mod@resolve`]: profile resolution, [`ResolvedCatalog`]. No I/O: the
 //!   caller passes a closure that loads an import's href.
+//! - [`statement`]: a control's statement with its parameters filled in
+//!   (the values set, else `[Assignment: label]`), as a CRM prints it.
 //! - [`control_id`]: control ids as people write them, checked against the
 //!   catalog their framework names (NIST 800-53 Rev. 5's is bundled).
 //! - [`baseline`]: what a CRM reads of a baseline ([`Baseline`]), and the
@@ -56,6 +58,7 @@ pub mod load;
 mod object;
 pub mod profile;
 pub mod resolve;
+pub mod statement;
 pub mod validate;
 pub mod xml;
 

@@ -1,5 +1,6 @@
 //! `onus crm MODEL (--baseline NAME | --profile PROFILE.json [--href-map FROM=TO]...)
-//! [--offering ID] [--framework ID] [--format table|markdown|csv|json|xlsx] [-o FILE]`
+//! [--offering ID] [--framework ID] [--format table|markdown|csv|json|xlsx]
+//! [--template onus|fedramp] [-o FILE]`
 //! and `onus crm --list-baselines`.
 
 use std::path::{Path, PathBuf};
@@ -53,6 +54,12 @@ pub struct Args {
     framework: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     format: CrmFormat,
+    /// The columns of a CSV or XLSX CRM: onus's own, or FedRAMP's CRM
+    /// (a sheet per offering; Control ID, Can Be Inherited from CSP,
+    /// origination in FedRAMP's words, customer and CSP responsibility
+    /// apart, parameter values and the statement filled in with them).
+    #[arg(long, value_enum, default_value = "onus")]
+    template: CrmTemplate,
     /// Write to this file (atomically) instead of standard output. An XLSX
     /// workbook needs a file, or a pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -69,11 +76,27 @@ enum CrmFormat {
     Xlsx,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CrmTemplate {
+    /// onus's columns (docs/oscal.md, "Columns").
+    Onus,
+    /// FedRAMP's Customer Responsibility Matrix.
+    Fedramp,
+}
+
 pub fn run(args: Args) -> Result<(), CliError> {
     let Some(model) = args.model.as_deref().filter(|_| !args.list_baselines) else {
         output::emit(None, list_baselines()?.as_bytes())?;
         return Ok(());
     };
+    if args.template == CrmTemplate::Fedramp
+        && !matches!(args.format, CrmFormat::Xlsx | CrmFormat::Csv)
+    {
+        return Err(CliError::Usage(
+            "`--template fedramp` shapes a CSV or XLSX CRM: add `--format xlsx` or `--format csv`"
+                .to_string(),
+        ));
+    }
     if matches!(args.format, CrmFormat::Xlsx) {
         output::refuse_binary_on_terminal(args.output.as_deref())?;
     }
@@ -134,28 +157,41 @@ pub fn run(args: Args) -> Result<(), CliError> {
         .iter()
         .map(|o| crm::build(&matrix, o, &baseline, &framework))
         .collect();
-    let bytes = match args.format {
-        CrmFormat::Xlsx => onus_export::crm::xlsx(&matrix, &crms)?,
+    let bytes = match (args.format, args.template) {
+        (CrmFormat::Xlsx, CrmTemplate::Fedramp) => onus_export::crm_fedramp::xlsx(&matrix, &crms)?,
+        (CrmFormat::Csv, CrmTemplate::Fedramp) => onus_export::crm_fedramp::csv(&crms).into_bytes(),
+        (format, _) => render(format, &matrix, &crms)?,
+    };
+    output::emit(args.output.as_deref(), &bytes)?;
+    Ok(())
+}
+
+/// The CRM in onus's own columns.
+fn render(
+    format: CrmFormat,
+    matrix: &onus_core::resolve::Matrix,
+    crms: &[crm::Crm],
+) -> Result<Vec<u8>, CliError> {
+    Ok(match format {
+        CrmFormat::Xlsx => onus_export::crm::xlsx(matrix, crms)?,
         CrmFormat::Table => onus_export::crm::render(
-            &matrix,
-            &crms,
+            matrix,
+            crms,
             onus_export::Format::Table {
                 width: output::table_width(),
             },
         )
         .into_bytes(),
         CrmFormat::Markdown => {
-            onus_export::crm::render(&matrix, &crms, onus_export::Format::Markdown).into_bytes()
+            onus_export::crm::render(matrix, crms, onus_export::Format::Markdown).into_bytes()
         }
         CrmFormat::Csv => {
-            onus_export::crm::render(&matrix, &crms, onus_export::Format::Csv).into_bytes()
+            onus_export::crm::render(matrix, crms, onus_export::Format::Csv).into_bytes()
         }
         CrmFormat::Json => {
-            onus_export::crm::render(&matrix, &crms, onus_export::Format::Json).into_bytes()
+            onus_export::crm::render(matrix, crms, onus_export::Format::Json).into_bytes()
         }
-    };
-    output::emit(args.output.as_deref(), &bytes)?;
-    Ok(())
+    })
 }
 
 /// `onus crm --list-baselines`: name, size, release and source of each
