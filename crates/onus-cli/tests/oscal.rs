@@ -809,3 +809,35 @@ fn crm_fedramp_template() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--format xlsx"), "{}", stderr(&o));
 }
+
+/// `onus crm --fail-on unassigned`: the CRM is written, and the run fails
+/// (exit 1) while a control is unassigned, saying how many.
+#[test]
+fn crm_fail_on_unassigned() {
+    let args = [
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "fedramp-rev5-low",
+        "--format",
+        "json",
+    ];
+    let o = onus(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let unassigned = json["offerings"][0]["counts"]["unassigned"]
+        .as_u64()
+        .unwrap();
+    assert!(unassigned > 0);
+    let o = onus(&[&args[..], &["--fail-on", "unassigned"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        serde_json::to_string_pretty(&json).unwrap() + "\n"
+    );
+    assert!(
+        stderr(&o).contains(&format!("{unassigned} controls unassigned")),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -66,6 +66,10 @@ pub fn to_json(matrix: &Matrix, crms: &[Crm]) -> Value {
                 "title": r.title,
                 "family": r.family,
                 "class": r.class.as_str(),
+                "parent": r.parent.as_ref().map(|(label, class)| json!({
+                    "label": label,
+                    "class": class.as_str(),
+                })),
                 "inherited_from": r.class.upstream(),
                 "origination": r.origination.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
                 "areas": r.areas,
@@ -272,7 +276,7 @@ fn table(matrix: &Matrix, crms: &[Crm], width: Option<u16>) -> String {
             t.add_row(vec![
                 crate::cell(&r.label),
                 crate::cell(&r.title),
-                crate::cell(r.class.label()),
+                crate::cell(r.responsibility()),
                 crate::cell(origination(r).replace("; ", "\n")),
                 crate::cell(coverage_lines(matrix, r).join("\n")),
             ]);
@@ -309,7 +313,7 @@ fn markdown(matrix: &Matrix, crms: &[Crm]) -> String {
                 "| {} | {} | {} | {} | {} |\n",
                 cell(&r.label),
                 cell(&r.title),
-                cell(&r.class.label()),
+                cell(&r.responsibility()),
                 cell(&origination(r)),
                 covered.join("<br>")
             ));

@@ -49,7 +49,7 @@ fn rows(crm: &Crm) -> Vec<Vec<Vec<String>>> {
                 .map(|(id, value)| format!("{id}: {value}"))
                 .collect(),
             r.statement.iter().cloned().collect(),
-            vec![r.class.label()],
+            vec![r.responsibility()],
         ]);
     }
     for u in &crm.not_in_baseline {

@@ -174,6 +174,23 @@ pub struct Row {
     pub statement: Option<String>,
     /// The parameters: id and value (or the assignment asked for).
     pub params: Vec<(String, String)>,
+    /// For an unassigned enhancement whose parent control is in the
+    /// baseline: the parent's label and class (`AC-2`, shared), so the
+    /// CRM can say where to look instead of a bare "unassigned".
+    pub parent: Option<(String, Class)>,
+}
+
+impl Row {
+    /// The class as people read it, with the parent of an unassigned
+    /// enhancement: `unassigned, parent AC-2 is shared`.
+    pub fn responsibility(&self) -> String {
+        match (&self.class, &self.parent) {
+            (Class::Unassigned, Some((label, class))) => {
+                format!("unassigned, parent {label} is {}", class.label())
+            }
+            (class, _) => class.label(),
+        }
+    }
 }
 
 /// A control the model maps that the baseline does not select.
@@ -348,6 +365,26 @@ pub fn build(
         counts.add(&row.class);
         rows.push(row);
     }
+    // An unassigned enhancement names its parent's class when someone
+    // holds the parent.
+    let index: std::collections::HashMap<&str, usize> = baseline
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    for (i, control) in baseline.controls.iter().enumerate() {
+        if rows[i].class != Class::Unassigned {
+            continue;
+        }
+        let parent = control
+            .parent
+            .as_deref()
+            .and_then(|p| index.get(p))
+            .filter(|&&p| rows[p].class != Class::Unassigned)
+            .map(|&p| (rows[p].label.clone(), rows[p].class.clone()));
+        rows[i].parent = parent;
+    }
     let mut not_in_baseline: Vec<Unselected> = Vec::new();
     for area in &offering.areas {
         for c in area.controls.iter().filter(|c| c.framework == framework) {
@@ -416,6 +453,7 @@ fn row(offering: &ResolvedOffering, control: &BaselineControl, framework: &str) 
         coverage,
         statement: control.statement.clone(),
         params: control.params.clone(),
+        parent: None,
     }
 }
 

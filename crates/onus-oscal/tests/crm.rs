@@ -291,3 +291,36 @@ fn builtin_and_file_baselines_give_the_same_crm() {
     assert_eq!(a.rows.len(), 370);
     assert_eq!(a.rows[1].label, "AC-2");
 }
+
+/// An unassigned enhancement says what its parent is, when someone holds
+/// the parent; never for a held control or an unheld parent.
+#[test]
+fn an_unassigned_enhancement_names_its_held_parent() {
+    let codat = crm_of("codat", "platform");
+    let ia28 = row(&codat, "ia-2.8");
+    assert_eq!(ia28.class, Class::Unassigned);
+    let parent = row(&codat, "ia-2");
+    assert_ne!(parent.class, Class::Unassigned);
+    assert_eq!(
+        ia28.responsibility(),
+        format!("unassigned, parent IA-2 is {}", parent.class.label())
+    );
+    let mut named = 0;
+    for r in &codat.rows {
+        match &r.parent {
+            Some((label, class)) => {
+                named += 1;
+                assert_eq!(r.class, Class::Unassigned, "{}", r.control);
+                assert_ne!(*class, Class::Unassigned, "{}", r.control);
+                assert!(r.control.contains('.'), "{}", r.control);
+                assert_eq!(
+                    *label,
+                    crm::control_label(r.control.split('.').next().unwrap())
+                );
+            }
+            None if r.class == Class::Unassigned => assert_eq!(r.responsibility(), "unassigned"),
+            None => assert_eq!(r.responsibility(), r.class.label()),
+        }
+    }
+    assert!(named > 0);
+}

@@ -1,6 +1,6 @@
 //! `onus crm MODEL (--baseline NAME | --profile PROFILE.json [--href-map FROM=TO]...)
 //! [--offering ID] [--framework ID] [--format table|markdown|csv|json|xlsx]
-//! [--template onus|fedramp] [-o FILE]`
+//! [--template onus|fedramp] [--fail-on unassigned] [-o FILE]`
 //! and `onus crm --list-baselines`.
 
 use std::path::{Path, PathBuf};
@@ -43,6 +43,10 @@ pub struct Args {
     /// always shown on standard error, with their count).
     #[arg(long)]
     deny_warnings: bool,
+    /// Exit 1 (after writing the CRM) when a control of the baseline is in
+    /// this class, for CI: `--fail-on unassigned`.
+    #[arg(long, value_enum, value_name = "CLASS")]
+    fail_on: Option<FailOn>,
     /// List the built-in baselines, with the release each is from.
     #[arg(long, exclusive = true)]
     list_baselines: bool,
@@ -74,6 +78,12 @@ enum CrmFormat {
     Json,
     /// A workbook for auditors.
     Xlsx,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// A control no area maps to, or whose areas have no holder.
+    Unassigned,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -163,6 +173,15 @@ pub fn run(args: Args) -> Result<(), CliError> {
         (format, _) => render(format, &matrix, &crms)?,
     };
     output::emit(args.output.as_deref(), &bytes)?;
+    if args.fail_on == Some(FailOn::Unassigned) {
+        let unassigned: usize = crms.iter().map(|c| c.counts.unassigned).sum();
+        if unassigned > 0 {
+            return Err(CliError::findings(format!(
+                "{} unassigned (`--fail-on unassigned`)",
+                output::plural(unassigned, "control")
+            )));
+        }
+    }
     Ok(())
 }
 
