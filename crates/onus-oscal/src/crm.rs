@@ -5,7 +5,8 @@
 //! `controls: [FRAMEWORK:ID, ...]`): the holders of those areas in the
 //! offering, as resolution gives them (upstream holders qualified and
 //! with their `via`), are the control's holders. Only explicit mappings
-//! count: an area mapped to `ac-2` does not cover the enhancement `ac-2.1`.
+//! count: an area mapped to `ac-2` does not cover the enhancement `ac-2.1`;
+//! one mapped to `ac-2+` covers `ac-2` and every enhancement of it.
 //! Control ids match without regard to ASCII case (`AC-2` is `ac-2`).
 //!
 //! Each control gets a [`Class`] and FedRAMP's control-origination values
@@ -318,8 +319,9 @@ pub fn ensure_matches(matrix: &Matrix, baseline: &Baseline, framework: &str) -> 
     let mut mapped: Vec<String> = Vec::new();
     let areas = matrix.offerings.iter().flat_map(|o| &o.areas);
     for c in areas.flat_map(|a| &a.controls) {
-        if c.framework == framework && !mapped.contains(&c.control) {
-            mapped.push(c.control.clone());
+        let id = crate::control_id::base(&c.control).to_owned();
+        if c.framework == framework && !mapped.contains(&id) {
+            mapped.push(id);
         }
     }
     let family = |id: &str| id.split_once('-').map(|(f, _)| f.to_ascii_lowercase());
@@ -388,7 +390,8 @@ pub fn build(
     let mut not_in_baseline: Vec<Unselected> = Vec::new();
     for area in &offering.areas {
         for c in area.controls.iter().filter(|c| c.framework == framework) {
-            if baseline.control(&c.control.to_ascii_lowercase()).is_some() {
+            let base = crate::control_id::base(&c.control);
+            if baseline.control(&base.to_ascii_lowercase()).is_some() {
                 continue;
             }
             match not_in_baseline.iter_mut().find(|u| u.control == c.control) {
@@ -400,8 +403,8 @@ pub fn build(
                     control: c.control.clone(),
                     areas: vec![area.id.to_string()],
                     title: crate::control_id::CatalogIndex::builtin(framework).and_then(|index| {
-                        let id = crate::control_id::normalise(&c.control)
-                            .unwrap_or_else(|| c.control.clone());
+                        let id =
+                            crate::control_id::normalise(base).unwrap_or_else(|| base.to_owned());
                         index.title(&id).map(str::to_owned)
                     }),
                 }),
@@ -430,7 +433,7 @@ fn row(offering: &ResolvedOffering, control: &BaselineControl, framework: &str) 
         let mapped = area
             .controls
             .iter()
-            .any(|c| c.framework == framework && c.control.eq_ignore_ascii_case(id));
+            .any(|c| c.framework == framework && crate::control_id::covers(&c.control, id));
         if !mapped {
             continue;
         }
