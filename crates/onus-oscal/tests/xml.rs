@@ -146,3 +146,55 @@ fn nist_low_profile_validates_in_xml_as_in_json() {
     };
     assert_eq!(pointers(&from_xml), pointers(&from_json));
 }
+
+/// NIST's example catalog in XML (OSCAL 1.0.0-rc2): its prose markup reads
+/// as the Markdown NIST's JSON example (a later revision of the same
+/// catalog) carries, and its controls are the same ones.
+#[test]
+fn nist_basic_catalog_in_xml_reads_as_markdown() {
+    use onus_oscal::load::read_catalog;
+
+    let xml = read_catalog(&shared("examples/xml/basic-catalog.xml")).unwrap();
+    let json = read_catalog(&shared("examples/basic-catalog.json")).unwrap();
+    assert_eq!(xml.metadata.title, json.metadata.title);
+    let remarks = |c: &onus_oscal::Catalog| c.metadata.extra.get("remarks").cloned();
+    assert!(remarks(&xml).is_some());
+    assert_eq!(remarks(&xml), remarks(&json));
+    let ids = |c: &onus_oscal::Catalog| {
+        c.controls()
+            .map(|c| (c.control.id.clone(), c.control.title.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&xml).len(), 4);
+    assert_eq!(ids(&xml), ids(&json));
+
+    let control = xml.controls().next().unwrap().control;
+    assert_eq!(
+        control.params[0].select,
+        json.controls().next().unwrap().control.params[0].select
+    );
+    let statement = control
+        .parts
+        .iter()
+        .find(|p| p.name == "statement")
+        .unwrap();
+    assert_eq!(
+        statement.prose.as_deref(),
+        Some(
+            "All information security responsibilities should be defined and allocated.\n\n\
+             A value has been assigned to {{ insert: param, s1.1.1-prm11 }}.\n\n\
+             A cross link has been established with a choppy syntax: [(choppy)](#s1.2)."
+        )
+    );
+    let guidance = control.parts.iter().find(|p| p.name == "guidance").unwrap();
+    let item = guidance.parts[2].prose.as_deref().unwrap();
+    assert!(
+        item.starts_with(
+            "Areas for which individuals are responsible should be stated. In particular the following should take place:\n\n\
+             1. the assets and information security processes should be identified and defined;\n\
+             2. the entity responsible"
+        ),
+        "{item}"
+    );
+    assert!(item.ends_with("\n5. coordination and oversight of information security aspects of supplier relationships should be identified and documented."));
+}
