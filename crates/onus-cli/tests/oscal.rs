@@ -841,3 +841,21 @@ fn crm_fail_on_unassigned() {
         stderr(&o)
     );
 }
+
+/// `onus oscal import` reads OSCAL XML: NIST's example component
+/// definition, as NIST publishes it in XML.
+#[test]
+fn oscal_import_reads_xml() {
+    let o = onus(&[
+        "oscal",
+        "import",
+        &shared("examples/xml/example-component.xml"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("test-vendor: { name: Test Vendor, role: provider }"),
+        "{out}"
+    );
+    assert!(out.contains("controls: [nist-800-53-rev4:ac-2.3"), "{out}");
+}

@@ -24,7 +24,7 @@ pub struct Args {
     /// model framework's `catalog:` names, if it names one.
     #[arg(long, value_name = "NAME", conflicts_with = "profile")]
     baseline: Option<String>,
-    /// An OSCAL profile (JSON or YAML) to resolve and check the model against, for
+    /// An OSCAL profile (JSON, YAML or XML) to resolve and check the model against, for
     /// baselines that are not built in. Its imports are read as their hrefs
     /// say, relative to the profile that holds them.
     #[arg(long, value_name = "PROFILE.json")]
