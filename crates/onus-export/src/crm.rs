@@ -87,6 +87,7 @@ pub fn to_json(matrix: &Matrix, crms: &[Crm]) -> Value {
             })).collect::<Vec<_>>(),
             "not_in_baseline": c.not_in_baseline.iter().map(|u| json!({
                 "id": u.control,
+                "title": u.title,
                 "areas": u.areas,
             })).collect::<Vec<_>>(),
             "counts": {

@@ -264,9 +264,21 @@ impl Converter<'_, '_> {
 }
 
 fn attributes(node: Node<'_, '_>) -> Map<String, Value> {
+    let element = node.tag_name().name();
     node.attributes()
         .filter(|a| a.namespace().is_none())
-        .map(|a| (a.name().to_owned(), Value::String(a.value().to_owned())))
+        .map(|a| {
+            let value = match (element, a.name()) {
+                // The few attributes OSCAL types as integers.
+                ("port-range", "start" | "end") => a
+                    .value()
+                    .trim()
+                    .parse::<u64>()
+                    .map_or_else(|_| Value::String(a.value().to_owned()), Value::from),
+                _ => Value::String(a.value().to_owned()),
+            };
+            (a.name().to_owned(), value)
+        })
         .collect()
 }
 
@@ -640,6 +652,15 @@ mod tests {
             "Do {{ insert: param, x-1_prm_1 }} within **one** day, see [X-2](#x-2).\n\n1. first;\n2. second."
         );
         assert_eq!(json["catalog"]["controls"][0]["include-all"], json!({}));
+    }
+
+    #[test]
+    fn port_ranges_are_numbers() {
+        let json = to_json(r#"<protocol name="https"><port-range start="443" end="443" transport="TCP"/></protocol>"#).unwrap();
+        assert_eq!(
+            json["protocol"]["port-ranges"][0],
+            json!({"start": 443, "end": 443, "transport": "TCP"})
+        );
     }
 
     #[test]
