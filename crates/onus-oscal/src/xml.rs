@@ -679,6 +679,27 @@ mod tests {
     }
 
     #[test]
+    fn hostile_xml_is_refused_or_read_never_a_panic() {
+        let laughs = "<!DOCTYPE c [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><catalog>&b;</catalog>";
+        for text in [
+            "",
+            "not xml",
+            laughs,
+            "<catalog><metadata><title>T</title></metadata><p>loose prose</p></catalog>",
+            "<catalog><control id=\"x\"><prop name=\"a\" value=\"b\"/><props>text</props></control></catalog>",
+            "<catalog><part><insert/><a/><img/><br/><table><tr><td>|</td></tr></table><pre/><blockquote><p>q</p></blockquote><hr/><h7/></part></catalog>",
+            "<catalog><remarks><ul><li><ol><li>deep</li></ol></li></ul></remarks></catalog>",
+            "<x:catalog xmlns:x=\"urn:x\" x:uuid=\"u\"/>",
+        ] {
+            let _ = to_json(text);
+            let _ = crate::Document::from_xml(text);
+        }
+        // A DTD is refused (roxmltree's default), with its position.
+        let err = to_json(laughs).unwrap_err();
+        assert_eq!(err.line, 1, "{err}");
+    }
+
+    #[test]
     fn deep_nesting_is_refused() {
         let xml = format!("{}{}", "<em>".repeat(300), "</em>".repeat(300));
         let err = to_json(&format!("<catalog>{xml}</catalog>")).unwrap_err();
