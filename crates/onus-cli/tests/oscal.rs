@@ -742,4 +742,120 @@ fn oscal_validate() {
     let o = onus(&["oscal", "validate", broken.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not valid JSON"), "{}", stderr(&o));
+
+    // XML: NIST's LOW profile as NIST publishes it in XML; a broken
+    // element is reported at its line with its pointer; bad XML at its line.
+    let low = shared("nist-800-53-rev5/NIST_SP-800-53_rev5_LOW-baseline_profile.xml");
+    let o = onus(&["oscal", "validate", &low]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stdout(&o).contains("a valid OSCAL profile"),
+        "{}",
+        stdout(&o)
+    );
+    let xml = dir.path().join("catalog.xml");
+    std::fs::write(
+        &xml,
+        "<catalog xmlns=\"http://csrc.nist.gov/ns/oscal/1.0\" uuid=\"not-a-uuid\">\n  <metadata>\n    <title>T</title>\n    <last-modified>2024-01-01T00:00:00Z</last-modified>\n    <version>1</version>\n    <oscal-version>1.1.2</oscal-version>\n  </metadata>\n  <control id=\"c-1\"/>\n</catalog>\n",
+    )
+    .unwrap();
+    let o = onus(&["oscal", "validate", xml.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("catalog.xml:1:1: /catalog/uuid: "), "{out}");
+    assert!(
+        out.contains("catalog.xml:8:3: /catalog/controls/0: "),
+        "{out}"
+    );
+    std::fs::write(&xml, "<catalog>\n  <metadata>\n</catalog>\n").unwrap();
+    let o = onus(&["oscal", "validate", xml.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("catalog.xml:3:1: "), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not valid XML"), "{}", stderr(&o));
+}
+
+/// `onus crm --template fedramp`: FedRAMP's CRM columns in CSV; only CSV
+/// and XLSX take the template.
+#[test]
+fn crm_fedramp_template() {
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "fedramp-rev5-low",
+        "--format",
+        "csv",
+        "--template",
+        "fedramp",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.starts_with("Offering,Control ID,Control Name,Can Be Inherited from CSP,Control Origination,Customer Responsibility,CSP Responsibility,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("platform,AC-2,Account Management,Yes,Service Provider System Specific; Inherited from pre-existing FedRAMP Authorization,"),
+        "{out}"
+    );
+    let o = onus(&[
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "fedramp-rev5-low",
+        "--template",
+        "fedramp",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--format xlsx"), "{}", stderr(&o));
+}
+
+/// `onus crm --fail-on unassigned`: the CRM is written, and the run fails
+/// (exit 1) while a control is unassigned, saying how many.
+#[test]
+fn crm_fail_on_unassigned() {
+    let args = [
+        "crm",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "fedramp-rev5-low",
+        "--format",
+        "json",
+    ];
+    let o = onus(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let unassigned = json["offerings"][0]["counts"]["unassigned"]
+        .as_u64()
+        .unwrap();
+    assert!(unassigned > 0);
+    let o = onus(&[&args[..], &["--fail-on", "unassigned"]].concat());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        serde_json::to_string_pretty(&json).unwrap() + "\n"
+    );
+    assert!(
+        stderr(&o).contains(&format!("{unassigned} controls unassigned")),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// `onus oscal import` reads OSCAL XML: NIST's example component
+/// definition, as NIST publishes it in XML.
+#[test]
+fn oscal_import_reads_xml() {
+    let o = onus(&[
+        "oscal",
+        "import",
+        &shared("examples/xml/example-component.xml"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("test-vendor: { name: Test Vendor, role: provider }"),
+        "{out}"
+    );
+    assert!(out.contains("controls: [nist-800-53-rev4:ac-2.3"), "{out}");
 }

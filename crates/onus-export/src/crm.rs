@@ -66,6 +66,10 @@ pub fn to_json(matrix: &Matrix, crms: &[Crm]) -> Value {
                 "title": r.title,
                 "family": r.family,
                 "class": r.class.as_str(),
+                "parent": r.parent.as_ref().map(|(label, class)| json!({
+                    "label": label,
+                    "class": class.as_str(),
+                })),
                 "inherited_from": r.class.upstream(),
                 "origination": r.origination.iter().map(|o| o.as_str()).collect::<Vec<_>>(),
                 "areas": r.areas,
@@ -83,6 +87,7 @@ pub fn to_json(matrix: &Matrix, crms: &[Crm]) -> Value {
             })).collect::<Vec<_>>(),
             "not_in_baseline": c.not_in_baseline.iter().map(|u| json!({
                 "id": u.control,
+                "title": u.title,
                 "areas": u.areas,
             })).collect::<Vec<_>>(),
             "counts": {
@@ -141,12 +146,13 @@ pub fn rows(matrix: &Matrix, crms: &[Crm]) -> Vec<Vec<String>> {
     out
 }
 
+/// The origination values joined by `; `, as every list of the CSV.
 fn origination(r: &Row) -> String {
     r.origination
         .iter()
         .map(|o| o.as_str())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join("; ")
 }
 
 /// The holders of a control, each once, as people read them.
@@ -271,8 +277,8 @@ fn table(matrix: &Matrix, crms: &[Crm], width: Option<u16>) -> String {
             t.add_row(vec![
                 crate::cell(&r.label),
                 crate::cell(&r.title),
-                crate::cell(r.class.label()),
-                crate::cell(origination(r).replace(", ", "\n")),
+                crate::cell(r.responsibility()),
+                crate::cell(origination(r).replace("; ", "\n")),
                 crate::cell(coverage_lines(matrix, r).join("\n")),
             ]);
         }
@@ -308,7 +314,7 @@ fn markdown(matrix: &Matrix, crms: &[Crm]) -> String {
                 "| {} | {} | {} | {} | {} |\n",
                 cell(&r.label),
                 cell(&r.title),
-                cell(&r.class.label()),
+                cell(&r.responsibility()),
                 cell(&origination(r)),
                 covered.join("<br>")
             ));
@@ -373,7 +379,7 @@ pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, RenderError> {
     let mut all = rows(matrix, crms);
     // Cells hold one item a line, not `; `-joined.
     for row in all.iter_mut().skip(1) {
-        for v in row.iter_mut().skip(8) {
+        for v in row.iter_mut().skip(7) {
             *v = v.replace("; ", "\n");
         }
     }

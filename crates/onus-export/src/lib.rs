@@ -4,6 +4,7 @@
 //! caller's business.
 
 pub mod crm;
+pub mod crm_fedramp;
 pub mod csv;
 pub mod diff;
 pub mod duties;

@@ -1,6 +1,8 @@
 //! A baseline as the Customer Responsibility Matrix reads it: the selected
 //! controls in catalog order, each with its label, title, family and
-//! parent. Nothing else of the catalog (no prose, no parameters).
+//! parent; for a baseline resolved from a profile, also the statement
+//! with its parameters filled in and the parameters' values. The
+//! built-in baselines carry no prose.
 //!
 //! A [`Baseline`] comes from a resolved profile ([`Baseline::of`]), or is
 //! one of the [`BUILTIN`] baselines bundled in the binary: NIST SP 800-53
@@ -40,6 +42,14 @@ pub struct BaselineControl {
     pub family: Option<String>,
     /// The control it enhances, e.g. `ac-2` for `ac-2.1`.
     pub parent: Option<String>,
+    /// The statement with the parameters filled in
+    /// ([`crate::statement::statement`]); only for a baseline resolved
+    /// from a profile (the built-in ones carry no prose).
+    pub statement: Option<String>,
+    /// The control's parameters: id and what it reads as (the values the
+    /// profile set, else the assignment asked for); only for a baseline
+    /// resolved from a profile.
+    pub params: Vec<(String, String)>,
 }
 
 /// The controls of a baseline, in catalog order (see the module docs).
@@ -64,6 +74,15 @@ impl Baseline {
     /// The baseline of a resolved profile.
     pub fn of(resolved: &ResolvedCatalog) -> Baseline {
         let metadata = &resolved.catalog().metadata;
+        let mut params: HashMap<&str, &crate::Param> = resolved
+            .catalog()
+            .params
+            .iter()
+            .map(|p| (p.id.as_str(), p))
+            .collect();
+        for c in resolved.controls() {
+            params.extend(c.params().iter().map(|p| (p.id.as_str(), p)));
+        }
         let controls = resolved
             .controls()
             .map(|c| BaselineControl {
@@ -72,6 +91,12 @@ impl Baseline {
                 title: c.title().to_owned(),
                 family: c.group.map(|g| g.title.clone()),
                 parent: c.parent_id.map(str::to_owned),
+                statement: crate::statement::statement(c.control, &params),
+                params: c
+                    .params()
+                    .iter()
+                    .map(|p| (p.id.clone(), crate::statement::param_text(p, &params)))
+                    .collect(),
             })
             .collect();
         let mut baseline = Baseline::new(
@@ -95,6 +120,8 @@ impl Baseline {
                 title: c.control.title.clone(),
                 family: c.group.map(|g| g.title.clone()),
                 parent: c.parent.map(|p| p.id.clone()),
+                statement: None,
+                params: Vec::new(),
             })
             .collect();
         Baseline::new(
@@ -214,6 +241,8 @@ impl Baseline {
                         .and_then(|i| compact.families.get(i))
                         .map(|f| f.to_string()),
                     parent: parent.map(Cow::into_owned),
+                    statement: None,
+                    params: Vec::new(),
                 },
             )
             .collect();
@@ -354,6 +383,8 @@ mod tests {
                 title: format!("Title of {id} \"quoted\""),
                 family: family.map(str::to_owned),
                 parent: parent.map(str::to_owned),
+                statement: None,
+                params: Vec::new(),
             };
         let baseline = Baseline::new(
             "x".into(),

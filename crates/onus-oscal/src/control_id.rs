@@ -85,6 +85,35 @@ pub enum Lookup {
     Unknown(Option<String>),
 }
 
+/// The control a mapping with its enhancements names: `ac-2` for `ac-2+`
+/// (the form an area writes to map a control and every enhancement of it
+/// that the baseline selects); `None` for a plain id.
+pub fn with_enhancements(written: &str) -> Option<&str> {
+    written
+        .strip_suffix('+')
+        .filter(|base| !base.is_empty() && !base.ends_with('+'))
+}
+
+/// The control id a mapping names without its `+` (see [`with_enhancements`]).
+pub fn base(written: &str) -> &str {
+    with_enhancements(written).unwrap_or(written)
+}
+
+/// Whether the mapping `written` (`ac-2`, or `ac-2+` with its enhancements)
+/// covers the control `id`, ignoring ASCII case.
+pub fn covers(written: &str, id: &str) -> bool {
+    match with_enhancements(written) {
+        None => written.eq_ignore_ascii_case(id),
+        Some(base) => {
+            id.eq_ignore_ascii_case(base)
+                || (id.len() > base.len() + 1
+                    && id.is_char_boundary(base.len())
+                    && id[..base.len()].eq_ignore_ascii_case(base)
+                    && id.as_bytes()[base.len()] == b'.')
+        }
+    }
+}
+
 /// The control ids of a catalog, with their titles and withdrawals.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogIndex {
@@ -164,6 +193,13 @@ impl CatalogIndex {
         self.controls.is_empty()
     }
 
+    /// The title of the control `id` (as the catalog writes it), withdrawn
+    /// or not.
+    pub fn title(&self, id: &str) -> Option<&str> {
+        let row = &self.controls[*self.by_id.get(id)?];
+        row.get(1).map(String::as_str)
+    }
+
     /// What the catalog says of `written`.
     pub fn lookup(&self, written: &str) -> Lookup {
         let normal = normalise(written);
@@ -218,7 +254,13 @@ pub fn check(set: &ModelSet) -> Vec<Diagnostic> {
                 let Some(index) = CatalogIndex::builtin(framework).filter(|_| !own_catalog) else {
                     continue;
                 };
-                let written = &control.control;
+                // `ac-2+` is checked as `ac-2`; a fix-it keeps the `+`.
+                let plus = if with_enhancements(&control.control).is_some() {
+                    "+"
+                } else {
+                    ""
+                };
+                let written = base(&control.control);
                 let at = control.span;
                 let diagnostic = match index.lookup(written) {
                     Lookup::Known => continue,
@@ -227,7 +269,7 @@ pub fn check(set: &ModelSet) -> Vec<Diagnostic> {
                         at,
                         format!("`{written}` is written `{id}` in {}", index.name),
                     )
-                    .with_help(format!("write `{framework}:{id}`")),
+                    .with_help(format!("write `{framework}:{id}{plus}`")),
                     Lookup::Withdrawn { id, into } => Diagnostic::new(
                         Code::WithdrawnControl,
                         at,
@@ -247,7 +289,7 @@ pub fn check(set: &ModelSet) -> Vec<Diagnostic> {
                         format!("{} has no control `{written}`", index.name),
                     )
                     .with_help(match nearest {
-                        Some(id) => format!("did you mean `{framework}:{id}`?"),
+                        Some(id) => format!("did you mean `{framework}:{id}{plus}`?"),
                         None => format!(
                             "use an id of the catalog, such as `{framework}:ac-2` or `{framework}:ac-2.1`"
                         ),
@@ -277,6 +319,20 @@ mod tests {
         ] {
             assert_eq!(normalise(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_control_with_its_enhancements() {
+        assert_eq!(with_enhancements("ac-2+"), Some("ac-2"));
+        assert_eq!(with_enhancements("ac-2"), None);
+        assert_eq!(with_enhancements("+"), None);
+        assert_eq!(with_enhancements("ac-2++"), None);
+        assert!(covers("ac-2+", "ac-2"));
+        assert!(covers("AC-2+", "ac-2.12"));
+        assert!(!covers("ac-2+", "ac-20"));
+        assert!(!covers("ac-2+", "ac-2."));
+        assert!(!covers("ac-2", "ac-2.1"));
+        assert!(covers("AC-2", "ac-2"));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! `controls: [FRAMEWORK:ID, ...]`): the holders of those areas in the
 //! offering, as resolution gives them (upstream holders qualified and
 //! with their `via`), are the control's holders. Only explicit mappings
-//! count: an area mapped to `ac-2` does not cover the enhancement `ac-2.1`.
+//! count: an area mapped to `ac-2` does not cover the enhancement `ac-2.1`;
+//! one mapped to `ac-2+` covers `ac-2` and every enhancement of it.
 //! Control ids match without regard to ASCII case (`AC-2` is `ac-2`).
 //!
 //! Each control gets a [`Class`] and FedRAMP's control-origination values
@@ -67,6 +68,18 @@ impl Class {
         }
     }
 
+    /// FedRAMP's CRM column "Can Be Inherited from CSP": `Yes` when the
+    /// provider's side (its own parties or its upstreams) holds it all,
+    /// `Partial` when it is shared with the customer, `No` when the
+    /// customer holds it alone or nobody does.
+    pub fn can_be_inherited(&self) -> &'static str {
+        match self {
+            Class::Provider | Class::Inherited { .. } => "Yes",
+            Class::Shared => "Partial",
+            Class::Customer | Class::Unassigned => "No",
+        }
+    }
+
     /// The upstream(s) an inherited control comes from.
     pub fn upstream(&self) -> Option<&str> {
         match self {
@@ -112,6 +125,20 @@ impl Origination {
             Origination::Inherited => "inherited",
         }
     }
+
+    /// The wording of FedRAMP's SSP and CRM templates: `Service Provider
+    /// Corporate`, `Service Provider System Specific`, `Configured by
+    /// Customer (Customer System Specific)`, `Provided by Customer (Customer
+    /// System Specific)`, `Inherited from pre-existing FedRAMP Authorization`.
+    pub fn fedramp_label(self) -> &'static str {
+        match self {
+            Origination::SpCorporate => "Service Provider Corporate",
+            Origination::SpSystem => "Service Provider System Specific",
+            Origination::CustomerConfigured => "Configured by Customer (Customer System Specific)",
+            Origination::CustomerProvided => "Provided by Customer (Customer System Specific)",
+            Origination::Inherited => "Inherited from pre-existing FedRAMP Authorization",
+        }
+    }
 }
 
 /// One holder's part in a control, through one area mapped to it.
@@ -143,6 +170,28 @@ pub struct Row {
     pub areas: Vec<String>,
     /// Every holder of those areas, area by area.
     pub coverage: Vec<Coverage>,
+    /// The statement with the profile's parameter values filled in
+    /// ([`BaselineControl::statement`]; none with a built-in baseline).
+    pub statement: Option<String>,
+    /// The parameters: id and value (or the assignment asked for).
+    pub params: Vec<(String, String)>,
+    /// For an unassigned enhancement whose parent control is in the
+    /// baseline: the parent's label and class (`AC-2`, shared), so the
+    /// CRM can say where to look instead of a bare "unassigned".
+    pub parent: Option<(String, Class)>,
+}
+
+impl Row {
+    /// The class as people read it, with the parent of an unassigned
+    /// enhancement: `unassigned, parent AC-2 is shared`.
+    pub fn responsibility(&self) -> String {
+        match (&self.class, &self.parent) {
+            (Class::Unassigned, Some((label, class))) => {
+                format!("unassigned, parent {label} is {}", class.label())
+            }
+            (class, _) => class.label(),
+        }
+    }
 }
 
 /// A control the model maps that the baseline does not select.
@@ -152,6 +201,9 @@ pub struct Unselected {
     pub control: String,
     /// The areas that map it.
     pub areas: Vec<String>,
+    /// Its title in the framework's catalog, when onus bundles that
+    /// catalog and it has the control.
+    pub title: Option<String>,
 }
 
 /// How many controls fall in each class.
@@ -267,8 +319,9 @@ pub fn ensure_matches(matrix: &Matrix, baseline: &Baseline, framework: &str) -> 
     let mut mapped: Vec<String> = Vec::new();
     let areas = matrix.offerings.iter().flat_map(|o| &o.areas);
     for c in areas.flat_map(|a| &a.controls) {
-        if c.framework == framework && !mapped.contains(&c.control) {
-            mapped.push(c.control.clone());
+        let id = crate::control_id::base(&c.control).to_owned();
+        if c.framework == framework && !mapped.contains(&id) {
+            mapped.push(id);
         }
     }
     let family = |id: &str| id.split_once('-').map(|(f, _)| f.to_ascii_lowercase());
@@ -314,10 +367,31 @@ pub fn build(
         counts.add(&row.class);
         rows.push(row);
     }
+    // An unassigned enhancement names its parent's class when someone
+    // holds the parent.
+    let index: std::collections::HashMap<&str, usize> = baseline
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
+    for (i, control) in baseline.controls.iter().enumerate() {
+        if rows[i].class != Class::Unassigned {
+            continue;
+        }
+        let parent = control
+            .parent
+            .as_deref()
+            .and_then(|p| index.get(p))
+            .filter(|&&p| rows[p].class != Class::Unassigned)
+            .map(|&p| (rows[p].label.clone(), rows[p].class.clone()));
+        rows[i].parent = parent;
+    }
     let mut not_in_baseline: Vec<Unselected> = Vec::new();
     for area in &offering.areas {
         for c in area.controls.iter().filter(|c| c.framework == framework) {
-            if baseline.control(&c.control.to_ascii_lowercase()).is_some() {
+            let base = crate::control_id::base(&c.control);
+            if baseline.control(&base.to_ascii_lowercase()).is_some() {
                 continue;
             }
             match not_in_baseline.iter_mut().find(|u| u.control == c.control) {
@@ -328,6 +402,11 @@ pub fn build(
                 None => not_in_baseline.push(Unselected {
                     control: c.control.clone(),
                     areas: vec![area.id.to_string()],
+                    title: crate::control_id::CatalogIndex::builtin(framework).and_then(|index| {
+                        let id =
+                            crate::control_id::normalise(base).unwrap_or_else(|| base.to_owned());
+                        index.title(&id).map(str::to_owned)
+                    }),
                 }),
             }
         }
@@ -354,7 +433,7 @@ fn row(offering: &ResolvedOffering, control: &BaselineControl, framework: &str) 
         let mapped = area
             .controls
             .iter()
-            .any(|c| c.framework == framework && c.control.eq_ignore_ascii_case(id));
+            .any(|c| c.framework == framework && crate::control_id::covers(&c.control, id));
         if !mapped {
             continue;
         }
@@ -375,6 +454,9 @@ fn row(offering: &ResolvedOffering, control: &BaselineControl, framework: &str) 
         origination,
         areas,
         coverage,
+        statement: control.statement.clone(),
+        params: control.params.clone(),
+        parent: None,
     }
 }
 
@@ -414,7 +496,9 @@ fn classify(control: &str, coverage: &[Coverage]) -> (Class, Vec<Origination>) {
         });
     }
     if customer {
-        origination.push(if provider || inherited {
+        // A family's policy-and-procedures control (`ac-1`) is never
+        // `customer-provided`: the customer configures its part of it.
+        origination.push(if provider || inherited || is_policy_control(control) {
             Origination::CustomerConfigured
         } else {
             Origination::CustomerProvided
@@ -496,6 +580,11 @@ mod tests {
         assert_eq!(
             classify("ac-2", std::slice::from_ref(&c)),
             (Class::Customer, vec![CustomerProvided])
+        );
+        assert_eq!(
+            classify("ac-1", std::slice::from_ref(&c)),
+            (Class::Customer, vec![CustomerConfigured]),
+            "a -1 control is never customer-provided"
         );
         assert_eq!(
             classify("ac-2", &[p.clone(), c.clone()]),

@@ -47,30 +47,17 @@ impl Document {
     /// Fails with [`Error::Yaml`] on malformed YAML, then as
     /// [`Document::from_json`] does.
     pub fn from_yaml(yaml: &str) -> Result<Document, Error> {
-        use onus_core::source::{FileId, SourceFile};
-        use onus_core::syntax::{parse, Syntax};
+        Self::from_root(serde_json::from_value(yaml_to_json(yaml)?))
+    }
 
-        let (root, found) = parse(FileId(0), yaml, Syntax::Yaml);
-        match (root, found.first()) {
-            (Some(root), None) => Self::from_root(serde_json::from_value(root.to_json())),
-            (_, first) => {
-                let message = first.map_or_else(
-                    || "the file is empty".to_string(),
-                    |d| match d.span {
-                        Some(span) => {
-                            let (line, column) =
-                                SourceFile::new("", yaml).line_col(span.start as usize);
-                            format!("{} at line {line} column {column}", d.message)
-                        }
-                        None => d.message.clone(),
-                    },
-                );
-                Err(Error::Yaml {
-                    path: None,
-                    message,
-                })
-            }
-        }
+    /// Parses a catalog or a profile from OSCAL's XML form, mapped to the
+    /// JSON form as OSCAL defines it ([`crate::xml`]).
+    ///
+    /// Fails with [`Error::Xml`] on malformed XML, then as
+    /// [`Document::from_json`] does.
+    pub fn from_xml(xml: &str) -> Result<Document, Error> {
+        let json = crate::xml::to_json(xml).map_err(|source| Error::Xml { path: None, source })?;
+        Self::from_root(serde_json::from_value(json))
     }
 
     fn from_root(root: Result<Root, serde_json::Error>) -> Result<Document, Error> {
@@ -90,6 +77,34 @@ impl Document {
         match self {
             Document::Catalog(_) => CATALOG,
             Document::Profile(_) => PROFILE,
+        }
+    }
+}
+
+/// OSCAL's YAML form read with onus's bounded YAML parser, as JSON.
+pub(crate) fn yaml_to_json(yaml: &str) -> Result<serde_json::Value, Error> {
+    use onus_core::source::{FileId, SourceFile};
+    use onus_core::syntax::{parse, Syntax};
+
+    let (root, found) = parse(FileId(0), yaml, Syntax::Yaml);
+    match (root, found.first()) {
+        (Some(root), None) => Ok(root.to_json()),
+        (_, first) => {
+            let message = first.map_or_else(
+                || "the file is empty".to_string(),
+                |d| match d.span {
+                    Some(span) => {
+                        let (line, column) =
+                            SourceFile::new("", yaml).line_col(span.start as usize);
+                        format!("{} at line {line} column {column}", d.message)
+                    }
+                    None => d.message.clone(),
+                },
+            );
+            Err(Error::Yaml {
+                path: None,
+                message,
+            })
         }
     }
 }

@@ -28,6 +28,15 @@ pub enum Error {
         message: String,
     },
 
+    /// The text of an XML document is not XML, or not OSCAL's XML.
+    #[error("{} is not a valid OSCAL XML document: {source}", Input(path.as_deref()))]
+    Xml {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// What is wrong, with line and column.
+        source: crate::xml::XmlError,
+    },
+
     /// The JSON is an OSCAL document, but not the model that was expected.
     #[error("{} holds `{found}`, but an OSCAL {expected} was expected", Input(path.as_deref()))]
     WrongDocument {
@@ -48,10 +57,10 @@ pub enum Error {
         source: std::io::Error,
     },
 
-    /// An import's href names no JSON or YAML file that exists.
+    /// An import's href names no file that exists (nor a JSON or YAML sibling of it).
     #[error(
-        "the profile imports `{href}`, but there is no JSON or YAML file for it (looked for {}); \
-         map it to the file to read (`--href-map '{href}=PATH'`) or put the JSON document at that path",
+        "the profile imports `{href}`, but there is no file for it (looked for {}); \
+         map it to the file to read (`--href-map '{href}=PATH'`) or put the document at that path",
         Tried(tried)
     )]
     ImportNotFound {
@@ -296,6 +305,7 @@ impl Error {
     pub(crate) fn in_file(mut self, file: &Path) -> Self {
         if let Error::Json { path, .. }
         | Error::Yaml { path, .. }
+        | Error::Xml { path, .. }
         | Error::WrongDocument { path, .. }
         | Error::NotImportable { path, .. }
         | Error::NothingToImport { path, .. } = &mut self

@@ -25,6 +25,8 @@
 //! - [`profile`]: the profile model ([`Profile`], [`Import`], [`Modify`] ...).
 //! - [`mod@resolve`]: profile resolution, [`ResolvedCatalog`]. No I/O: the
 //!   caller passes a closure that loads an import's href.
+//! - [`statement`]: a control's statement with its parameters filled in
+//!   (the values set, else `[Assignment: label]`), as a CRM prints it.
 //! - [`control_id`]: control ids as people write them, checked against the
 //!   catalog their framework names (NIST 800-53 Rev. 5's is bundled).
 //! - [`baseline`]: what a CRM reads of a baseline ([`Baseline`]), and the
@@ -35,8 +37,10 @@
 //!   SSP fragment (deterministic, v5 UUIDs).
 //! - [`import`]: an OSCAL component definition or SSP back to onus model YAML.
 //! - [`load`]: the only I/O: reading files, mapping hrefs to paths.
-//! - [`validate`]: a document (JSON or YAML) against NIST's bundled
+//! - [`validate`]: a document (JSON, YAML or XML) against NIST's bundled
 //!   schema, each error with its JSON pointer and position.
+//! - [`xml`]: OSCAL's XML syntax read into the JSON form (OSCAL's
+//!   XML-to-JSON mapping; prose to Markdown), located errors.
 //! - [`Error`]: every failure, with what to do about it.
 //!
 //! Invariants: parsing never panics on bad input; resolution does no I/O and
@@ -54,7 +58,9 @@ pub mod load;
 mod object;
 pub mod profile;
 pub mod resolve;
+pub mod statement;
 pub mod validate;
+pub mod xml;
 
 pub use baseline::{Baseline, BaselineControl};
 pub use catalog::{Catalog, Control, Group, Param, Part};

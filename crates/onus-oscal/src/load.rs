@@ -6,12 +6,12 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::import::{import, Imported as ImportedModel};
+use crate::import::{import, import_value, Imported as ImportedModel};
 use crate::resolve::{resolve, Imported, Request, ResolvedCatalog, MAX_IMPORTS};
 use crate::{Catalog, Document, Error, Profile};
 
 /// Reads an OSCAL catalog or profile from a file: YAML when its name ends
-/// in `.yaml` or `.yml`, JSON otherwise.
+/// in `.yaml` or `.yml`, XML when it ends in `.xml`, JSON otherwise.
 pub fn read_document(path: &Path) -> Result<Document, Error> {
     // Reading to a `String` checks UTF-8 once, in bulk, which lets the
     // parser skip checking each string it reads. Only regular files, no
@@ -21,18 +21,40 @@ pub fn read_document(path: &Path) -> Result<Document, Error> {
         source,
     })?;
     let text = without_bom(&text);
-    let document = if is_yaml(path) {
-        Document::from_yaml(text)
-    } else {
-        Document::from_json(text)
+    let document = match Syntax::of(path) {
+        Syntax::Yaml => Document::from_yaml(text),
+        Syntax::Xml => Document::from_xml(text),
+        Syntax::Json => Document::from_json(text),
     };
     document.map_err(|e| e.in_file(path))
 }
 
-fn is_yaml(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+/// The syntax of an OSCAL file, by its name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Syntax {
+    /// `.json`, and any other name.
+    Json,
+    /// `.yaml` or `.yml`.
+    Yaml,
+    /// `.xml`.
+    Xml,
+}
+
+impl Syntax {
+    /// The syntax a file's extension names (case-insensitive); JSON when
+    /// it names none of the others.
+    pub fn of(path: &Path) -> Syntax {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("yaml" | "yml") => Syntax::Yaml,
+            Some("xml") => Syntax::Xml,
+            _ => Syntax::Json,
+        }
+    }
 }
 
 /// The text after its byte order mark, if it has one: JSON parsers may
@@ -69,11 +91,11 @@ fn wrong(path: &Path, expected: &'static str, found: &str) -> Error {
 /// The file an import's href points to, relative to `base` (the importing
 /// profile's directory).
 ///
-/// A JSON or YAML href is read as named. An `.xml` href maps to the
-/// `.json` (else `.yaml`) file beside it, as onus does not read OSCAL's XML:
-/// the NIST profiles import `NIST_SP-800-53_rev5_catalog.xml`, published
-/// next to the JSON one. A `.yaml` href whose file is missing falls back to
-/// its `.json` sibling the same way. `file://` is accepted; network URLs
+/// The file the href names is read when it exists, whatever its syntax.
+/// When it does not, an `.xml` href falls back to the `.json` (else
+/// `.yaml`) file beside it (NIST's JSON profiles import
+/// `NIST_SP-800-53_rev5_catalog.xml`, the XML sibling of the JSON catalog
+/// beside them), and a `.yaml` href to its `.json` sibling. `file://` is accepted; network URLs
 /// are refused ([`Error::RemoteImport`]): map them to a local copy ([`HrefMap`]).
 pub fn import_path(base: &Path, href: &str) -> Result<PathBuf, Error> {
     if href.starts_with("http://") || href.starts_with("https://") {
@@ -86,16 +108,17 @@ pub fn import_path(base: &Path, href: &str) -> Result<PathBuf, Error> {
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let mut tried = match extension.as_deref() {
-        Some("xml") => vec![named.with_extension("json"), named.with_extension("yaml")],
+    let tried = match extension.as_deref() {
+        Some("xml") => vec![
+            named.clone(),
+            named.with_extension("json"),
+            named.with_extension("yaml"),
+        ],
         Some("yaml" | "yml") => vec![named.clone(), named.with_extension("json")],
         _ => vec![named.clone()],
     };
     if let Some(path) = tried.iter().find(|p| p.is_file()) {
         return Ok(path.clone());
-    }
-    if extension.as_deref() == Some("xml") {
-        tried.insert(0, named);
     }
     Err(Error::ImportNotFound {
         href: href.to_owned(),
@@ -299,9 +322,10 @@ fn lend(slot: &OnceCell<Catalog>) -> Imported<'_> {
     }
 }
 
-/// Imports the OSCAL component definition or SSP at `path` as onus model
-/// YAML (see [`crate::import`]); with the JSON text read (after its byte
-/// order mark, if any), which the model's origins point into.
+/// Imports the OSCAL component definition or SSP at `path` (JSON, YAML or
+/// XML, by its extension as [`Syntax::of`] says) as onus model YAML (see
+/// [`crate::import`]); with the text read (after its byte order mark, if
+/// any), which the model's origins point into when it is JSON.
 pub fn import_file(path: &Path) -> Result<(ImportedModel, String), Error> {
     let text = onus_fs::read_text(path).map_err(|source| Error::Io {
         path: path.to_owned(),
@@ -312,8 +336,16 @@ pub fn import_file(path: &Path) -> Result<(ImportedModel, String), Error> {
         |n| n.to_string_lossy().into_owned(),
     );
     let text = without_bom(&text);
-    let imported = import(text, &name).map_err(|e| e.in_file(path))?;
-    Ok((imported, text.to_string()))
+    let imported = match Syntax::of(path) {
+        Syntax::Json => import(text, &name),
+        Syntax::Yaml => {
+            crate::document::yaml_to_json(text).and_then(|root| import_value(&root, &name))
+        }
+        Syntax::Xml => crate::xml::to_json(text)
+            .map_err(|source| Error::Xml { path: None, source })
+            .and_then(|root| import_value(&root, &name)),
+    };
+    Ok((imported.map_err(|e| e.in_file(path))?, text.to_string()))
 }
 
 #[cfg(test)]
@@ -344,7 +376,7 @@ mod tests {
     }
 
     #[test]
-    fn import_path_reads_json_for_xml_and_yaml_hrefs() {
+    fn import_path_reads_the_file_named_else_json_for_xml_and_yaml_hrefs() {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path();
         std::fs::write(base.join("cat.json"), "{}").unwrap();
@@ -360,14 +392,19 @@ mod tests {
             import_path(base, "cat.json").unwrap(),
             base.join("cat.json")
         );
+        // The file named first, whatever its syntax.
         assert_eq!(
             import_path(base, "both.xml").unwrap(),
-            base.join("both.json")
+            base.join("both.xml")
         );
-        let err = import_path(base, "only.xml").unwrap_err();
+        assert_eq!(
+            import_path(base, "only.xml").unwrap(),
+            base.join("only.xml")
+        );
+        let err = import_path(base, "none.xml").unwrap_err();
         assert!(
             matches!(&err, Error::ImportNotFound { tried, .. }
-                if *tried == [base.join("only.xml"), base.join("only.json"), base.join("only.yaml")]),
+                if *tried == [base.join("none.xml"), base.join("none.json"), base.join("none.yaml")]),
             "{err:?}"
         );
         std::fs::write(base.join("y.yaml"), "catalog: {}").unwrap();

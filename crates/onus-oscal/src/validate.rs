@@ -1,6 +1,8 @@
-//! `onus oscal validate`: an OSCAL document (JSON or YAML) against NIST's
-//! official schema, each error with the JSON pointer and the line and
-//! column of the member it is about. No I/O: the caller passes the text.
+//! `onus oscal validate`: an OSCAL document (JSON, YAML or XML) against
+//! NIST's official schema, each error with the JSON pointer and the line
+//! and column of the member it is about. No I/O: the caller passes the
+//! text. XML is checked in its JSON form ([`crate::xml`]), each error
+//! located at the element its pointer names.
 //!
 //! The schema is NIST's `oscal_complete_schema.json` (OSCAL 1.2.1, in the
 //! repository's `data/oscal/schemas/`), bundled in the binary: it covers
@@ -46,6 +48,42 @@ pub enum Invalid {
     Syntax(Vec<onus_core::diagnostic::Diagnostic>),
     /// The root is not a map with exactly one member naming an OSCAL model.
     NotOscal(String),
+    /// The text is not XML (the parser's finding, located).
+    Xml(crate::xml::XmlError),
+}
+
+/// Validates OSCAL XML `text` in its JSON form; each error's span is the
+/// element its pointer names ([`crate::xml::locate`]).
+pub fn validate_xml(file: FileId, text: &str) -> Result<Report, Invalid> {
+    let json = crate::xml::to_json(text).map_err(Invalid::Xml)?;
+    let model = json
+        .as_object()
+        .and_then(|o| o.keys().next())
+        .and_then(|k| MODELS.iter().position(|m| m == k))
+        .ok_or_else(|| {
+            Invalid::NotOscal(format!(
+                "the root element is none of the OSCAL models ({})",
+                MODELS.join(", ")
+            ))
+        })?;
+    let mut errors: Vec<SchemaError> = validator(model)
+        .iter_errors(&json)
+        .map(|e| {
+            let pointer = e.instance_path.to_string();
+            let range = crate::xml::locate(text, &pointer).unwrap_or(0..0);
+            SchemaError {
+                span: Span::new(file, range.start, range.end),
+                message: e.to_string(),
+                pointer,
+            }
+        })
+        .collect();
+    errors.sort_by_key(|e| (e.span.start, e.pointer.clone()));
+    errors.dedup();
+    Ok(Report {
+        model: MODELS[model].to_string(),
+        errors,
+    })
 }
 
 /// Validates `text` (read as `syntax`) against the OSCAL schema.
@@ -190,6 +228,35 @@ mod tests {
             &yaml[found[0].span.start as usize..found[0].span.end as usize],
             "not-a-uuid"
         );
+    }
+
+    #[test]
+    fn xml_is_read_in_its_json_form_and_errors_point_at_elements() {
+        let xml = "<catalog uuid=\"74c8ba1e-5cd4-4ad1-bbfd-d888e2f6c724\">\n  <metadata>\n    <title>T</title>\n    <last-modified>yesterday</last-modified>\n    <version>1</version>\n    <oscal-version>1.1.2</oscal-version>\n  </metadata>\n  <control id=\"c-1\"/>\n</catalog>";
+        let report = validate_xml(FileId(0), xml).unwrap();
+        assert_eq!(report.model, "catalog");
+        let mut pointers: Vec<&str> = report.errors.iter().map(|e| e.pointer.as_str()).collect();
+        pointers.dedup();
+        assert_eq!(
+            pointers,
+            ["/catalog/metadata/last-modified", "/catalog/controls/0"],
+            "{:?}",
+            report.errors
+        );
+        let at = |e: &SchemaError| &xml[e.span.start as usize..e.span.end as usize];
+        assert_eq!(
+            at(&report.errors[0]),
+            "<last-modified>yesterday</last-modified>"
+        );
+        assert_eq!(at(report.errors.last().unwrap()), "<control id=\"c-1\"/>");
+        assert!(matches!(
+            validate_xml(FileId(0), "<catalog>"),
+            Err(Invalid::Xml(_))
+        ));
+        assert!(matches!(
+            validate_xml(FileId(0), "<onus/>"),
+            Err(Invalid::NotOscal(_))
+        ));
     }
 
     #[test]

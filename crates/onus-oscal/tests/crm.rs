@@ -291,3 +291,122 @@ fn builtin_and_file_baselines_give_the_same_crm() {
     assert_eq!(a.rows.len(), 370);
     assert_eq!(a.rows[1].label, "AC-2");
 }
+
+/// An unassigned enhancement says what its parent is, when someone holds
+/// the parent; never for a held control or an unheld parent.
+#[test]
+fn an_unassigned_enhancement_names_its_held_parent() {
+    let codat = crm_of("codat", "platform");
+    let ia28 = row(&codat, "ia-2.8");
+    assert_eq!(ia28.class, Class::Unassigned);
+    let parent = row(&codat, "ia-2");
+    assert_ne!(parent.class, Class::Unassigned);
+    assert_eq!(
+        ia28.responsibility(),
+        format!("unassigned, parent IA-2 is {}", parent.class.label())
+    );
+    let mut named = 0;
+    for r in &codat.rows {
+        match &r.parent {
+            Some((label, class)) => {
+                named += 1;
+                assert_eq!(r.class, Class::Unassigned, "{}", r.control);
+                assert_ne!(*class, Class::Unassigned, "{}", r.control);
+                assert!(r.control.contains('.'), "{}", r.control);
+                assert_eq!(
+                    *label,
+                    crm::control_label(r.control.split('.').next().unwrap())
+                );
+            }
+            None if r.class == Class::Unassigned => assert_eq!(r.responsibility(), "unassigned"),
+            None => assert_eq!(r.responsibility(), r.class.label()),
+        }
+    }
+    assert!(named > 0);
+}
+
+/// `ac-2+`: an area maps a control with its enhancements. Codat's
+/// "Accounts and identities" mapped to `ia-2+` holds every enhancement of
+/// IA-2 that FedRAMP LOW selects; `onus check` accepts it; the export
+/// implements it as `ia-2`, schema-valid.
+#[test]
+fn a_control_with_its_enhancements_covers_those_in_the_baseline() {
+    use onus_core::diagnostic::{Code, Diagnostic};
+    use onus_core::load::ModelSet;
+
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(common::root().join("examples")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let codat = dir.path().join("codat.onus.yaml");
+    let text = std::fs::read_to_string(&codat).unwrap();
+    let line = "controls: [nist-800-53-rev5:ac-2, nist-800-53-rev5:ac-2.3, nist-800-53-rev5:ia-2, ";
+    assert!(text.contains(line));
+    let text = text.replacen(line, &line.replace("ia-2, ", "ia-2+, "), 1);
+    std::fs::write(&codat, text).unwrap();
+    let set = ModelSet::load(&[codat], &onus_fs::OsFiles).unwrap();
+    let found = onus_core::check::check(&set);
+    let found: Vec<Diagnostic> = found
+        .into_iter()
+        .chain(onus_oscal::control_id::check(&set))
+        .collect();
+    assert!(!found.iter().any(Diagnostic::is_error), "{found:#?}");
+    assert!(
+        !found.iter().any(|d| d.code == Code::UnknownControl),
+        "{found:#?}"
+    );
+    let matrix = onus_core::resolve::resolve(&set, set.roots[0]).unwrap();
+    let low = Baseline::builtin("fedramp-rev5-low").unwrap();
+    let before = crm::build(
+        &example("codat").matrix,
+        &example("codat").matrix.offerings[0],
+        &low,
+        "nist-800-53-rev5",
+    );
+    let after = crm::build(&matrix, &matrix.offerings[0], &low, "nist-800-53-rev5");
+    let enhancements: Vec<&str> = low
+        .controls
+        .iter()
+        .filter(|c| c.parent.as_deref() == Some("ia-2"))
+        .map(|c| c.id.as_str())
+        .collect();
+    assert!(enhancements.contains(&"ia-2.8"), "{enhancements:?}");
+    assert_eq!(row(&before, "ia-2.8").class, Class::Unassigned);
+    for id in &enhancements {
+        let r = row(&after, id);
+        assert!(
+            r.areas.iter().any(|a| a == "accounts-and-identities"),
+            "{id}"
+        );
+        assert_ne!(r.class, Class::Unassigned, "{id}");
+    }
+    // Nothing else moved, and `ia-2+` is not "outside the baseline".
+    for (b, a) in before.rows.iter().zip(&after.rows) {
+        if !a.control.starts_with("ia-2")
+            || a.control.starts_with("ia-2.") && !enhancements.contains(&a.control.as_str())
+        {
+            assert_eq!(b.class, a.class, "{}", a.control);
+        }
+    }
+    assert!(!after
+        .not_in_baseline
+        .iter()
+        .any(|u| u.control.contains('+')));
+
+    let doc =
+        onus_oscal::export::component_definition::export(onus_oscal::export::Input::new(&matrix));
+    let text = doc.to_string();
+    // The control-ids are plain; the area's `onus:control` prop keeps the
+    // form written, so the model reads back.
+    assert!(
+        !text.contains("\"control-id\":\"ia-2+\""),
+        "a control-id with `+`"
+    );
+    assert!(text.contains("nist-800-53-rev5:ia-2+"));
+    assert!(text.contains("\"control-id\":\"ia-2\""));
+    let errors = common::schema_errors(&common::validator("oscal_component_schema.json"), &doc);
+    assert!(errors.is_empty(), "{errors:#?}");
+}

@@ -1,5 +1,6 @@
 //! `onus crm MODEL (--baseline NAME | --profile PROFILE.json [--href-map FROM=TO]...)
-//! [--offering ID] [--framework ID] [--format table|markdown|csv|json|xlsx] [-o FILE]`
+//! [--offering ID] [--framework ID] [--format table|markdown|csv|json|xlsx]
+//! [--template onus|fedramp] [--fail-on unassigned] [-o FILE]`
 //! and `onus crm --list-baselines`.
 
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ pub struct Args {
     /// model framework's `catalog:` names, if it names one.
     #[arg(long, value_name = "NAME", conflicts_with = "profile")]
     baseline: Option<String>,
-    /// An OSCAL profile (JSON or YAML) to resolve and check the model against, for
+    /// An OSCAL profile (JSON, YAML or XML) to resolve and check the model against, for
     /// baselines that are not built in. Its imports are read as their hrefs
     /// say, relative to the profile that holds them.
     #[arg(long, value_name = "PROFILE.json")]
@@ -42,6 +43,10 @@ pub struct Args {
     /// always shown on standard error, with their count).
     #[arg(long)]
     deny_warnings: bool,
+    /// Exit 1 (after writing the CRM) when a control of the baseline is in
+    /// this class, for CI: `--fail-on unassigned`.
+    #[arg(long, value_enum, value_name = "CLASS")]
+    fail_on: Option<FailOn>,
     /// List the built-in baselines, with the release each is from.
     #[arg(long, exclusive = true)]
     list_baselines: bool,
@@ -53,6 +58,12 @@ pub struct Args {
     framework: Option<String>,
     #[arg(long, value_enum, default_value = "table")]
     format: CrmFormat,
+    /// The columns of a CSV or XLSX CRM: onus's own, or FedRAMP's CRM
+    /// (a sheet per offering; Control ID, Can Be Inherited from CSP,
+    /// origination in FedRAMP's words, customer and CSP responsibility
+    /// apart, parameter values and the statement filled in with them).
+    #[arg(long, value_enum, default_value = "onus")]
+    template: CrmTemplate,
     /// Write to this file (atomically) instead of standard output. An XLSX
     /// workbook needs a file, or a pipe.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
@@ -69,11 +80,33 @@ enum CrmFormat {
     Xlsx,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// A control no area maps to, or whose areas have no holder.
+    Unassigned,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CrmTemplate {
+    /// onus's columns (docs/oscal.md, "Columns").
+    Onus,
+    /// FedRAMP's Customer Responsibility Matrix.
+    Fedramp,
+}
+
 pub fn run(args: Args) -> Result<(), CliError> {
     let Some(model) = args.model.as_deref().filter(|_| !args.list_baselines) else {
         output::emit(None, list_baselines()?.as_bytes())?;
         return Ok(());
     };
+    if args.template == CrmTemplate::Fedramp
+        && !matches!(args.format, CrmFormat::Xlsx | CrmFormat::Csv)
+    {
+        return Err(CliError::Usage(
+            "`--template fedramp` shapes a CSV or XLSX CRM: add `--format xlsx` or `--format csv`"
+                .to_string(),
+        ));
+    }
     if matches!(args.format, CrmFormat::Xlsx) {
         output::refuse_binary_on_terminal(args.output.as_deref())?;
     }
@@ -134,28 +167,50 @@ pub fn run(args: Args) -> Result<(), CliError> {
         .iter()
         .map(|o| crm::build(&matrix, o, &baseline, &framework))
         .collect();
-    let bytes = match args.format {
-        CrmFormat::Xlsx => onus_export::crm::xlsx(&matrix, &crms)?,
+    let bytes = match (args.format, args.template) {
+        (CrmFormat::Xlsx, CrmTemplate::Fedramp) => onus_export::crm_fedramp::xlsx(&matrix, &crms)?,
+        (CrmFormat::Csv, CrmTemplate::Fedramp) => onus_export::crm_fedramp::csv(&crms).into_bytes(),
+        (format, _) => render(format, &matrix, &crms)?,
+    };
+    output::emit(args.output.as_deref(), &bytes)?;
+    if args.fail_on == Some(FailOn::Unassigned) {
+        let unassigned: usize = crms.iter().map(|c| c.counts.unassigned).sum();
+        if unassigned > 0 {
+            return Err(CliError::findings(format!(
+                "{} unassigned (`--fail-on unassigned`)",
+                output::plural(unassigned, "control")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The CRM in onus's own columns.
+fn render(
+    format: CrmFormat,
+    matrix: &onus_core::resolve::Matrix,
+    crms: &[crm::Crm],
+) -> Result<Vec<u8>, CliError> {
+    Ok(match format {
+        CrmFormat::Xlsx => onus_export::crm::xlsx(matrix, crms)?,
         CrmFormat::Table => onus_export::crm::render(
-            &matrix,
-            &crms,
+            matrix,
+            crms,
             onus_export::Format::Table {
                 width: output::table_width(),
             },
         )
         .into_bytes(),
         CrmFormat::Markdown => {
-            onus_export::crm::render(&matrix, &crms, onus_export::Format::Markdown).into_bytes()
+            onus_export::crm::render(matrix, crms, onus_export::Format::Markdown).into_bytes()
         }
         CrmFormat::Csv => {
-            onus_export::crm::render(&matrix, &crms, onus_export::Format::Csv).into_bytes()
+            onus_export::crm::render(matrix, crms, onus_export::Format::Csv).into_bytes()
         }
         CrmFormat::Json => {
-            onus_export::crm::render(&matrix, &crms, onus_export::Format::Json).into_bytes()
+            onus_export::crm::render(matrix, crms, onus_export::Format::Json).into_bytes()
         }
-    };
-    output::emit(args.output.as_deref(), &bytes)?;
-    Ok(())
+    })
 }
 
 /// `onus crm --list-baselines`: name, size, release and source of each

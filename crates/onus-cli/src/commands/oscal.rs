@@ -26,11 +26,11 @@ pub struct Args {
 enum OscalCommand {
     /// Export a model as an OSCAL component definition or SSP fragment (JSON).
     Export(ExportArgs),
-    /// Import an OSCAL component definition or SSP (JSON) as an onus model (YAML).
+    /// Import an OSCAL component definition or SSP (JSON, YAML or XML) as an onus model (YAML).
     Import(ImportArgs),
     /// Resolve an OSCAL profile (and the profiles it imports) into the catalog it describes.
     Resolve(ResolveArgs),
-    /// Check OSCAL documents (JSON or YAML) against NIST's official schema
+    /// Check OSCAL documents (JSON, YAML or XML) against NIST's official schema
     /// (OSCAL 1.2.1, bundled): each error with its line, column and JSON pointer.
     Validate(ValidateArgs),
 }
@@ -45,7 +45,7 @@ struct ValidateArgs {
 
 #[derive(clap::Args)]
 struct ResolveArgs {
-    /// The OSCAL profile (JSON or YAML). Its imports are read as their hrefs say,
+    /// The OSCAL profile (JSON, YAML or XML). Its imports are read as their hrefs say,
     /// relative to the profile that holds them.
     profile: PathBuf,
     /// Read the import written FROM (as in the profile: a path, a URL, or a
@@ -88,7 +88,7 @@ enum ExportKind {
 
 #[derive(clap::Args)]
 struct ImportArgs {
-    /// The OSCAL JSON file: a component-definition or a system-security-plan.
+    /// The OSCAL file (JSON, YAML or XML by its extension): a component-definition or a system-security-plan.
     file: PathBuf,
     /// Write the model to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "MODEL.onus.yaml")]
@@ -112,14 +112,27 @@ pub fn run(args: Args) -> Result<(), CliError> {
 fn validate(args: ValidateArgs) -> Result<(), CliError> {
     use onus_core::source::{FileId, SourceFile};
     use onus_core::syntax::Syntax;
-    use onus_oscal::validate::{validate, Invalid};
+    use onus_oscal::validate::{validate, validate_xml, Invalid};
 
     let mut invalid = 0;
     for path in &args.files {
         let text = std::fs::read_to_string(path).map_err(|e| CliError::io("read", path, e))?;
         let name = path.display();
-        let report = match validate(FileId(0), &text, Syntax::from_path(path)) {
+        let is_xml = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+        let checked = if is_xml {
+            validate_xml(FileId(0), &text)
+        } else {
+            validate(FileId(0), &text, Syntax::from_path(path))
+        };
+        let report = match checked {
             Ok(report) => report,
+            Err(Invalid::Xml(e)) => {
+                eprintln!("{name}:{}:{}: {}", e.line, e.column, e.message);
+                return Err(CliError::Usage(format!("{name} is not valid XML")));
+            }
             Err(Invalid::NotOscal(why)) => {
                 return Err(CliError::Usage(format!(
                     "{name} is not an OSCAL document: {why}"

@@ -25,6 +25,7 @@ use onus_core::model::Role;
 use onus_core::resolve::{party_label, ResolvedArea, ResolvedHolder};
 
 use super::{line, prop, Context, Input};
+use crate::control_id::base;
 use crate::crm::control_label;
 
 /// The component definition of a resolved model, as OSCAL JSON.
@@ -58,18 +59,19 @@ pub fn export(input: Input<'_>) -> Value {
                     let requirements: Vec<Value> = a
                         .controls
                         .iter()
-                        .filter(|c| c.framework == f && is_token(&c.control))
+                        // `ac-2+` (with its enhancements) is implemented as `ac-2`.
+                        .filter(|c| c.framework == f && is_token(base(&c.control)))
                         .map(|c| {
                             let ids = ["implemented-requirement", &pid, &o.id, &a.id, f, &c.control];
                             let mut r = Map::new();
                             r.insert("uuid".into(), json!(ctx.uuid(&ids)));
-                            r.insert("control-id".into(), json!(c.control));
+                            r.insert("control-id".into(), json!(base(&c.control)));
                             r.insert(
                                 "description".into(),
                                 json!(format!(
                                     "{} covers {} through {} in {}.",
                                     Context::label(h),
-                                    control_label(&c.control),
+                                    control_label(base(&c.control)),
                                     a.name,
                                     o.name
                                 )),
@@ -78,7 +80,7 @@ pub fn export(input: Input<'_>) -> Value {
                             r.insert(
                                 "statements".into(),
                                 json!([{
-                                    "statement-id": format!("{}_smt", c.control),
+                                    "statement-id": format!("{}_smt", base(&c.control)),
                                     "uuid": ctx.uuid(&["statement", &pid, &o.id, &a.id, f, &c.control]),
                                     "description": description(h, a, &o.name),
                                     "responsible-roles": ctx.responsible(h),

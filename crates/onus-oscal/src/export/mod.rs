@@ -448,7 +448,9 @@ pub(crate) fn mapped<'m>(
     let mut by_control: IndexMap<String, Vec<&ResolvedArea>> = IndexMap::new();
     for area in areas {
         for c in area.controls.iter().filter(|c| c.framework == framework) {
-            let list = by_control.entry(c.control.clone()).or_default();
+            // `ac-2+` (with its enhancements) is implemented as `ac-2`.
+            let id = crate::control_id::base(&c.control).to_owned();
+            let list = by_control.entry(id).or_default();
             // Areas come one after the other: a repeat is the last one.
             if list.last().is_none_or(|a| a.id != area.id) {
                 list.push(area);

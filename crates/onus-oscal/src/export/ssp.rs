@@ -36,7 +36,7 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
         .areas
         .iter()
         .flat_map(|a| a.controls.iter())
-        .find(|c| is_token(&c.control))
+        .find(|c| is_token(crate::control_id::base(&c.control)))
         .map(|c| c.framework.clone())
         .ok_or_else(|| Error::NothingToExport {
             model: m.model.clone(),

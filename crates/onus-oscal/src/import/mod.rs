@@ -56,6 +56,12 @@ pub struct Imported {
 pub fn import(json: &str, source: &str) -> Result<Imported, Error> {
     let root: Value =
         serde_json::from_str(json).map_err(|source| Error::Json { path: None, source })?;
+    import_value(&root, source)
+}
+
+/// Like [`import`], from the document already read into its JSON form
+/// (from YAML or XML, say).
+pub fn import_value(root: &Value, source: &str) -> Result<Imported, Error> {
     let (kind, doc) = match root.as_object() {
         Some(o) if o.contains_key(Kind::ComponentDefinition.root()) => (
             Kind::ComponentDefinition,
