@@ -308,7 +308,14 @@ pub async fn session_layer(
     let address = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| {
+            let forwarded = parts
+                .headers
+                .get_all("x-forwarded-for")
+                .iter()
+                .filter_map(|v| v.to_str().ok());
+            crate::proxy::client_address(c.0.ip(), forwarded, &state.trusted_proxies).to_string()
+        })
         .unwrap_or_default();
     let session = match cookie(&parts.headers, SESSION_COOKIE) {
         Some(token) => match state

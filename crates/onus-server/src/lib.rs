@@ -20,6 +20,7 @@ mod auth;
 pub mod bundled;
 mod headers;
 mod pages;
+pub mod proxy;
 pub mod publish;
 pub mod testing;
 mod tokens;
@@ -49,6 +50,8 @@ pub struct Config {
     /// The address people reach the portal at, for printed links
     /// (default: `http://LISTEN`).
     pub public_url: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see [`proxy`]).
+    pub trusted_proxies: Vec<proxy::TrustedProxy>,
 }
 
 /// Why the server could not start or stopped on an error.
@@ -80,6 +83,8 @@ pub struct AppState {
     /// Where "publish now" reads models from.
     pub models: Option<PathBuf>,
     pub public_url: Arc<str>,
+    /// Whose `X-Forwarded-For` names the client (see [`proxy`]).
+    pub trusted_proxies: Arc<[proxy::TrustedProxy]>,
 }
 
 /// Runs the portal until SIGTERM or Ctrl-C. `ready` receives the address
@@ -115,6 +120,7 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(),
         behind_tls: config.behind_tls,
         models: config.models.clone(),
         public_url,
+        trusted_proxies: config.trusted_proxies.clone().into(),
     };
     println!("onus portal: listening on http://{addr}");
     ready(addr);

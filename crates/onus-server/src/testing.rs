@@ -19,6 +19,7 @@ pub fn spawn(db: &str, models: Option<PathBuf>) -> SocketAddr {
         models,
         behind_tls: false,
         public_url: None,
+        trusted_proxies: Vec::new(),
     };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

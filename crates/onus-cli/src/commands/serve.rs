@@ -27,6 +27,11 @@ pub struct ServeArgs {
     /// (default: `http://LISTEN`).
     #[arg(long, value_name = "URL")]
     public_url: Option<String>,
+    /// A reverse proxy or load balancer (an address, or a network like
+    /// 10.0.0.0/8) whose `X-Forwarded-For` names the client, for the
+    /// per-address sign-in limit; repeatable. Without it the header is ignored.
+    #[arg(long = "trusted-proxy", value_name = "ADDR[/PREFIX]")]
+    trusted_proxies: Vec<onus_server::proxy::TrustedProxy>,
 }
 
 #[derive(clap::Args)]
@@ -48,6 +53,7 @@ pub fn serve(args: ServeArgs) -> Result<(), CliError> {
         models: args.models,
         behind_tls: args.behind_tls,
         public_url: args.public_url,
+        trusted_proxies: args.trusted_proxies,
     })?;
     Ok(())
 }

@@ -117,7 +117,7 @@ pub fn import_value(root: &Value, source: &str) -> Result<Imported, Error> {
         model: draft.id.clone(),
         kind,
         from_onus,
-        origins: Origins::new(traced, &noted, &root, kind.root()),
+        origins: Origins::new(traced, &noted, root, kind.root()),
     })
 }
 
