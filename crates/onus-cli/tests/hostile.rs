@@ -543,7 +543,7 @@ fn profile_imports_are_confined_like_upstreams() {
     let out = resolve(&["--allow-outside-root"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("there is no JSON or YAML file for it"),
+        stderr(&out).contains("there is no file for it"),
         "{}",
         stderr(&out)
     );

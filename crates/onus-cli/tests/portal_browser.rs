@@ -3,7 +3,8 @@
 //! driver): follow the setup link, create a tenant, accept its invite as
 //! the tenant admin, enrol TOTP (codes computed from the shown secret),
 //! sign out and in again with a code. Any browser console error fails the
-//! test. Screenshots go to `target/screenshots/portal-*.png`.
+//! test. It runs on SQLite and on PostgreSQL; screenshots go to
+//! `target/screenshots/portal-*.png` (PostgreSQL: `portal-postgres-*.png`).
 //!
 //! WebDriver is JSON over HTTP: the portal tests' small HTTP client speaks
 //! it, so no WebDriver crate is needed.
@@ -15,13 +16,15 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use onus_server::testing::{spawn, totp_next, totp_now, Client, PASSWORD};
-use onus_store::testing::fresh_sqlite_url;
+use onus_store::testing::{fresh_pg_url, fresh_sqlite_url};
 use serde_json::{json, Value};
 
 struct Driver {
     process: Child,
     http: Client,
     session: String,
+    /// The screenshots' file name prefix.
+    shots: &'static str,
 }
 
 impl Drop for Driver {
@@ -42,7 +45,8 @@ fn free_port() -> u16 {
 }
 
 impl Driver {
-    fn start() -> Driver {
+    /// A browser whose screenshots are saved as `{shots}-NAME.png`.
+    fn start(shots: &'static str) -> Driver {
         let binary = std::env::var("ONUS_CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
         let port = free_port();
         let process = Command::new(&binary)
@@ -75,6 +79,7 @@ impl Driver {
             process,
             http,
             session,
+            shots,
         }
     }
 
@@ -197,7 +202,7 @@ impl Driver {
             .unwrap()
             .join("screenshots");
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(dir.join(format!("portal-{name}.png")), bytes).unwrap();
+        std::fs::write(dir.join(format!("{}-{name}.png", self.shots)), bytes).unwrap();
     }
 }
 
@@ -225,8 +230,23 @@ fn base64_decode(s: &str) -> Vec<u8> {
 }
 
 #[test]
-fn setup_tenant_invite_totp_and_sign_in_again_in_chromium() {
-    let db = fresh_sqlite_url();
+fn setup_tenant_invite_totp_and_sign_in_again_in_chromium_on_sqlite() {
+    journey(&fresh_sqlite_url(), "portal");
+}
+
+#[test]
+fn setup_tenant_invite_totp_and_sign_in_again_in_chromium_on_postgres() {
+    let db = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(fresh_pg_url());
+    journey(&db, "portal-postgres");
+}
+
+/// The first journey through the portal, on the database at `db`.
+fn journey(db: &str, shots: &'static str) {
+    let db = db.to_string();
     let addr = spawn(&db, None);
     let token = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -239,7 +259,7 @@ fn setup_tenant_invite_totp_and_sign_in_again_in_chromium() {
             token
         });
     let base = format!("http://{addr}");
-    let mut b = Driver::start();
+    let mut b = Driver::start(shots);
 
     b.go(&format!("{base}/models/coherent"));
     b.screenshot("trust-page");
@@ -301,4 +321,14 @@ fn setup_tenant_invite_totp_and_sign_in_again_in_chromium() {
     assert_eq!(b.text("h1"), "Your account");
     assert!(b.source().contains("Acme Corp"));
     b.screenshot("account");
+
+    // An API token: shown once, then listed with its last use.
+    b.fill("#token-name", "Nightly export");
+    b.click("form[action='/account/tokens'] button");
+    assert!(b.value("#link").starts_with("onus_"), "{}", b.source());
+    b.screenshot("token-created");
+    b.go(&format!("{base}/account"));
+    assert!(b.source().contains("Nightly export"));
+    assert!(b.source().contains("never"), "not used yet");
+    b.screenshot("tokens");
 }

@@ -950,3 +950,68 @@ fn api_tokens_are_minted_on_the_account_page_shown_once_listed_and_revoked() {
         );
     });
 }
+
+#[test]
+fn platform_operators_see_the_overview_and_change_nothing() {
+    both_backends(|backend, db| {
+        let (mut admin, setup) = portal(db);
+        setup_admin(&mut admin, &setup);
+        let (tenant, _) = create_tenant(&mut admin, "Acme Corp", "codat/platform", "boss@acme.io");
+        let password = runtime().block_on(async {
+            let store = Store::open(db).await.unwrap();
+            onus_server::admin_create_user(
+                &store,
+                "op@portal.io",
+                "Olu Operator",
+                "platform-operator",
+                None,
+            )
+            .await
+            .unwrap()
+            .1
+        });
+        let mut op = Client::new(admin.addr);
+        assert_eq!(
+            sign_in(&mut op, "op@portal.io", &password).status,
+            303,
+            "{backend}"
+        );
+        let home = op.get("/");
+        assert!(
+            home.body.contains("href=\"/admin\""),
+            "{backend}: the operator's menu leads to the overview"
+        );
+        let overview = op.get("/admin");
+        assert_eq!(overview.status, 200, "{backend}: {}", overview.body);
+        assert!(overview.body.contains("Acme Corp"), "{backend}");
+        assert!(overview.body.contains("codat/platform"), "{backend}");
+        for absent in ["New tenant", "Publish now", "Record NDA", "Recent events"] {
+            assert!(
+                !overview.body.contains(absent),
+                "{backend}: an operator sees no `{absent}`"
+            );
+        }
+        let csrf = overview.csrf();
+        let refused = [
+            op.post(
+                "/admin/tenants",
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Evil"),
+                    ("subscription", "codat/platform"),
+                    ("admin_email", "e@x.io"),
+                ],
+            ),
+            op.post(&format!("/admin/tenants/{tenant}/nda"), &[("csrf", &csrf)]),
+            op.post("/admin/publish", &[("csrf", &csrf)]),
+            op.get(&format!("/t/{tenant}")),
+        ];
+        for r in refused {
+            assert_eq!(r.status, 404, "{backend}: {}", r.body);
+        }
+        assert!(
+            !admin.get("/admin").body.contains("Evil"),
+            "{backend}: nothing was created"
+        );
+    });
+}

@@ -24,6 +24,11 @@ impl User {
         self.platform_role.as_deref() == Some("platform-admin")
     }
 
+    /// A platform admin or operator: sees the platform's overview.
+    pub fn is_platform_staff(&self) -> bool {
+        self.platform_role.is_some()
+    }
+
     fn from_row(row: &AnyRow) -> User {
         User {
             id: row.get("id"),

@@ -2,6 +2,13 @@
 //! temporary folder and a new PostgreSQL database on the server of
 //! `ONUS_TEST_PG` (default `postgres://postgres@127.0.0.1:5432/postgres`).
 //! PostgreSQL missing is a failure, never a skip: `scripts/test` starts it.
+//!
+//! Test databases are named `onus_test_UNIXTIME_RANDOM`; the first fresh
+//! database of a test process drops those of earlier runs older than
+//! [`STALE_AFTER`] (tests have no global teardown, so this keeps the
+//! server from filling up run after run).
+
+use std::sync::Once;
 
 use crate::{random_id, Store};
 
@@ -16,7 +23,8 @@ pub fn pg_admin_url() -> String {
 pub async fn fresh_pg_url() -> String {
     sqlx::any::install_default_drivers();
     let admin = pg_admin_url();
-    let name = format!("onus_test_{}", random_id());
+    static SWEEP: Once = Once::new();
+    let name = format!("onus_test_{}_{}", crate::now(), random_id());
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
         .await
         .unwrap_or_else(|e| {
@@ -24,12 +32,48 @@ pub async fn fresh_pg_url() -> String {
                 "PostgreSQL is needed by this test and does not answer at {admin} ({e}); start it (scripts/test does) or set ONUS_TEST_PG"
             )
         });
+    if !SWEEP.is_completed() {
+        drop_stale(&mut conn).await;
+        SWEEP.call_once(|| {});
+    }
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut conn)
         .await
         .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
     let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
     format!("{base}/{name}")
+}
+
+/// Test databases older than this are dropped by the next run (seconds).
+pub const STALE_AFTER: i64 = 6 * 3600;
+
+/// Drops the test databases of earlier runs (best effort: one still in
+/// use, or of a server shared with others, is left alone).
+async fn drop_stale(conn: &mut sqlx::AnyConnection) {
+    use sqlx::Row;
+    let Ok(rows) =
+        sqlx::query("SELECT datname::text FROM pg_database WHERE datname LIKE 'onus_test_%'")
+            .fetch_all(&mut *conn)
+            .await
+    else {
+        return;
+    };
+    let cutoff = crate::now() - STALE_AFTER;
+    for row in rows {
+        let name: String = row.get(0);
+        let born = name
+            .strip_prefix("onus_test_")
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|t| t.parse::<i64>().ok());
+        // Names without a time are from before names had one: stale too.
+        if born.is_none_or(|t| t < cutoff)
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                .execute(&mut *conn)
+                .await;
+        }
+    }
 }
 
 /// The URL of a new SQLite file in the temporary folder.

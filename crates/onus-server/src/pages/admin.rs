@@ -1,5 +1,8 @@
 //! Platform admins: tenants (created with a single-use invite for their
 //! first admin), NDAs, and publishing the models folder on demand.
+//! Platform operators see the same overview (tenants, their subscriptions
+//! and NDA records) without the forms or the platform's audit log, and
+//! every action here answers them 404.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -52,6 +55,8 @@ struct AdminPage {
     models_source: String,
     notes: Vec<String>,
     error: Option<String>,
+    /// A platform admin: the forms and the audit log; an operator reads only.
+    manage: bool,
     audit: Vec<AuditRow>,
 }
 
@@ -90,14 +95,18 @@ async fn admin_page(
             name: t.name,
         })
         .collect();
-    let audit = db(state.store.audit_entries(20).await)?
-        .into_iter()
-        .map(|(at, _, action, target)| AuditRow {
-            at: display(at),
-            action,
-            target,
-        })
-        .collect();
+    let manage = viewer.user().is_some_and(User::is_platform_admin);
+    let audit = match manage {
+        true => db(state.store.audit_entries(20).await)?,
+        false => Vec::new(),
+    }
+    .into_iter()
+    .map(|(at, _, action, target)| AuditRow {
+        at: display(at),
+        action,
+        target,
+    })
+    .collect();
     Ok(page(
         status,
         &AdminPage {
@@ -112,13 +121,18 @@ async fn admin_page(
                 }),
             notes,
             error,
+            manage,
             audit,
         },
     ))
 }
 
 pub async fn home(State(state): State<AppState>, viewer: Viewer) -> PageResult {
-    platform_admin(&viewer)?;
+    match viewer.user() {
+        Some(u) if u.is_platform_staff() => {}
+        Some(_) => return Err(not_found_page()),
+        None => return Ok(auth::sign_in_first()),
+    }
     admin_page(&state, &viewer, StatusCode::OK, Vec::new(), None).await
 }
 

@@ -83,7 +83,8 @@ pub fn router(state: AppState) -> Router {
 pub struct Layout {
     pub title: String,
     pub user: Option<String>,
-    pub admin: bool,
+    /// Platform staff (admins and operators): the administration link.
+    pub staff: bool,
     pub csrf: String,
 }
 
@@ -93,7 +94,7 @@ impl Layout {
         Layout {
             title: title.into(),
             user: user.map(|u| u.name.clone()),
-            admin: user.is_some_and(|u| u.is_platform_admin()),
+            staff: user.is_some_and(|u| u.is_platform_staff()),
             csrf: viewer.csrf.clone(),
         }
     }
@@ -135,7 +136,7 @@ pub fn message(status: StatusCode, heading: &str, text: &str) -> Response {
     let layout = Layout {
         title: heading.to_string(),
         user: None,
-        admin: false,
+        staff: false,
         csrf: String::new(),
     };
     page(
