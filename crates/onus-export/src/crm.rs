@@ -363,18 +363,24 @@ pub const SUMMARY_HEADERS: [&str; 8] = [
     "Not in baseline",
 ];
 
+/// A workbook's title: the model, what kind of CRM (`kind`, e.g. " (FedRAMP)")
+/// and the baseline it is against.
+pub(crate) fn workbook_title(matrix: &Matrix, crms: &[Crm], kind: &str) -> String {
+    format!(
+        "{}: customer responsibility matrix{kind}{}",
+        matrix.name,
+        crms.first()
+            .map(|c| format!(" against {}", c.baseline))
+            .unwrap_or_default()
+    )
+}
+
 /// The workbook: a "CRM" sheet (the CSV's rows, multi-line cells, headers
 /// in words), a "Summary" sheet (counts per offering) and an "About" sheet
 /// (model, version, baseline, what made it), each with a frozen,
 /// filterable header. The creation date is fixed: same CRM, same bytes.
 pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, RenderError> {
-    let title = format!(
-        "{}: customer responsibility matrix{}",
-        matrix.name,
-        crms.first()
-            .map(|c| format!(" against {}", c.baseline))
-            .unwrap_or_default()
-    );
+    let title = workbook_title(matrix, crms, "");
     let mut book = workbook(&title, &matrix.name)?;
     let mut all = rows(matrix, crms);
     // Cells hold one item a line, not `; `-joined.

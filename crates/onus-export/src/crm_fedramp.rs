@@ -100,13 +100,7 @@ pub fn csv(crms: &[Crm]) -> String {
 /// The workbook: a sheet per offering (named after it) with [`HEADERS`],
 /// then "About". Same CRM, same bytes.
 pub fn xlsx(matrix: &Matrix, crms: &[Crm]) -> Result<Vec<u8>, RenderError> {
-    let title = format!(
-        "{}: customer responsibility matrix (FedRAMP){}",
-        matrix.name,
-        crms.first()
-            .map(|c| format!(" against {}", c.baseline))
-            .unwrap_or_default()
-    );
+    let title = crate::crm::workbook_title(matrix, crms, " (FedRAMP)");
     let mut book = workbook(&title, &matrix.name)?;
     let mut names = vec![ABOUT.to_string()];
     for c in crms {

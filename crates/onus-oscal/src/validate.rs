@@ -66,13 +66,21 @@ pub fn validate_xml(file: FileId, text: &str) -> Result<Report, Invalid> {
                 MODELS.join(", ")
             ))
         })?;
+    Ok(report(model, &json, |pointer| {
+        let range = crate::xml::locate(text, pointer).unwrap_or(0..0);
+        Span::new(file, range.start, range.end)
+    }))
+}
+
+/// The schema errors of `json`, an instance of `MODELS[model]`, each
+/// located by `locate` from its JSON pointer, in document order.
+fn report(model: usize, json: &serde_json::Value, locate: impl Fn(&str) -> Span) -> Report {
     let mut errors: Vec<SchemaError> = validator(model)
-        .iter_errors(&json)
+        .iter_errors(json)
         .map(|e| {
             let pointer = e.instance_path.to_string();
-            let range = crate::xml::locate(text, &pointer).unwrap_or(0..0);
             SchemaError {
-                span: Span::new(file, range.start, range.end),
+                span: locate(&pointer),
                 message: e.to_string(),
                 pointer,
             }
@@ -80,10 +88,10 @@ pub fn validate_xml(file: FileId, text: &str) -> Result<Report, Invalid> {
         .collect();
     errors.sort_by_key(|e| (e.span.start, e.pointer.clone()));
     errors.dedup();
-    Ok(Report {
+    Report {
         model: MODELS[model].to_string(),
         errors,
-    })
+    }
 }
 
 /// Validates `text` (read as `syntax`) against the OSCAL schema.
@@ -106,24 +114,9 @@ pub fn validate(file: FileId, text: &str, syntax: Syntax) -> Result<Report, Inva
             MODELS.join(", ")
         ))
     })?;
-    let json = root.to_json();
-    let mut errors: Vec<SchemaError> = validator(model)
-        .iter_errors(&json)
-        .map(|e| {
-            let pointer = e.instance_path.to_string();
-            SchemaError {
-                span: locate(&root, &pointer),
-                message: e.to_string(),
-                pointer,
-            }
-        })
-        .collect();
-    errors.sort_by_key(|e| (e.span.start, e.pointer.clone()));
-    errors.dedup();
-    Ok(Report {
-        model: MODELS[model].to_string(),
-        errors,
-    })
+    Ok(report(model, &root.to_json(), |pointer| {
+        locate(&root, pointer)
+    }))
 }
 
 /// The schema of one model (an index into [`MODELS`]): the complete
