@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect};
 use axum::Form;
 use serde::Deserialize;
 
-use super::{db, message, not_found_page, page, Layout, LinkPage, PageResult};
+use super::{message, not_found_page, page, Layout, LinkPage, PageResult};
 use crate::auth::{self, Viewer};
 use crate::tokens::{self, TokenError};
 use crate::AppState;
@@ -62,7 +62,6 @@ pub async fn revoke(
     match tokens::revoke(&state.store, user, &id).await {
         Ok(true) => Ok(Redirect::to("/account").into_response()),
         Ok(false) => Ok(not_found_page()),
-        Err(TokenError::Store(e)) => db(Err(e)),
         Err(e) => Err(super::internal_error(&e)),
     }
 }
