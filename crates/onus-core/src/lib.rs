@@ -11,6 +11,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod diff;
+pub mod identity;
 pub mod load;
 pub mod model;
 pub mod resolve;

@@ -175,7 +175,7 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
     let mut provided = Vec::new();
     for h in a.holders.iter().filter(|h| !is_customer(h)) {
         let duties = Context::duty_texts(h, a, &o.name);
-        for (key, duty) in duty_keys(&duties).iter().zip(duties) {
+        for (key, duty) in onus_core::identity::duty_keys(&duties).iter().zip(duties) {
             provided.push(entry(ctx, h, ids("provided", h, key), None, duty));
         }
     }
@@ -186,7 +186,7 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
     let mut responsibilities = Vec::new();
     for h in a.holders.iter().filter(|h| is_customer(h)) {
         let duties = Context::duty_texts(h, a, &o.name);
-        for (key, duty) in duty_keys(&duties).iter().zip(duties) {
+        for (key, duty) in onus_core::identity::duty_keys(&duties).iter().zip(duties) {
             responsibilities.push(entry(
                 ctx,
                 h,
@@ -222,32 +222,6 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
         b.insert("export".into(), Value::Object(export));
     }
     Value::Object(b)
-}
-
-/// Each duty's identity within its holder, from which its uuid is made:
-/// its text with case and spacing normalised, and, for a text that comes
-/// twice, which time. Inserting, reordering or rewording other duties
-/// leaves a duty's uuid as it is, so a leveraging SSP that points at a
-/// `provided` uuid keeps pointing at the same capability.
-fn duty_keys(duties: &[String]) -> Vec<String> {
-    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    duties
-        .iter()
-        .map(|duty| {
-            let text = duty
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
-            let n = seen.entry(text.clone()).or_default();
-            *n += 1;
-            if *n == 1 {
-                text
-            } else {
-                format!("{text} #{n}")
-            }
-        })
-        .collect()
 }
 
 /// A `provided` entry (no `provided-uuid`) or a `responsibilities` one.
