@@ -14,6 +14,7 @@
 //! as the argon2id strings the server computes.
 
 mod accounts;
+mod checklist;
 mod models;
 mod tenants;
 pub mod testing;
@@ -26,6 +27,10 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
 pub use accounts::{ApiToken, LoginAttempt, Session, TokenSummary, User};
+pub use checklist::{
+    Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
+    Versions, STATUSES,
+};
 pub use models::{ModelVersion, Published, VersionSummary};
 pub use tenants::{Invite, Member, Tenant};
 
@@ -36,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "totp last step",
         include_str!("../migrations/0002_totp_last_step.sql"),
+    ),
+    (
+        3,
+        "checklist",
+        include_str!("../migrations/0003_checklist.sql"),
     ),
 ];
 
