@@ -419,7 +419,7 @@ async fn users(
 ) -> ApiResult {
     let grant = authenticate(&state, &headers).await?;
     let a = tenant_access(&state, &grant, &id, true).await?;
-    let list: Vec<MemberDto> = db(state.store.members(&a.tenant.id).await)?
+    let list: Vec<MemberDto> = db(a.data.members().await)?
         .into_iter()
         .map(|m| MemberDto {
             id: m.user_id,

@@ -18,6 +18,7 @@
 mod api;
 mod auth;
 pub mod bundled;
+pub mod checklist;
 mod headers;
 mod pages;
 pub mod proxy;
@@ -85,6 +86,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Whose `X-Forwarded-For` names the client (see [`proxy`]).
     pub trusted_proxies: Arc<[proxy::TrustedProxy]>,
+    /// Resolved model versions, kept by the process.
+    pub matrices: checklist::Matrices,
 }
 
 /// Runs the portal until SIGTERM or Ctrl-C. `ready` receives the address
@@ -121,7 +124,10 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(),
         models: config.models.clone(),
         public_url,
         trusted_proxies: config.trusted_proxies.clone().into(),
+        matrices: checklist::Matrices::default(),
     };
+    // Versions published since the last start reach the checklists now.
+    checklist::sync_all(&state).await?;
     println!("onus portal: listening on http://{addr}");
     ready(addr);
     axum::serve(

@@ -5,11 +5,13 @@
 //! - `account.rs`: setup, sign-in (password, then TOTP), sign-out, MFA enrolment.
 //! - `tokens.rs`: the account's API tokens (mint, shown once; revoke).
 //! - `admin.rs`: platform admins: tenants, their invites and NDA, publishing.
+//! - `checklist.rs`: a tenant's checklist, its items and what changed.
 //! - `tenant.rs`: a tenant's own pages, all behind [`tenant::access`], the
 //!   one place tenant isolation is enforced.
 
 mod account;
 pub mod admin;
+mod checklist;
 mod public;
 pub mod tenant;
 mod tokens;
@@ -57,6 +59,16 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/tenants/{tenant}/nda", post(admin::record_nda))
         .route("/admin/publish", post(admin::publish))
         .route("/t/{tenant}", get(tenant::home))
+        .route("/t/{tenant}/checklist", get(checklist::list))
+        .route(
+            "/t/{tenant}/items/{item}",
+            get(checklist::item).post(checklist::update),
+        )
+        .route("/t/{tenant}/changes", get(checklist::changes))
+        .route(
+            "/t/{tenant}/changes/{change}/review",
+            post(checklist::review),
+        )
         .route("/t/{tenant}/invites", post(tenant::invite))
         .route("/t/{tenant}/mfa", post(tenant::require_mfa))
         .route("/t/{tenant}/members/{user}/role", post(tenant::set_role))
