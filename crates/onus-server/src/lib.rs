@@ -19,6 +19,7 @@ mod api;
 mod auth;
 pub mod bundled;
 pub mod checklist;
+mod export;
 mod headers;
 mod pages;
 pub mod proxy;
@@ -163,6 +164,10 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down: finishing the requests in flight");
 }
+
+/// (method, path) of every route of the portal, pages and API: what the
+/// router is built from (the isolation test walks it).
+pub use pages::route_list;
 
 /// The router over a store, for tests that run the portal in-process.
 pub fn app(state: AppState) -> axum::Router {

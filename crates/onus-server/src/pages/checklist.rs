@@ -585,3 +585,22 @@ pub async fn review(
         .await)?;
     Ok(Redirect::to(&format!("/t/{}/changes", a.tenant.id)).into_response())
 }
+
+/// The checklist as CSV or XLSX, for the tenant's auditor.
+pub async fn download(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(file): Path<(String, String)>,
+) -> PageResult {
+    let (id, name) = file;
+    let kind = match name.as_str() {
+        "checklist.csv" => crate::export::Kind::Csv,
+        "checklist.xlsx" => crate::export::Kind::Xlsx,
+        _ => return Err(not_found_page()),
+    };
+    let a = access(&state, &viewer, &id).await?;
+    if current(&state, &a).await?.is_none() {
+        return Ok(unpublished(&a));
+    }
+    db(crate::export::download(&a.data, &a.tenant.name, kind).await)
+}
