@@ -20,6 +20,8 @@ pub fn spawn(db: &str, models: Option<PathBuf>) -> SocketAddr {
         behind_tls: false,
         public_url: None,
         trusted_proxies: Vec::new(),
+        // Tests' receivers listen on 127.0.0.1.
+        webhook_allow_private: true,
     };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -18,6 +18,7 @@ mod checklist;
 mod models;
 mod tenants;
 pub mod testing;
+mod webhooks;
 
 use std::borrow::Cow;
 
@@ -33,6 +34,7 @@ pub use checklist::{
 };
 pub use models::{ModelVersion, Published, VersionSummary};
 pub use tenants::{Invite, Member, Tenant};
+pub use webhooks::{Delivery, Webhook};
 
 /// The migrations, in order: (version, description, SQL).
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -46,6 +48,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "checklist",
         include_str!("../migrations/0003_checklist.sql"),
+    ),
+    (
+        5,
+        "webhooks",
+        include_str!("../migrations/0005_webhooks.sql"),
     ),
 ];
 
