@@ -249,3 +249,156 @@ responsibilities:
     let unique: HashSet<&str> = after.iter().map(|(u, _)| u.as_str()).collect();
     assert_eq!(unique.len(), after.len());
 }
+
+/// The `provided` uuids of an SSP export.
+fn provided_uuids(doc: &Value) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for r in doc["system-security-plan"]["control-implementation"]["implemented-requirements"]
+        .as_array()
+        .unwrap()
+    {
+        for s in r["statements"].as_array().unwrap() {
+            for b in s["by-components"].as_array().unwrap() {
+                for p in b["export"]["provided"].as_array().into_iter().flatten() {
+                    out.insert(p["uuid"].as_str().unwrap().to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every entry of `key` (`inherited`, `provided` ...) of every by-component.
+fn entries<'v>(doc: &'v Value, key: &str) -> Vec<(&'v Value, &'v Value)> {
+    let mut out = Vec::new();
+    for r in doc["system-security-plan"]["control-implementation"]["implemented-requirements"]
+        .as_array()
+        .unwrap()
+    {
+        for s in r["statements"].as_array().unwrap() {
+            for b in s["by-components"].as_array().unwrap() {
+                let list = b[key].as_array().or(b["export"][key].as_array());
+                for e in list.into_iter().flatten() {
+                    out.push((b, e));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn codat_inherits_what_azures_own_export_provides() {
+    let v = validator("oscal_ssp_schema.json");
+    let codat = example("codat");
+    let packages = vec!["FR1234567890".to_string()];
+    let ups = codat.leveraged(&packages, Some("2024-03-15"));
+    assert_eq!(ups.len(), 1);
+    let platform = &codat.matrix.offerings[0];
+    let doc = ssp::export(codat.input().with_upstreams(&ups), platform).unwrap();
+    let errors = schema_errors(&v, &doc);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_unique_uuids(&doc, "codat leveraging azure");
+
+    // Azure's own export, of the offering Codat runs on, from its own file.
+    let azure = example("azure");
+    let (_, on) = platform.runs_on.iter().find(|(u, _)| u == "azure").unwrap();
+    let paas = azure.matrix.offerings.iter().find(|o| &o.id == on).unwrap();
+    let azure_doc = ssp::export(azure.input(), paas).unwrap();
+    let provided = provided_uuids(&azure_doc);
+
+    let inherited = entries(&doc, "inherited");
+    assert!(inherited.len() > 10, "{}", inherited.len());
+    for (_, e) in &inherited {
+        let p = e["provided-uuid"].as_str().unwrap();
+        assert!(provided.contains(p), "{e:#}");
+    }
+    // Every duty Codat's matrix holds through azure is inherited: as many
+    // `inherited` entries as `provided` entries of azure's parties.
+    let azure_parties: HashSet<&str> = doc["system-security-plan"]["metadata"]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["short-name"].as_str().unwrap().starts_with("azure-"))
+        .map(|p| p["uuid"].as_str().unwrap())
+        .collect();
+    let via_azure = entries(&doc, "provided")
+        .into_iter()
+        .filter(|(_, e)| {
+            azure_parties.contains(
+                e["responsible-roles"][0]["party-uuids"][0]
+                    .as_str()
+                    .unwrap(),
+            )
+        })
+        .count();
+    assert_eq!(inherited.len(), via_azure);
+
+    // The leveraged authorization, and the component that stands for azure.
+    let system = &doc["system-security-plan"]["system-implementation"];
+    let la = &system["leveraged-authorizations"][0];
+    assert_eq!(la["date-authorized"], "2024-03-15");
+    assert!(la["props"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "leveraged-system-identifier" && p["value"] == "FR1234567890"));
+    assert!(azure_parties.contains(la["party-uuid"].as_str().unwrap()));
+    let component = system["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["type"] == "system")
+        .unwrap();
+    assert!(component["props"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "leveraged-authorization-uuid" && p["value"] == la["uuid"]));
+    for (b, _) in &inherited {
+        assert_eq!(b["component-uuid"], component["uuid"]);
+    }
+
+    // Not authorized: no leveraged authorization (OSCAL needs its date), the
+    // same inherited entries.
+    let ups = codat.leveraged(&packages, None);
+    let doc2 = ssp::export(codat.input().with_upstreams(&ups), platform).unwrap();
+    assert!(schema_errors(&v, &doc2).is_empty());
+    assert!(doc2["system-security-plan"]["system-implementation"]
+        .get("leveraged-authorizations")
+        .is_none());
+    assert_eq!(entries(&doc2, "inherited").len(), inherited.len());
+}
+
+#[test]
+fn every_leveraging_example_is_valid_and_resolves_its_inherited() {
+    let v = validator("oscal_ssp_schema.json");
+    for name in EXAMPLES {
+        let e = example(name);
+        let packages: Vec<String> = e.upstreams.iter().map(|(u, _)| format!("FR-{u}")).collect();
+        let ups = e.leveraged(&packages, Some("2023-01-31"));
+        for o in &e.matrix.offerings {
+            let doc = ssp::export(e.input().with_upstreams(&ups), o).unwrap();
+            let errors = schema_errors(&v, &doc);
+            assert!(errors.is_empty(), "{name}/{}: {errors:#?}", o.id);
+            assert_unique_uuids(&doc, &format!("{name}/{} leveraging", o.id));
+            let mut provided = HashSet::new();
+            for (up, matrix) in &e.upstreams {
+                let Some((_, on)) = o.runs_on.iter().find(|(u, _)| u == up) else {
+                    continue;
+                };
+                let uo = matrix.offerings.iter().find(|x| &x.id == on).unwrap();
+                if let Ok(d) = ssp::export(onus_oscal::export::Input::new(matrix), uo) {
+                    provided.extend(provided_uuids(&d));
+                }
+            }
+            for (_, i) in entries(&doc, "inherited") {
+                assert!(
+                    provided.contains(i["provided-uuid"].as_str().unwrap()),
+                    "{name}/{}",
+                    o.id
+                );
+            }
+        }
+    }
+}

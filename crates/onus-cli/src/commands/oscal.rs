@@ -203,7 +203,11 @@ fn resolve(args: ResolveArgs) -> Result<(), CliError> {
 }
 
 fn export(args: ExportArgs) -> Result<(), CliError> {
-    let matrix = load::resolved(&args.model)?;
+    // An SSP leverages the upstreams: it needs their matrices too.
+    let (matrix, upstreams) = match args.kind {
+        ExportKind::Ssp => load::resolved_with_upstreams(&args.model)?,
+        ExportKind::ComponentDefinition => (load::resolved(&args.model)?, Vec::new()),
+    };
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
     let document = match args.kind {
         ExportKind::ComponentDefinition => {
@@ -223,8 +227,8 @@ fn export(args: ExportArgs) -> Result<(), CliError> {
             }
             let only = args.offering.as_ref().and(offerings.first().copied());
             export::component_definition::export(Input {
-                matrix: &matrix,
                 only,
+                ..Input::new(&matrix)
             })
         }
         ExportKind::Ssp => {
@@ -237,7 +241,16 @@ fn export(args: ExportArgs) -> Result<(), CliError> {
                     ids.join(", ")
                 )));
             };
-            export::ssp::export(Input::new(&matrix), offering)?
+            let upstreams: Vec<export::Upstream<'_>> = upstreams
+                .iter()
+                .map(|u| export::Upstream {
+                    id: &u.id,
+                    matrix: &u.matrix,
+                    fedramp_package: u.fedramp_package.as_deref(),
+                    authorized: u.authorized.as_deref(),
+                })
+                .collect();
+            export::ssp::export(Input::new(&matrix).with_upstreams(&upstreams), offering)?
         }
     };
     let text = export::to_json_pretty(&document);

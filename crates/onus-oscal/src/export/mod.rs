@@ -78,18 +78,45 @@ impl Kind {
 }
 
 /// What an export reads: the resolved matrix (its frameworks included),
-/// and which of its offerings to export.
+/// which of its offerings to export, and the upstreams it leverages.
 #[derive(Clone, Copy, Debug)]
 pub struct Input<'a> {
     pub matrix: &'a Matrix,
     /// Only this offering (`--offering`); `None`: every offering.
     pub only: Option<&'a ResolvedOffering>,
+    /// The model's upstreams, each with its own resolved matrix: an SSP
+    /// says what it inherits from them by the uuids of their own SSP
+    /// exports (`inherited`), and writes a `leveraged-authorizations`
+    /// entry for each one authorized. Empty: none of that is written.
+    pub upstreams: &'a [Upstream<'a>],
+}
+
+/// An upstream of the exported model, as an SSP leverages it.
+#[derive(Clone, Copy, Debug)]
+pub struct Upstream<'a> {
+    /// Its id in the model (`azure`): the first step of its holders' `via`.
+    pub id: &'a str,
+    /// Its resolved matrix, from which its own SSP export is built.
+    pub matrix: &'a Matrix,
+    /// Its FedRAMP package id (the model's `fedramp-package`).
+    pub fedramp_package: Option<&'a str>,
+    /// When it was authorized, `YYYY-MM-DD` (the model's `authorized`).
+    pub authorized: Option<&'a str>,
 }
 
 impl<'a> Input<'a> {
-    /// Every offering of `matrix`.
+    /// Every offering of `matrix`, no upstream.
     pub fn new(matrix: &'a Matrix) -> Input<'a> {
-        Input { matrix, only: None }
+        Input {
+            matrix,
+            only: None,
+            upstreams: &[],
+        }
+    }
+
+    /// The same input, leveraging `upstreams`.
+    pub fn with_upstreams(self, upstreams: &'a [Upstream<'a>]) -> Input<'a> {
+        Input { upstreams, ..self }
     }
 
     /// The offerings to export, in the matrix's order.

@@ -14,15 +14,31 @@
 //! so an area mapped to no control still says who holds it. The fragment
 //! covers the controls of one framework: the first one the offering's
 //! areas map to, which `import-profile` points to (a back-matter resource).
+//!
+//! Given the upstreams ([`Input::upstreams`]), the offering leverages the
+//! ones it runs on: each is a component (type `system`), with a
+//! `leveraged-authorizations` entry when its authorization date is known,
+//! and per control a `by-component` of it whose `inherited` entries point,
+//! by `provided-uuid`, at the `provided` entries of the upstream's own SSP
+//! export (what `onus oscal export --kind ssp` of the upstream gives for the
+//! offering run on), rather than copying their text. The upstream holders'
+//! `provided` entries stay in `export`: they are what this system passes on
+//! to its own customers, who leverage it in turn.
+
+use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
+use onus_core::identity::normalise;
 use onus_core::model::Role;
 use onus_core::resolve::{ResolvedArea, ResolvedHolder, ResolvedOffering};
 
 use super::component_definition::is_token;
-use super::{line, mapped, prop, Context, Input};
+use super::{line, mapped, prop, Context, Input, Upstream};
 use crate::Error;
+
+/// The namespace of FedRAMP's props.
+pub const FEDRAMP_NS: &str = "https://fedramp.gov/ns/oscal";
 
 /// The SSP fragment of `offering` (an offering of `input.matrix`), as OSCAL JSON.
 ///
@@ -63,16 +79,27 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
     for a in &o.areas {
         components.push(area_component(&ctx, a));
     }
+    let leveraged: Vec<Leveraged<'_>> = input
+        .upstreams
+        .iter()
+        .filter_map(|u| Leveraged::new(*u, o))
+        .collect();
+    for l in &leveraged {
+        components.push(l.component(&ctx));
+    }
 
     let mut requirements = Vec::new();
     for (control, areas) in mapped(&o.areas, &framework) {
         if !is_token(&control) {
             continue;
         }
-        let by_components: Vec<Value> = areas
+        let mut by_components: Vec<Value> = areas
             .iter()
             .map(|a| by_component(&ctx, o, &control, a))
             .collect();
+        for l in &leveraged {
+            by_components.extend(l.by_component(&ctx, o, &control, &areas));
+        }
         requirements.push(json!({
             "uuid": ctx.uuid(&["implemented-requirement", &o.id, &control]),
             "control-id": control,
@@ -86,7 +113,11 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
 
     let mut root = Map::new();
     root.insert("uuid".into(), json!(ctx.uuid(&["ssp", &o.id])));
-    root.insert("metadata".into(), ctx.metadata());
+    let mut metadata = ctx.metadata();
+    for l in &leveraged {
+        l.add_party(&ctx, &mut metadata);
+    }
+    root.insert("metadata".into(), metadata);
     root.insert(
         "import-profile".into(),
         json!({"href": format!("#{}", ctx.framework_uuid(&framework))}),
@@ -114,9 +145,21 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
             },
         }),
     );
+    let mut implementation = Map::new();
+    let authorizations: Vec<Value> = leveraged
+        .iter()
+        .filter_map(|l| l.authorization(&ctx))
+        .collect();
+    if !authorizations.is_empty() {
+        implementation.insert(
+            "leveraged-authorizations".into(),
+            Value::Array(authorizations),
+        );
+    }
+    implementation.insert("components".into(), Value::Array(components));
     root.insert(
         "system-implementation".into(),
-        json!({ "components": components }),
+        Value::Object(implementation),
     );
     root.insert(
         "control-implementation".into(),
@@ -256,4 +299,260 @@ fn entry(
 /// The model's own customer: its part is a responsibility, every other one is provided.
 fn is_customer(h: &ResolvedHolder) -> bool {
     h.via.is_empty() && h.role == Role::Customer
+}
+
+/// An upstream the offering runs on, leveraged: where its own SSP export
+/// provides what this model's holders reached through it hold.
+struct Leveraged<'a> {
+    up: Upstream<'a>,
+    /// The upstream's offering this one runs on.
+    offering: String,
+    /// The upstream's export context: its party uuids.
+    up_ctx: Context<'a>,
+    /// (upstream party uuid, normalised duty) -> (control, `provided` uuid),
+    /// in the upstream export's order.
+    provided: HashMap<(String, String), Vec<(String, String)>>,
+    /// Upstream party uuid -> (control, uuid) of its holdings without duties.
+    holds: HashMap<String, Vec<(String, String)>>,
+    /// The uuid of the upstream export's `this-system` component.
+    system: Option<String>,
+}
+
+impl<'a> Leveraged<'a> {
+    /// `up` when `o` runs on it, with the `provided` entries of the
+    /// upstream's SSP of the offering run on (none when it has no SSP: no
+    /// area of that offering maps to a control).
+    fn new(up: Upstream<'a>, o: &ResolvedOffering) -> Option<Leveraged<'a>> {
+        let (_, offering) = o.runs_on.iter().find(|(id, _)| id == up.id)?;
+        let up_offering = up.matrix.offerings.iter().find(|x| x.id == *offering)?;
+        let mut l = Leveraged {
+            up,
+            offering: offering.clone(),
+            up_ctx: Context::new(Input::new(up.matrix)),
+            provided: HashMap::new(),
+            holds: HashMap::new(),
+            system: None,
+        };
+        let Ok(doc) = export(Input::new(up.matrix), up_offering) else {
+            return Some(l);
+        };
+        let root = &doc["system-security-plan"];
+        l.system = root["system-implementation"]["components"][0]["uuid"]
+            .as_str()
+            .map(str::to_string);
+        let list = |v: &'_ Value, key: &str| v[key].as_array().cloned().unwrap_or_default();
+        for req in list(&root["control-implementation"], "implemented-requirements") {
+            let control = req["control-id"].as_str().unwrap_or_default().to_string();
+            for st in list(&req, "statements") {
+                for b in list(&st, "by-components") {
+                    for p in list(&b["export"], "provided") {
+                        let (Some(uuid), Some(party)) = (
+                            p["uuid"].as_str(),
+                            p["responsible-roles"][0]["party-uuids"][0].as_str(),
+                        ) else {
+                            continue;
+                        };
+                        let row = (control.clone(), uuid.to_string());
+                        let none = list(&p, "props")
+                            .iter()
+                            .any(|x| x["name"] == "duties" && x["value"] == "none");
+                        if none {
+                            l.holds.entry(party.to_string()).or_default().push(row);
+                        } else {
+                            let duty = normalise(p["description"].as_str().unwrap_or_default());
+                            l.provided
+                                .entry((party.to_string(), duty))
+                                .or_default()
+                                .push(row);
+                        }
+                    }
+                }
+            }
+        }
+        Some(l)
+    }
+
+    fn component_uuid(&self, ctx: &Context<'_>) -> String {
+        ctx.uuid(&["leveraged-system", self.up.id])
+    }
+
+    fn authorization_uuid(&self, ctx: &Context<'_>) -> Option<String> {
+        self.up
+            .authorized
+            .map(|_| ctx.uuid(&["leveraged-authorization", self.up.id]))
+    }
+
+    /// The upstream's publisher, qualified as this model names it.
+    fn publisher(&self) -> String {
+        format!("{}/{}", self.up.id, self.up.matrix.publisher)
+    }
+
+    fn title(&self) -> String {
+        let m = self.up.matrix;
+        line(m.title.as_deref().unwrap_or(&m.name))
+    }
+
+    /// The upstream as a component of this system.
+    fn component(&self, ctx: &Context<'_>) -> Value {
+        let mut props = vec![
+            json!({"name": "implementation-point", "value": "external"}),
+            prop("upstream", self.up.id),
+            prop("upstream-offering", &self.offering),
+        ];
+        if let Some(la) = self.authorization_uuid(ctx) {
+            props.push(json!({"name": "leveraged-authorization-uuid", "value": la}));
+        }
+        if let Some(system) = &self.system {
+            props.push(json!({"name": "inherited-uuid", "value": system}));
+        }
+        let name = self
+            .up
+            .matrix
+            .offerings
+            .iter()
+            .find(|x| x.id == self.offering)
+            .map_or(self.offering.clone(), |x| x.name.clone());
+        json!({
+            "uuid": self.component_uuid(ctx),
+            "type": "system",
+            "title": line(&format!("{} ({name})", self.title())),
+            "description": format!(
+                "{}, leveraged: what its holders provide is inherited from its own SSP ({}).",
+                self.title(),
+                self.up.id
+            ),
+            "props": props,
+            "status": {"state": "operational"},
+            "responsible-roles": [{
+                "role-id": "provider",
+                "party-uuids": [ctx.party_uuid(&self.publisher())],
+            }],
+        })
+    }
+
+    /// The `leveraged-authorizations` entry, when the authorization date is known.
+    fn authorization(&self, ctx: &Context<'_>) -> Option<Value> {
+        let uuid = self.authorization_uuid(ctx)?;
+        let mut props = vec![prop("upstream", self.up.id)];
+        if let Some(p) = self.up.fedramp_package.filter(|p| !p.trim().is_empty()) {
+            props.push(json!({
+                "name": "leveraged-system-identifier",
+                "ns": FEDRAMP_NS,
+                "value": line(p),
+            }));
+        }
+        Some(json!({
+            "uuid": uuid,
+            "title": self.title(),
+            "props": props,
+            "party-uuid": ctx.party_uuid(&self.publisher()),
+            "date-authorized": self.up.authorized?,
+        }))
+    }
+
+    /// Adds the upstream's publisher to `metadata.parties` when no holding
+    /// of this model has brought it there: the component and the
+    /// authorization name it.
+    fn add_party(&self, ctx: &Context<'_>, metadata: &mut Value) {
+        let publisher = self.publisher();
+        if ctx.matrix.parties.contains_key(&publisher) {
+            return;
+        }
+        let up = self.up.matrix;
+        let name = up
+            .parties
+            .get(&up.publisher)
+            .map_or(up.publisher.clone(), |p| p.name.to_string());
+        let uuid = ctx.party_uuid(&publisher);
+        let Some(parties) = metadata["parties"].as_array_mut() else {
+            return;
+        };
+        if parties.iter().any(|p| p["uuid"] == uuid.as_str()) {
+            return;
+        }
+        parties.push(json!({
+            "uuid": uuid,
+            "type": "organization",
+            "name": line(&format!("{name} (via {})", self.up.id)),
+            "short-name": ctx.party_id(&publisher),
+            "props": [prop("role", "provider")],
+        }));
+    }
+
+    /// The upstream export's `provided` uuid for duty `duty` (`None`: the
+    /// holding without duties) of holder `h`, reached through this
+    /// upstream; the one for `control` when there is one.
+    fn provided_uuid(&self, h: &ResolvedHolder, duty: Option<&str>, control: &str) -> Option<&str> {
+        if h.via.first().map(|v| v.as_str()) != Some(self.up.id) {
+            return None;
+        }
+        let party = h.party.strip_prefix(self.up.id)?.strip_prefix('/')?;
+        let party = self.up_ctx.party_uuid(party);
+        let rows = match duty {
+            Some(d) => self.provided.get(&(party, normalise(d)))?,
+            None => self.holds.get(&party)?,
+        };
+        rows.iter()
+            .find(|(c, _)| c == control)
+            .or_else(|| rows.first())
+            .map(|(_, uuid)| uuid.as_str())
+    }
+
+    /// The upstream's `by-component` for `control`: one `inherited` entry
+    /// per duty that its holders hold in the areas mapped to the control
+    /// and that its own export provides; `None` when there is none.
+    fn by_component(
+        &self,
+        ctx: &Context<'_>,
+        o: &ResolvedOffering,
+        control: &str,
+        areas: &[&ResolvedArea],
+    ) -> Option<Value> {
+        let mut inherited = Vec::new();
+        for a in areas {
+            for h in a.holders.iter().filter(|h| !is_customer(h)) {
+                let duties: Vec<Option<&str>> = if h.duties.is_empty() {
+                    vec![None]
+                } else {
+                    h.duties.iter().map(|d| Some(d.as_str())).collect()
+                };
+                let keys = onus_core::identity::duty_keys(
+                    &duties.iter().map(|d| d.unwrap_or("")).collect::<Vec<_>>(),
+                );
+                for (key, duty) in keys.iter().zip(&duties) {
+                    let Some(provided) = self.provided_uuid(h, *duty, control) else {
+                        continue;
+                    };
+                    let uuid = ctx.uuid(&[
+                        "inherited",
+                        &o.id,
+                        control,
+                        &a.id,
+                        &ctx.party_id(&h.party),
+                        key,
+                    ]);
+                    inherited.push(json!({
+                        "uuid": uuid,
+                        "provided-uuid": provided,
+                        "description": format!(
+                            "{}: inherited from {} ({}), whose SSP provides it as `{provided}`.",
+                            a.name,
+                            self.title(),
+                            h.label()
+                        ),
+                        "responsible-roles": ctx.responsible(h),
+                    }));
+                }
+            }
+        }
+        if inherited.is_empty() {
+            return None;
+        }
+        Some(json!({
+            "component-uuid": self.component_uuid(ctx),
+            "uuid": ctx.uuid(&["leveraged-by-component", &o.id, control, self.up.id]),
+            "description": format!("What {} provides for this control, inherited.", self.title()),
+            "inherited": inherited,
+        }))
+    }
 }
