@@ -1,5 +1,7 @@
 //! A resolved onus model as OSCAL: a component definition
-//! ([`component_definition`]) or an SSP fragment ([`ssp`]), as JSON.
+//! ([`component_definition`]) or an SSP fragment ([`ssp`]), as JSON; and
+//! the SSP fragment of a tenant's system that leverages one of its
+//! offerings ([`leveraging_ssp`]).
 //!
 //! Both documents are built from the resolved [`Matrix`] (plus the model's
 //! frameworks, which resolution does not carry) and are deterministic:
@@ -22,7 +24,10 @@
 //! an import of it is a model without upstreams.
 
 pub mod component_definition;
+pub mod leveraging;
 pub mod ssp;
+
+pub use leveraging::{leveraging_ssp, DutyRecord, DutyStatus, Tenant};
 
 use std::collections::{HashMap, HashSet};
 

@@ -31,7 +31,7 @@ use serde_json::{json, Map, Value};
 
 use onus_core::identity::normalise;
 use onus_core::model::Role;
-use onus_core::resolve::{ResolvedArea, ResolvedHolder, ResolvedOffering};
+use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
 
 use super::component_definition::is_token;
 use super::{line, mapped, prop, Context, Input, Upstream};
@@ -48,20 +48,7 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
     let ctx = Context::new(input);
     let m = ctx.matrix;
     let o = offering;
-    let framework = o
-        .areas
-        .iter()
-        .flat_map(|a| a.controls.iter())
-        .find(|c| is_token(crate::control_id::base(&c.control)))
-        .map(|c| c.framework.clone())
-        .ok_or_else(|| Error::NothingToExport {
-            model: m.model.clone(),
-            what: format!(
-                "no area of offering `{}` maps to a control, and an SSP needs at least one; \
-                 add `controls: [FRAMEWORK:ID, ...]` to its areas",
-                o.id
-            ),
-        })?;
+    let framework = framework(m, o)?;
     let framework_name = m
         .frameworks
         .get(&framework)
@@ -179,6 +166,39 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
     Ok(json!({ "system-security-plan": root }))
 }
 
+/// The framework an offering's SSP covers: the first one its areas map
+/// a control of; [`Error::NothingToExport`] when they map none.
+pub(crate) fn framework(m: &Matrix, o: &ResolvedOffering) -> Result<String, Error> {
+    o.areas
+        .iter()
+        .flat_map(|a| a.controls.iter())
+        .find(|c| is_token(crate::control_id::base(&c.control)))
+        .map(|c| c.framework.clone())
+        .ok_or_else(|| Error::NothingToExport {
+            model: m.model.clone(),
+            what: format!(
+                "no area of offering `{}` maps to a control, and an SSP needs at least one; \
+                 add `controls: [FRAMEWORK:ID, ...]` to its areas",
+                o.id
+            ),
+        })
+}
+
+/// The uuid of a duty's entry (`kind`: `provided` or `responsibility`)
+/// where a control's statement names it in an area; `key` is the duty's
+/// identity among the holder's [`Context::duty_texts`].
+pub(crate) fn entry_uuid(
+    ctx: &Context<'_>,
+    kind: &str,
+    o: &ResolvedOffering,
+    control: &str,
+    a: &ResolvedArea,
+    h: &ResolvedHolder,
+    key: &str,
+) -> String {
+    ctx.uuid(&[kind, &o.id, control, &a.id, &ctx.party_id(&h.party), key])
+}
+
 /// An area as a system component: who holds it, by role, in its `responsible-roles`.
 fn area_component(ctx: &Context<'_>, a: &ResolvedArea) -> Value {
     let mut c = Map::new();
@@ -212,9 +232,8 @@ fn area_component(ctx: &Context<'_>, a: &ResolvedArea) -> Value {
 
 /// What one area says about one control: `export` with `provided` and `responsibilities`.
 fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &ResolvedArea) -> Value {
-    let ids = |kind: &str, h: &ResolvedHolder, duty: &str| {
-        ctx.uuid(&[kind, &o.id, control, &a.id, &ctx.party_id(&h.party), duty])
-    };
+    let ids =
+        |kind: &str, h: &ResolvedHolder, duty: &str| entry_uuid(ctx, kind, o, control, a, h, duty);
     let mut provided = Vec::new();
     for h in a.holders.iter().filter(|h| !is_customer(h)) {
         let duties = Context::duty_texts(h, a, &o.name);
@@ -297,7 +316,7 @@ fn entry(
 }
 
 /// The model's own customer: its part is a responsibility, every other one is provided.
-fn is_customer(h: &ResolvedHolder) -> bool {
+pub(crate) fn is_customer(h: &ResolvedHolder) -> bool {
     h.via.is_empty() && h.role == Role::Customer
 }
 
