@@ -412,6 +412,31 @@ fn import_errors_exit_2() {
         "{}",
         stderr(&o)
     );
+    // A document the OSCAL schema refuses: the schema's error, nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    let text =
+        std::fs::read_to_string(shared("examples/oscal_leveraged-example_ssp.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["system-security-plan"]["metadata"]["last-modified"] = "yesterday".into();
+    std::fs::write(&bad, doc.to_string()).unwrap();
+    let out = dir.path().join("bad.onus.yaml");
+    let o = onus(&[
+        "oscal",
+        "import",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "bad.json is not a valid OSCAL system-security-plan: /system-security-plan/metadata/last-modified: "
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
     let o = onus(&["oscal", "import", "no-such-file.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
