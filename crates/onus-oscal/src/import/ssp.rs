@@ -12,7 +12,12 @@
 //! provider's duties (the party its `responsible-roles` name when the
 //! document gives that party a name, else a party for the system's
 //! provider, named after the system); each `responsibilities` entry is the
-//! customer's. `inherited` and `satisfied` (the leveraging side) are not read.
+//! customer's. A statement of one part (`ac-2_smt.a`) prefixes its duties
+//! with the part; implementation status and `set-parameters` go into the
+//! holding's note. The leveraging side: `inherited` entries are duties of
+//! the leveraged system's provider (a party per `leveraged-authorizations`
+//! entry), `satisfied` ones the system's own; each leveraged authorization
+//! is written in the header as the `upstreams:` entry to add.
 
 use serde_json::Value;
 
