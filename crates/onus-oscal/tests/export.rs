@@ -402,3 +402,57 @@ fn every_leveraging_example_is_valid_and_resolves_its_inherited() {
         }
     }
 }
+
+#[test]
+fn ssp_requirements_carry_fedramp_origination_and_status() {
+    let codat = example("codat");
+    let doc = ssp::export(codat.input(), &codat.matrix.offerings[0]).unwrap();
+    let requirements = doc["system-security-plan"]["control-implementation"]
+        ["implemented-requirements"]
+        .as_array()
+        .unwrap();
+    let origination = |r: &Value| -> Vec<String> {
+        r["props"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| {
+                p["name"] == "control-origination" && p["ns"] == "https://fedramp.gov/ns/oscal"
+            })
+            .map(|p| p["value"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Codat's ac-2: Codat, with Microsoft's directory service inherited.
+    let ac2 = requirements
+        .iter()
+        .find(|r| r["control-id"] == "ac-2")
+        .unwrap();
+    assert_eq!(origination(ac2), ["sp-system", "inherited"]);
+    // Every requirement has the origination the CRM gives.
+    let platform = &codat.matrix.offerings[0];
+    for r in requirements {
+        let control = r["control-id"].as_str().unwrap();
+        let holders = platform
+            .areas
+            .iter()
+            .filter(|a| {
+                a.controls
+                    .iter()
+                    .any(|c| onus_oscal::control_id::base(&c.control) == control)
+            })
+            .flat_map(|a| &a.holders);
+        let expected: Vec<String> = onus_oscal::crm::origination(control, holders)
+            .into_iter()
+            .map(|o| o.as_str().to_string())
+            .collect();
+        assert_eq!(origination(r), expected, "{control}");
+        assert!(!expected.is_empty(), "{control}");
+        // The provider's side holds a part of each of its areas: implemented.
+        for b in r["statements"][0]["by-components"].as_array().unwrap() {
+            assert_eq!(
+                b["implementation-status"]["state"], "implemented",
+                "{control}"
+            );
+        }
+    }
+}

@@ -35,6 +35,7 @@ use onus_core::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering}
 
 use super::component_definition::is_token;
 use super::{line, mapped, prop, Context, Input, Upstream};
+use crate::crm::Origination;
 use crate::Error;
 
 /// The namespace of FedRAMP's props.
@@ -87,7 +88,15 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
         for l in &leveraged {
             by_components.extend(l.by_component(&ctx, o, &control, &areas));
         }
-        requirements.push(json!({
+        // FedRAMP's control origination, as the CRM computes it.
+        let origination: Vec<Value> = crate::crm::origination(
+            &control,
+            areas.iter().flat_map(|a| &a.holders),
+        )
+        .into_iter()
+        .map(|v| json!({"name": Origination::PROP, "ns": Origination::NS, "value": v.as_str()}))
+        .collect();
+        let mut requirement = json!({
             "uuid": ctx.uuid(&["implemented-requirement", &o.id, &control]),
             "control-id": control,
             "statements": [{
@@ -95,7 +104,11 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
                 "uuid": ctx.uuid(&["statement", &o.id, &control]),
                 "by-components": by_components,
             }],
-        }));
+        });
+        if !origination.is_empty() {
+            requirement["props"] = Value::Array(origination);
+        }
+        requirements.push(requirement);
     }
 
     let mut root = Map::new();
@@ -273,6 +286,21 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
             format!("{}: held by {}.", a.name, holders.join(", "))
         }),
     );
+    // What the system implements: the provider's side's part. An area
+    // that nobody holds is still to be planned; one the customer holds
+    // alone is the customer's to implement, not the system's.
+    let provider_side = a.holders.iter().any(|h| !is_customer(h));
+    if provider_side {
+        b.insert(
+            "implementation-status".into(),
+            json!({"state": "implemented"}),
+        );
+    } else if a.holders.is_empty() {
+        b.insert(
+            "implementation-status".into(),
+            json!({"state": "planned", "remarks": "Nobody holds this area in the model."}),
+        );
+    }
     let mut export = Map::new();
     if !provided.is_empty() {
         export.insert("provided".into(), Value::Array(provided));
