@@ -972,3 +972,54 @@ fn oscal_import_reads_xml() {
     );
     assert!(out.contains("controls: [nist-800-53-rev4:ac-2.3"), "{out}");
 }
+
+#[test]
+fn an_ssp_can_target_a_baseline() {
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/codat.onus.yaml",
+        "--kind",
+        "ssp",
+        "--baseline",
+        "nist-800-53-rev5-high",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(schema("oscal_ssp_schema.json").is_valid(&doc));
+    let requirements = doc["system-security-plan"]["control-implementation"]
+        ["implemented-requirements"]
+        .as_array()
+        .unwrap();
+    // As `onus crm` says: 370 controls, 307 unassigned.
+    assert_eq!(requirements.len(), 370);
+    let unassigned = requirements
+        .iter()
+        .filter(|r| r.get("statements").is_none())
+        .count();
+    assert_eq!(unassigned, 307);
+
+    // A profile: its path in the baseline's resource.
+    let profile = shared("nist-800-53-rev5/NIST_SP-800-53_rev5_MODERATE-baseline_profile.json");
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/codat.onus.yaml",
+        "--kind",
+        "ssp",
+        "--profile",
+        &profile,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"));
+
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "nist-800-53-rev5-high",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("add `--kind ssp`"), "{}", stderr(&o));
+}

@@ -129,7 +129,7 @@ fn ssp_responsibilities_link_to_provided_parts() {
         .unwrap();
     let mut paired = 0;
     for r in requirements {
-        for s in r["statements"].as_array().unwrap() {
+        for s in r["statements"].as_array().into_iter().flatten() {
             for b in s["by-components"].as_array().unwrap() {
                 let provided: Vec<&str> = b["export"]["provided"]
                     .as_array()
@@ -257,7 +257,7 @@ fn provided_uuids(doc: &Value) -> HashSet<String> {
         .as_array()
         .unwrap()
     {
-        for s in r["statements"].as_array().unwrap() {
+        for s in r["statements"].as_array().into_iter().flatten() {
             for b in s["by-components"].as_array().unwrap() {
                 for p in b["export"]["provided"].as_array().into_iter().flatten() {
                     out.insert(p["uuid"].as_str().unwrap().to_string());
@@ -275,7 +275,7 @@ fn entries<'v>(doc: &'v Value, key: &str) -> Vec<(&'v Value, &'v Value)> {
         .as_array()
         .unwrap()
     {
-        for s in r["statements"].as_array().unwrap() {
+        for s in r["statements"].as_array().into_iter().flatten() {
             for b in s["by-components"].as_array().unwrap() {
                 let list = b[key].as_array().or(b["export"][key].as_array());
                 for e in list.into_iter().flatten() {
@@ -453,6 +453,64 @@ fn ssp_requirements_carry_fedramp_origination_and_status() {
                 b["implementation-status"]["state"], "implemented",
                 "{control}"
             );
+        }
+    }
+}
+
+#[test]
+fn an_ssp_targeting_a_baseline_has_a_requirement_for_every_control() {
+    let v = validator("oscal_ssp_schema.json");
+    let high = onus_oscal::Baseline::builtin("nist-800-53-rev5-high").unwrap();
+    for name in ["codat", "outsystems"] {
+        let e = example(name);
+        let framework = onus_oscal::crm::choose_framework(&e.matrix, None).unwrap();
+        let target = onus_oscal::export::Target {
+            baseline: &high,
+            framework: &framework,
+            profile: None,
+        };
+        for o in &e.matrix.offerings {
+            let what = format!("{name}/{}", o.id);
+            let doc = ssp::export(e.input().with_target(target), o).unwrap();
+            let errors = schema_errors(&v, &doc);
+            assert!(errors.is_empty(), "{what}: {errors:#?}");
+            assert_unique_uuids(&doc, &what);
+            let ssp = &doc["system-security-plan"];
+            let requirements = ssp["control-implementation"]["implemented-requirements"]
+                .as_array()
+                .unwrap();
+            let crm = onus_oscal::crm::build(&e.matrix, o, &high, &framework);
+            assert_eq!(
+                requirements.len(),
+                high.len() + crm.not_in_baseline.len(),
+                "{what}"
+            );
+            // The baseline's controls, in its order, then those mapped outside it.
+            for (r, c) in requirements.iter().zip(&high.controls) {
+                assert_eq!(r["control-id"], c.id.as_str(), "{what}");
+            }
+            // Unassigned: no statement, said so; as many as the CRM counts.
+            let unassigned: Vec<&Value> = requirements
+                .iter()
+                .filter(|r| r.get("statements").is_none())
+                .collect();
+            assert_eq!(unassigned.len(), crm.counts.unassigned, "{what}");
+            for r in &unassigned {
+                assert_eq!(r["props"][0]["name"], "unassigned");
+                assert!(r["remarks"].as_str().unwrap().starts_with("Unassigned"));
+            }
+            // `import-profile` names the baseline, in the back-matter.
+            let href = ssp["import-profile"]["href"].as_str().unwrap();
+            let resource = ssp["back-matter"]["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| format!("#{}", r["uuid"].as_str().unwrap()) == href)
+                .unwrap();
+            assert_eq!(resource["title"], high.title.as_str());
+            // Targeting changes no duty's uuid.
+            let plain = ssp::export(e.input(), o).unwrap();
+            assert_eq!(provided_uuids(&doc), provided_uuids(&plain), "{what}");
         }
     }
 }

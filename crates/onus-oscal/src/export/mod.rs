@@ -94,6 +94,21 @@ pub struct Input<'a> {
     /// exports (`inherited`), and writes a `leveraged-authorizations`
     /// entry for each one authorized. Empty: none of that is written.
     pub upstreams: &'a [Upstream<'a>],
+    /// The baseline an SSP targets (`--baseline`, `--profile`): every
+    /// control of it gets an implemented requirement, unassigned ones
+    /// included. `None`: the controls the offering's areas map.
+    pub target: Option<Target<'a>>,
+}
+
+/// The baseline an SSP targets, and which framework's mappings meet it.
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'a> {
+    pub baseline: &'a crate::Baseline,
+    /// The model's framework whose controls are the baseline's.
+    pub framework: &'a str,
+    /// The profile it was resolved from, as given (`--profile`), for
+    /// `import-profile`; `None` for a built-in baseline (its name is used).
+    pub profile: Option<&'a str>,
 }
 
 /// An upstream of the exported model, as an SSP leverages it.
@@ -116,6 +131,15 @@ impl<'a> Input<'a> {
             matrix,
             only: None,
             upstreams: &[],
+            target: None,
+        }
+    }
+
+    /// The same input, targeting `target`.
+    pub fn with_target(self, target: Target<'a>) -> Input<'a> {
+        Input {
+            target: Some(target),
+            ..self
         }
     }
 

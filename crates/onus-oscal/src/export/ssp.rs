@@ -49,7 +49,10 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
     let ctx = Context::new(input);
     let m = ctx.matrix;
     let o = offering;
-    let framework = framework(m, o)?;
+    let framework = match input.target {
+        Some(t) => t.framework.to_string(),
+        None => framework(m, o)?,
+    };
     let framework_name = m
         .frameworks
         .get(&framework)
@@ -77,8 +80,17 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
     }
 
     let mut requirements = Vec::new();
-    for (control, areas) in mapped(&o.areas, &framework) {
-        if !is_token(&control) {
+    for (control, areas) in rows(input, o, &framework) {
+        if areas.is_empty() {
+            requirements.push(json!({
+                "uuid": ctx.uuid(&["implemented-requirement", &o.id, &control]),
+                "control-id": control,
+                "props": [prop("unassigned", "true")],
+                "remarks": format!(
+                    "Unassigned: no area of {} maps to this control of the baseline.",
+                    o.name
+                ),
+            }));
             continue;
         }
         let mut by_components: Vec<Value> = areas
@@ -118,9 +130,14 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
         l.add_party(&ctx, &mut metadata);
     }
     root.insert("metadata".into(), metadata);
+    let baseline_resource = input.target.map(|t| baseline_resource(&ctx, t));
+    let profile = baseline_resource
+        .as_ref()
+        .and_then(|r| r["uuid"].as_str())
+        .map_or_else(|| ctx.framework_uuid(&framework), str::to_string);
     root.insert(
         "import-profile".into(),
-        json!({"href": format!("#{}", ctx.framework_uuid(&framework))}),
+        json!({"href": format!("#{profile}")}),
     );
     root.insert(
         "system-characteristics".into(),
@@ -173,10 +190,84 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
             "implemented-requirements": requirements,
         }),
     );
-    if let Some(back) = ctx.back_matter() {
+    let mut back = ctx.back_matter();
+    if let Some(resource) = baseline_resource {
+        let back = back.get_or_insert_with(|| json!({"resources": []}));
+        if let Some(list) = back["resources"].as_array_mut() {
+            list.push(resource);
+        }
+    }
+    if let Some(back) = back {
         root.insert("back-matter".into(), back);
     }
     Ok(json!({ "system-security-plan": root }))
+}
+
+/// The controls an SSP has a requirement for, each with the areas mapped
+/// to it: without a target, the controls the areas map; with one, every
+/// control of the baseline in its order (no area: unassigned), then the
+/// mapped controls outside it.
+fn rows<'o>(
+    input: Input<'_>,
+    o: &'o ResolvedOffering,
+    framework: &str,
+) -> Vec<(String, Vec<&'o ResolvedArea>)> {
+    let mapped: Vec<(String, Vec<&ResolvedArea>)> = mapped(&o.areas, framework)
+        .into_iter()
+        .filter(|(c, _)| is_token(c))
+        .collect();
+    let Some(t) = input.target else {
+        return mapped;
+    };
+    let mut rows: Vec<(String, Vec<&ResolvedArea>)> = t
+        .baseline
+        .controls
+        .iter()
+        .filter(|c| is_token(&c.id))
+        .map(|c| {
+            let areas = o
+                .areas
+                .iter()
+                .filter(|a| {
+                    a.controls.iter().any(|m| {
+                        m.framework == framework && crate::control_id::covers(&m.control, &c.id)
+                    })
+                })
+                .collect();
+            (c.id.clone(), areas)
+        })
+        .collect();
+    for (control, areas) in mapped {
+        if !rows.iter().any(|(c, _)| c.eq_ignore_ascii_case(&control)) {
+            rows.push((control, areas));
+        }
+    }
+    rows
+}
+
+/// The back-matter resource that stands for the targeted baseline.
+fn baseline_resource(ctx: &Context<'_>, t: super::Target<'_>) -> Value {
+    let b = t.baseline;
+    let name = if b.name.is_empty() { &b.title } else { &b.name };
+    let mut r = Map::new();
+    r.insert("uuid".into(), json!(ctx.uuid(&["baseline", name])));
+    r.insert("title".into(), json!(line(&b.title)));
+    // Not `framework`: that prop marks the framework resources an import reads.
+    let mut props = vec![prop("baseline-of", t.framework)];
+    if !b.name.is_empty() {
+        props.push(prop("baseline", &b.name));
+    }
+    if !b.release.trim().is_empty() {
+        props.push(prop("release", &b.release));
+    }
+    r.insert("props".into(), Value::Array(props));
+    if let Some(p) = t.profile {
+        r.insert(
+            "rlinks".into(),
+            json!([{"href": p, "media-type": profile_media_type(p)}]),
+        );
+    }
+    Value::Object(r)
 }
 
 /// The framework an offering's SSP covers: the first one its areas map
@@ -601,5 +692,17 @@ impl<'a> Leveraged<'a> {
             "description": format!("What {} provides for this control, inherited.", self.title()),
             "inherited": inherited,
         }))
+    }
+}
+
+/// The media type of an OSCAL profile file, by its extension.
+fn profile_media_type(path: &str) -> &'static str {
+    let lower = path.to_ascii_lowercase();
+    if lower.ends_with(".xml") {
+        "application/oscal.profile+xml"
+    } else if lower.ends_with(".yaml") || lower.ends_with(".yml") {
+        "application/oscal.profile+yaml"
+    } else {
+        "application/oscal.profile+json"
     }
 }
