@@ -148,6 +148,43 @@ fn ssp_responsibilities_link_to_provided_parts() {
         }
     }
     assert!(paired > 0);
+    // An area the customer holds alone links to what the provider's side
+    // provides for the same control in another area.
+    let mut across = 0;
+    for name in EXAMPLES {
+        let e = example(name);
+        for o in &e.matrix.offerings {
+            let doc = ssp::export(e.input(), o).unwrap();
+            for r in doc["system-security-plan"]["control-implementation"]
+                ["implemented-requirements"]
+                .as_array()
+                .unwrap()
+            {
+                let bs = r["statements"][0]["by-components"].as_array().unwrap();
+                let all: Vec<&str> = bs
+                    .iter()
+                    .flat_map(|b| b["export"]["provided"].as_array().into_iter().flatten())
+                    .map(|p| p["uuid"].as_str().unwrap())
+                    .collect();
+                for b in bs.iter().filter(|b| b["export"]["provided"].is_null()) {
+                    for resp in b["export"]["responsibilities"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                    {
+                        match resp["provided-uuid"].as_str() {
+                            Some(link) => {
+                                assert_eq!(link, all[0], "{name}");
+                                across += 1;
+                            }
+                            None => assert!(all.is_empty(), "{name}: {resp:#}"),
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(across > 0);
     // IA-2 in Coherent's privileged access management: each part names its holder.
     let ia2 = requirements
         .iter()

@@ -8,7 +8,8 @@
 //!   written `Microsoft (via azure)`), with `responsible-roles` naming it;
 //! - `responsibilities`: one entry per duty of the customer, linked by
 //!   `provided-uuid` to the first `provided` of the same area when the
-//!   area has one (the provider's part the customer's part completes).
+//!   area has one (the provider's part the customer's part completes),
+//!   else to the first of the control's other areas.
 //!
 //! Each area component's `responsible-roles` lists every holder of the area,
 //! so an area mapped to no control still says who holds it. The fragment
@@ -97,6 +98,7 @@ pub fn export(input: Input<'_>, offering: &ResolvedOffering) -> Result<Value, Er
             .iter()
             .map(|a| by_component(&ctx, o, &control, a))
             .collect();
+        link_across_areas(&mut by_components);
         for l in &leveraged {
             by_components.extend(l.by_component(&ctx, o, &control, &areas));
         }
@@ -403,6 +405,39 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
         b.insert("export".into(), Value::Object(export));
     }
     Value::Object(b)
+}
+
+/// Links the responsibilities of an area with nothing provided (one the
+/// customer holds alone) to the first `provided` entry of the control's
+/// other areas: the customer's part there completes what the provider's
+/// side does for the same control.
+fn link_across_areas(by_components: &mut [Value]) {
+    let first = by_components.iter().find_map(|b| {
+        b["export"]["provided"][0]["uuid"]
+            .as_str()
+            .map(str::to_string)
+    });
+    let Some(first) = first else {
+        return;
+    };
+    for b in by_components.iter_mut() {
+        // `get_mut`, not indexing: indexing a missing member adds it as null.
+        let Some(list) = b
+            .get_mut("export")
+            .and_then(|e| e.get_mut("responsibilities"))
+            .and_then(Value::as_array_mut)
+        else {
+            continue;
+        };
+        for r in list {
+            if let Some(r) = r
+                .as_object_mut()
+                .filter(|r| !r.contains_key("provided-uuid"))
+            {
+                r.insert("provided-uuid".into(), json!(first));
+            }
+        }
+    }
 }
 
 /// A `provided` entry (no `provided-uuid`) or a `responsibilities` one.
