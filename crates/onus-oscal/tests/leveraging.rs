@@ -8,13 +8,16 @@ use std::collections::HashSet;
 use common::{example, schema_errors, validator, EXAMPLES};
 use onus_core::identity::{holder_duties, item_id};
 use onus_core::resolve::{Matrix, ResolvedOffering};
-use onus_oscal::export::{leveraging_ssp, ssp, DutyRecord, DutyStatus, Input, Tenant};
+use onus_oscal::export::{
+    leveraging_ssp, ssp, Authorization, DutyRecord, DutyStatus, Input, Tenant,
+};
 use serde_json::Value;
 
 const TENANT: Tenant<'static> = Tenant {
     id: "acme-bank",
     name: "Acme Bank payments",
     date: Some("2025-11-30"),
+    authorization: None,
 };
 
 /// The checklist items of the customer in `o`: (item id, duty text).
@@ -196,4 +199,50 @@ fn an_unknown_offering_is_refused() {
     let e = example("outsystems");
     let err = leveraging_ssp(&e.matrix, "odk", &[], TENANT).unwrap_err();
     assert!(err.to_string().contains("no offering `odk`"), "{err}");
+}
+
+#[test]
+fn the_providers_authorization_is_a_leveraged_authorization() {
+    let e = example("outsystems");
+    let tenant = Tenant {
+        authorization: Some(Authorization {
+            date: "2024-05-01",
+            package: Some("FR2100000000"),
+        }),
+        ..TENANT
+    };
+    let doc = leveraging_ssp(&e.matrix, "odc", &[], tenant).unwrap();
+    let errors = schema_errors(&validator("oscal_ssp_schema.json"), &doc);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let system = &doc["system-security-plan"]["system-implementation"];
+    let la = &system["leveraged-authorizations"][0];
+    assert_eq!(la["date-authorized"], "2024-05-01");
+    assert!(la.to_string().contains("FR2100000000"));
+    let parties = doc["system-security-plan"]["metadata"]["parties"]
+        .as_array()
+        .unwrap();
+    assert!(parties.iter().any(|p| p["uuid"] == la["party-uuid"]));
+    assert!(system["components"][1]["props"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["name"] == "leveraged-authorization-uuid" && p["value"] == la["uuid"]));
+    // A date that is no date is refused, not written invalid.
+    let bad = Tenant {
+        authorization: Some(Authorization {
+            date: "2024-02-30",
+            package: None,
+        }),
+        ..TENANT
+    };
+    let err = leveraging_ssp(&e.matrix, "odc", &[], bad).unwrap_err();
+    assert!(
+        err.to_string().contains("`2024-02-30` is not a date"),
+        "{err}"
+    );
+    // Without one, none.
+    let doc = leveraging_ssp(&e.matrix, "odc", &[], TENANT).unwrap();
+    assert!(doc["system-security-plan"]["system-implementation"]
+        .get("leveraged-authorizations")
+        .is_none());
 }

@@ -89,6 +89,18 @@ pub struct Tenant<'a> {
     /// When the records last changed, `YYYY-MM-DD`: `last-modified` and
     /// `version`. `None` (or not a date): `1970-01-01T00:00:00Z`. Never the clock.
     pub date: Option<&'a str>,
+    /// The provider's authorization of the offering, when it has one: the
+    /// document's `leveraged-authorizations` entry.
+    pub authorization: Option<Authorization<'a>>,
+}
+
+/// An authorization a leveraging system relies on.
+#[derive(Clone, Copy, Debug)]
+pub struct Authorization<'a> {
+    /// When it was granted, `YYYY-MM-DD` (OSCAL's date: the years 1900 to 2999).
+    pub date: &'a str,
+    /// Its FedRAMP package id, if any.
+    pub package: Option<&'a str>,
 }
 
 /// The SSP fragment of `tenant`'s system, leveraging `offering` of
@@ -267,6 +279,43 @@ pub fn leveraging_ssp(
         );
     }
     let date = tenant.date.map(str::trim).filter(|d| !d.is_empty());
+    if let Some(a) = tenant.authorization {
+        let d = a.date.trim();
+        if d.len() != 10 || last_modified(Some(d)) == super::EPOCH {
+            return Err(Error::NothingToExport {
+                model: matrix.model.clone(),
+                what: format!(
+                    "the authorization date `{d}` is not a date: write it YYYY-MM-DD, e.g. 2024-05-01"
+                ),
+            });
+        }
+    }
+    let authorization = tenant.authorization.map(|a| {
+        let mut props = vec![prop("model", &matrix.model), prop("offering", &o.id)];
+        if let Some(p) = a.package.filter(|p| !p.trim().is_empty()) {
+            props.push(json!({
+                "name": "leveraged-system-identifier",
+                "ns": super::ssp::FEDRAMP_NS,
+                "value": line(p),
+            }));
+        }
+        json!({
+            "uuid": uuid(&["leveraged-authorization"]),
+            "title": line(&format!("{provider_name}: {}", o.name)),
+            "props": props,
+            "party-uuid": provider_party,
+            "date-authorized": a.date.trim(),
+        })
+    });
+    let mut leveraged_props = vec![
+        json!({"name": "implementation-point", "value": "external"}),
+        json!({"name": "inherited-uuid", "value": ctx.uuid(&["system", &o.id])}),
+    ];
+    if let Some(a) = &authorization {
+        leveraged_props.push(json!({"name": "leveraged-authorization-uuid", "value": a["uuid"]}));
+    }
+    leveraged_props.push(prop("model", &matrix.model));
+    leveraged_props.push(prop("offering", &o.id));
     let document = json!({
         "uuid": uuid(&["ssp"]),
         "metadata": {
@@ -335,12 +384,7 @@ pub fn leveraging_ssp(
                     "{} by {provider_name}, leveraged: the uuids the entries point at are those of its SSP (`onus oscal export --kind ssp --offering {}`).",
                     o.name, o.id
                 ),
-                "props": [
-                    {"name": "implementation-point", "value": "external"},
-                    {"name": "inherited-uuid", "value": ctx.uuid(&["system", &o.id])},
-                    prop("model", &matrix.model),
-                    prop("offering", &o.id),
-                ],
+                "props": leveraged_props,
                 "status": {"state": "operational"},
                 "responsible-roles": provider_role,
             },
@@ -356,6 +400,10 @@ pub fn leveraging_ssp(
         },
         "back-matter": {"resources": [Value::Object(resource)]},
     });
+    let mut document = document;
+    if let Some(a) = authorization {
+        document["system-implementation"]["leveraged-authorizations"] = json!([a]);
+    }
     Ok(json!({ "system-security-plan": document }))
 }
 

@@ -27,7 +27,7 @@ pub mod component_definition;
 pub mod leveraging;
 pub mod ssp;
 
-pub use leveraging::{leveraging_ssp, DutyRecord, DutyStatus, Tenant};
+pub use leveraging::{leveraging_ssp, Authorization, DutyRecord, DutyStatus, Tenant};
 
 use std::collections::{HashMap, HashSet};
 
