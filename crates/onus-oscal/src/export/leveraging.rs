@@ -17,11 +17,11 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use onus_core::identity::{duty_keys, holder_duties, item_id};
+use onus_core::identity::{holder_duties, item_id};
 use onus_core::resolve::Matrix;
 
 use super::component_definition::is_token;
-use super::ssp::{entry_uuid, framework, is_customer};
+use super::ssp::{duty_keys, entry_uuid, framework, is_customer};
 use super::{last_modified, line, mapped, prop, uuid_of, Context, Input, CATALOG_MEDIA_TYPE};
 use super::{OSCAL_VERSION, UNVERSIONED};
 use crate::Error;
@@ -183,7 +183,7 @@ pub fn leveraging_ssp(
         for a in &areas {
             for h in &a.holders {
                 let texts = Context::duty_texts(h, a, &o.name);
-                let keys = duty_keys(&texts);
+                let keys = duty_keys(h, &texts);
                 if !is_customer(h) {
                     for key in &keys {
                         let provided = entry_uuid(&ctx, "provided", o, &control, a, h, key);

@@ -343,7 +343,7 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
     let mut provided = Vec::new();
     for h in a.holders.iter().filter(|h| !is_customer(h)) {
         let duties = Context::duty_texts(h, a, &o.name);
-        for (key, duty) in onus_core::identity::duty_keys(&duties).iter().zip(duties) {
+        for (key, duty) in duty_keys(h, &duties).iter().zip(duties) {
             provided.push(entry(ctx, h, ids("provided", h, key), None, duty));
         }
     }
@@ -354,7 +354,7 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
     let mut responsibilities = Vec::new();
     for h in a.holders.iter().filter(|h| is_customer(h)) {
         let duties = Context::duty_texts(h, a, &o.name);
-        for (key, duty) in onus_core::identity::duty_keys(&duties).iter().zip(duties) {
+        for (key, duty) in duty_keys(h, &duties).iter().zip(duties) {
             responsibilities.push(entry(
                 ctx,
                 h,
@@ -438,6 +438,14 @@ fn link_across_areas(by_components: &mut [Value]) {
             }
         }
     }
+}
+
+/// The identities of `texts`, a holder's duties as [`Context::duty_texts`]
+/// gives them: the one place the exports read a duty's identity
+/// ([`onus_core::identity::duty_keys`]) from.
+pub(crate) fn duty_keys(h: &ResolvedHolder, texts: &[String]) -> Vec<String> {
+    let _ = h;
+    onus_core::identity::duty_keys(texts)
 }
 
 /// A `provided` entry (no `provided-uuid`) or a `responsibilities` one.
@@ -684,16 +692,11 @@ impl<'a> Leveraged<'a> {
         let mut inherited = Vec::new();
         for a in areas {
             for h in a.holders.iter().filter(|h| !is_customer(h)) {
-                let duties: Vec<Option<&str>> = if h.duties.is_empty() {
-                    vec![None]
-                } else {
-                    h.duties.iter().map(|d| Some(d.as_str())).collect()
-                };
-                let keys = onus_core::identity::duty_keys(
-                    &duties.iter().map(|d| d.unwrap_or("")).collect::<Vec<_>>(),
-                );
-                for (key, duty) in keys.iter().zip(&duties) {
-                    let Some(provided) = self.provided_uuid(h, *duty, control) else {
+                let texts = Context::duty_texts(h, a, &o.name);
+                for (key, text) in duty_keys(h, &texts).iter().zip(&texts) {
+                    // A holder without duties is matched by its party alone.
+                    let duty = (!h.duties.is_empty()).then_some(text.as_str());
+                    let Some(provided) = self.provided_uuid(h, duty, control) else {
                         continue;
                     };
                     let uuid = ctx.uuid(&[
