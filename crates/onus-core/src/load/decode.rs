@@ -842,92 +842,6 @@ impl Decoder {
     }
 }
 
-/// What one entry of a section is called in messages.
-fn singular(section: &str) -> &str {
-    match section {
-        "parties" => "party",
-        "upstreams" | "runs-on" => "upstream",
-        "offerings" => "offering",
-        "areas" | "responsibilities" => "area",
-        "practices" => "practice",
-        "frameworks" => "framework",
-        other => other,
-    }
-}
-
-/// The root members of NIST OSCAL documents (one per OSCAL model), which
-/// people pass where a model goes.
-pub const OSCAL_ROOTS: &[&str] = &[
-    "catalog",
-    "profile",
-    "component-definition",
-    "system-security-plan",
-    "assessment-plan",
-    "assessment-results",
-    "plan-of-action-and-milestones",
-    "mapping-collection",
-];
-
-/// A finding for a document that is recognisably not a model (an OSCAL
-/// document), instead of one finding per missing key.
-fn other_document(root: &Node) -> Option<Diagnostic> {
-    let Value::Map(entries) = &root.value else {
-        return None;
-    };
-    if entries
-        .iter()
-        .any(|(k, _)| k.as_text().is_some_and(|k| Model::KEYS.contains(&k)))
-    {
-        return None;
-    }
-    let Some((key, _)) = entries
-        .iter()
-        .find(|(k, _)| k.as_text().is_some_and(|k| OSCAL_ROOTS.contains(&k)))
-    else {
-        // No key of a model at all: some other YAML or JSON file.
-        let at = entries.first().map_or(root.span, |(k, _)| k.span);
-        return Some(
-            Diagnostic::new(Code::NotAModel, at, "this file is not an onus model: it has none of a model's keys")
-                .with_help("a model starts with `onus: 1`, then `model:`, `parties:`, `offerings:`, `areas:` and `responsibilities:`; `onus init` writes one"),
-        );
-    };
-    let kind = key.as_text().unwrap_or_default();
-    let help = if matches!(kind, "component-definition" | "system-security-plan") {
-        "to make a model of it, run `onus oscal import FILE -o MODEL.onus.yaml`"
-    } else {
-        "catalogs and profiles are read by `onus crm MODEL --profile PROFILE [--catalog CATALOG]`"
-    };
-    Some(
-        Diagnostic::new(
-            Code::NotAModel,
-            key.span,
-            format!("this is an OSCAL {kind}, not an onus model"),
-        )
-        .with_help(help),
-    )
-}
-
-/// The upstream of a qualified id as resolution writes it (`aws` of
-/// `aws/amazon`), which a model cannot use: it names the upstream alone.
-fn qualified_upstream(s: &str) -> Option<&str> {
-    let mut parts = s.split('/');
-    let first = parts.next()?;
-    (is_valid_id(first) && parts.all(is_valid_id) && s.contains('/')).then_some(first)
-}
-
-/// A best-effort kebab-case spelling of an invalid id, for the help line.
-fn kebab(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.trim().chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
 /// Whether `s` is a calendar date `YYYY-MM-DD` of the years 1900 to 2999
 /// (what OSCAL's date type accepts).
 fn is_date(s: &str) -> bool {
@@ -1034,4 +948,90 @@ responsibilities:
             assert!(!is_date(bad), "{bad}");
         }
     }
+}
+
+/// What one entry of a section is called in messages.
+fn singular(section: &str) -> &str {
+    match section {
+        "parties" => "party",
+        "upstreams" | "runs-on" => "upstream",
+        "offerings" => "offering",
+        "areas" | "responsibilities" => "area",
+        "practices" => "practice",
+        "frameworks" => "framework",
+        other => other,
+    }
+}
+
+/// The root members of NIST OSCAL documents (one per OSCAL model), which
+/// people pass where a model goes.
+pub const OSCAL_ROOTS: &[&str] = &[
+    "catalog",
+    "profile",
+    "component-definition",
+    "system-security-plan",
+    "assessment-plan",
+    "assessment-results",
+    "plan-of-action-and-milestones",
+    "mapping-collection",
+];
+
+/// A finding for a document that is recognisably not a model (an OSCAL
+/// document), instead of one finding per missing key.
+fn other_document(root: &Node) -> Option<Diagnostic> {
+    let Value::Map(entries) = &root.value else {
+        return None;
+    };
+    if entries
+        .iter()
+        .any(|(k, _)| k.as_text().is_some_and(|k| Model::KEYS.contains(&k)))
+    {
+        return None;
+    }
+    let Some((key, _)) = entries
+        .iter()
+        .find(|(k, _)| k.as_text().is_some_and(|k| OSCAL_ROOTS.contains(&k)))
+    else {
+        // No key of a model at all: some other YAML or JSON file.
+        let at = entries.first().map_or(root.span, |(k, _)| k.span);
+        return Some(
+            Diagnostic::new(Code::NotAModel, at, "this file is not an onus model: it has none of a model's keys")
+                .with_help("a model starts with `onus: 1`, then `model:`, `parties:`, `offerings:`, `areas:` and `responsibilities:`; `onus init` writes one"),
+        );
+    };
+    let kind = key.as_text().unwrap_or_default();
+    let help = if matches!(kind, "component-definition" | "system-security-plan") {
+        "to make a model of it, run `onus oscal import FILE -o MODEL.onus.yaml`"
+    } else {
+        "catalogs and profiles are read by `onus crm MODEL --profile PROFILE [--catalog CATALOG]`"
+    };
+    Some(
+        Diagnostic::new(
+            Code::NotAModel,
+            key.span,
+            format!("this is an OSCAL {kind}, not an onus model"),
+        )
+        .with_help(help),
+    )
+}
+
+/// The upstream of a qualified id as resolution writes it (`aws` of
+/// `aws/amazon`), which a model cannot use: it names the upstream alone.
+fn qualified_upstream(s: &str) -> Option<&str> {
+    let mut parts = s.split('/');
+    let first = parts.next()?;
+    (is_valid_id(first) && parts.all(is_valid_id) && s.contains('/')).then_some(first)
+}
+
+/// A best-effort kebab-case spelling of an invalid id, for the help line.
+fn kebab(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
 }
