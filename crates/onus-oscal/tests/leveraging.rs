@@ -88,6 +88,10 @@ fn check(matrix: &Matrix, o: &ResolvedOffering, what: &str) -> Option<(Value, Va
     let doc = leveraging_ssp(matrix, &o.id, &records(o), TENANT).unwrap();
     let errors = schema_errors(&validator("oscal_ssp_schema.json"), &doc);
     assert!(errors.is_empty(), "{what}: {errors:#?}");
+    // And by the bundled schema `onus oscal validate` uses.
+    let report = onus_oscal::validate::validate_value(&doc).unwrap();
+    assert_eq!(report.model, "system-security-plan");
+    assert!(report.errors.is_empty(), "{what}: {:#?}", report.errors);
 
     // Every uuid it points at is in the provider's own export.
     let provided = uuids_of(&provider, "provided");
