@@ -250,3 +250,25 @@ fn the_providers_authorization_is_a_leveraged_authorization() {
         .get("leveraged-authorizations")
         .is_none());
 }
+
+#[test]
+fn a_tenant_without_a_name_still_gets_a_valid_document() {
+    let e = example("outsystems");
+    let tenant = Tenant {
+        id: "",
+        name: "  ",
+        date: Some("not a date"),
+        authorization: None,
+    };
+    let doc = leveraging_ssp(&e.matrix, "odc", &[], tenant).unwrap();
+    let errors = schema_errors(&validator("oscal_ssp_schema.json"), &doc);
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(
+        doc["system-security-plan"]["system-characteristics"]["system-name"],
+        "Tenant"
+    );
+    assert_eq!(
+        doc["system-security-plan"]["metadata"]["last-modified"],
+        "1970-01-01T00:00:00Z"
+    );
+}

@@ -144,6 +144,15 @@ pub fn leveraging_ssp(
                     .join(", ")
             ),
         })?;
+    // OSCAL strings may not be empty: a tenant without a name is "Tenant".
+    let tenant_name = Some(line(tenant.name))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "Tenant".to_string());
+    let tenant_props = || {
+        (!line(tenant.id).is_empty())
+            .then(|| prop("tenant", tenant.id))
+            .into_iter()
+    };
     let ctx = Context::new(Input::new(matrix));
     let fw = framework(matrix, o)?;
     let records: HashMap<&str, &DutyRecord> =
@@ -219,7 +228,7 @@ pub fn leveraging_ssp(
                             "uuid": uuid(&["satisfied", &control, &item]),
                             "responsibility-uuid": responsibility,
                             "description": note.map_or_else(
-                                || format!("{}: implemented by {}: {text}", a.name, tenant.name),
+                                || format!("{}: implemented by {tenant_name}: {text}", a.name),
                                 str::to_string,
                             ),
                             "props": [prop("checklist-item", &item)],
@@ -243,7 +252,7 @@ pub fn leveraging_ssp(
             "description".into(),
             json!(format!(
                 "{}: what {provider_name} provides is inherited; what it leaves to its customer is {}'s.",
-                o.name, tenant.name
+                o.name, tenant_name
             )),
         );
         b.insert("implementation-status".into(), status(&statuses, &notes));
@@ -279,6 +288,8 @@ pub fn leveraging_ssp(
         );
     }
     let date = tenant.date.map(str::trim).filter(|d| !d.is_empty());
+    let mut metadata_props = vec![prop("model", &matrix.model), prop("offering", &o.id)];
+    metadata_props.extend(tenant_props());
     if let Some(a) = tenant.authorization {
         let d = a.date.trim();
         if d.len() != 10 || last_modified(Some(d)) == super::EPOCH {
@@ -319,11 +330,11 @@ pub fn leveraging_ssp(
     let document = json!({
         "uuid": uuid(&["ssp"]),
         "metadata": {
-            "title": line(&format!("{}: leveraging {provider_name}, {}", tenant.name, o.name)),
+            "title": line(&format!("{tenant_name}: leveraging {provider_name}, {}", o.name)),
             "last-modified": last_modified(date),
             "version": date.map_or(UNVERSIONED.to_string(), line),
             "oscal-version": OSCAL_VERSION,
-            "props": [prop("model", &matrix.model), prop("offering", &o.id), prop("tenant", tenant.id)],
+            "props": metadata_props,
             "roles": [
                 {"id": "provider", "title": "Provider"},
                 {"id": "customer", "title": "Customer"},
@@ -332,7 +343,7 @@ pub fn leveraging_ssp(
                 {
                     "uuid": tenant_party,
                     "type": "organization",
-                    "name": line(tenant.name),
+                    "name": tenant_name,
                     "props": [prop("role", "customer")],
                 },
                 {
@@ -352,9 +363,8 @@ pub fn leveraging_ssp(
         "import-profile": {"href": format!("#{}", ctx.framework_uuid(&fw))},
         "system-characteristics": {
             "system-ids": [{"identifier-type": "https://ietf.org/rfc/rfc4122", "id": system}],
-            "system-name": line(tenant.name),
-            "description": format!("{}, built on {provider_name}'s {}.", line(tenant.name), o.name),
-            "props": [prop("tenant", tenant.id)],
+            "system-name": tenant_name,
+            "description": format!("{tenant_name}, built on {provider_name}'s {}.", o.name),
             "system-information": {"information-types": [{
                 "uuid": uuid(&["information-type"]),
                 "title": "Not categorized",
@@ -372,8 +382,8 @@ pub fn leveraging_ssp(
             {
                 "uuid": system,
                 "type": "this-system",
-                "title": line(tenant.name),
-                "description": format!("{}'s system.", line(tenant.name)),
+                "title": tenant_name,
+                "description": format!("{tenant_name}'s system."),
                 "status": {"state": "operational"},
             },
             {
@@ -392,7 +402,7 @@ pub fn leveraging_ssp(
         "control-implementation": {
             "description": format!(
                 "How {} meets the controls of {} on {provider_name}'s {}: what it inherits, and which of the customer's responsibilities it has implemented.",
-                line(tenant.name),
+                tenant_name,
                 framework.map_or(fw.as_str(), |f| f.name.as_str()),
                 o.name
             ),
