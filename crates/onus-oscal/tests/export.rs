@@ -551,3 +551,87 @@ fn an_ssp_targeting_a_baseline_has_a_requirement_for_every_control() {
         }
     }
 }
+
+/// An upstream whose publisher holds nothing this model inherits is still
+/// a party of its leveraged authorization: named in the metadata.
+#[test]
+fn a_leveraged_authorizations_party_is_always_in_the_metadata() {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    let up = "onus: 1
+model: { id: up, name: Up, publisher: up }
+parties:
+  up: { name: Up Inc, role: provider }
+  vendor: { name: Vendor, role: third-party }
+  customer: { name: Customer, role: customer }
+frameworks:
+  nist-800-53-rev5: { name: NIST SP 800-53 Rev. 5 }
+offerings:
+  paas: { name: PaaS }
+areas:
+  hosts: { name: Hosts, controls: [nist-800-53-rev5:pe-3] }
+responsibilities:
+  hosts: { vendor: { duties: [Guard the data centre] } }
+";
+    let down = "onus: 1
+model: { id: down, name: Down, publisher: down }
+parties:
+  down: { name: Down, role: provider }
+  customer: { name: Customer, role: customer }
+upstreams:
+  up: { model: up.onus.yaml, authorized: 2022-09-01, fedramp-package: FR0000000001 }
+frameworks:
+  nist-800-53-rev5: { name: NIST SP 800-53 Rev. 5 }
+offerings:
+  saas: { name: SaaS, runs-on: { up: paas } }
+areas:
+  hosts: { name: Hosts, controls: [nist-800-53-rev5:pe-3] }
+responsibilities:
+  hosts: up
+";
+    let files: HashMap<PathBuf, String> = [
+        (PathBuf::from("down.onus.yaml"), down.to_string()),
+        (PathBuf::from("up.onus.yaml"), up.to_string()),
+    ]
+    .into_iter()
+    .collect();
+    let set = onus_core::load::ModelSet::load(&[PathBuf::from("down.onus.yaml")], &files).unwrap();
+    let errors: Vec<_> = onus_core::check::check(&set)
+        .into_iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    let root = set.roots[0];
+    let matrix = onus_core::resolve::resolve(&set, root).unwrap();
+    let up_id = set.get(root).upstreams["up"].unwrap();
+    let up_matrix = onus_core::resolve::resolve(&set, up_id).unwrap();
+    assert!(!matrix.parties.contains_key("up/up"));
+    let ups = [onus_oscal::export::Upstream {
+        id: "up",
+        matrix: &up_matrix,
+        fedramp_package: Some("FR0000000001"),
+        authorized: Some("2022-09-01"),
+    }];
+    let input = onus_oscal::export::Input::new(&matrix).with_upstreams(&ups);
+    let doc = ssp::export(input, &matrix.offerings[0]).unwrap();
+    let errors = schema_errors(&validator("oscal_ssp_schema.json"), &doc);
+    assert!(errors.is_empty(), "{errors:#?}");
+    let ssp = &doc["system-security-plan"];
+    let la = &ssp["system-implementation"]["leveraged-authorizations"][0];
+    let party = ssp["metadata"]["parties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["uuid"] == la["party-uuid"])
+        .unwrap();
+    assert_eq!(party["name"], "Up Inc (via up)");
+    // The vendor's duty is inherited from up's own export.
+    let up_doc = ssp::export(
+        onus_oscal::export::Input::new(&up_matrix),
+        &up_matrix.offerings[0],
+    )
+    .unwrap();
+    let inherited = entries(&doc, "inherited");
+    assert_eq!(inherited.len(), 1);
+    assert!(provided_uuids(&up_doc).contains(inherited[0].1["provided-uuid"].as_str().unwrap()));
+}
