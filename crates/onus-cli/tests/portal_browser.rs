@@ -75,7 +75,7 @@ impl Driver {
         }
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": std::env::var("ONUS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()), "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,900", "--force-device-scale-factor=1"],
+            "goog:chromeOptions": {"binary": std::env::var("ONUS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()), "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,900", "--force-device-scale-factor=1", "--lang=en-US"],
                 "prefs": {"download.default_directory": downloads(shots).display().to_string(), "download.prompt_for_download": false}},
             "goog:loggingPrefs": {"browser": "ALL"}
         }}});
@@ -377,7 +377,9 @@ fn checklist(b: &mut Driver, base: &str, db: &str, tenant: &str, shots: &str) {
         "#notes",
         "SAST runs on every merge request; see the pipeline.",
     );
-    b.fill("#due", "2030-06-30");
+    // A date field takes the digits in the browser's locale's order (en-US, set at start).
+    b.fill("#due", "06302030");
+    assert_eq!(b.value("#due"), "2030-06-30");
     b.screenshot("item-edit");
     b.click("form.form button[type=submit]");
     assert!(b.source().contains("status implemented"), "{}", b.source());
