@@ -15,6 +15,7 @@
 
 mod accounts;
 mod checklist;
+mod evidence;
 mod models;
 mod tenants;
 pub mod testing;
@@ -31,6 +32,9 @@ pub use checklist::{
     Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
     Versions, STATUSES,
 };
+pub use evidence::{
+    Attachment, BoxFuture, ChunkStore, DbChunks, Upload, UploadError, ABANDONED_AFTER, CHUNK_SIZE,
+};
 pub use models::{ModelVersion, Published, VersionSummary};
 pub use tenants::{Invite, Member, Tenant};
 
@@ -46,6 +50,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "checklist",
         include_str!("../migrations/0003_checklist.sql"),
+    ),
+    (
+        4,
+        "evidence",
+        include_str!("../migrations/0004_evidence.sql"),
     ),
 ];
 
@@ -78,6 +87,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Where evidence files' bytes live ([`DbChunks`] unless set with
+    /// [`Store::with_chunks`]).
+    chunks: std::sync::Arc<dyn ChunkStore>,
 }
 
 impl Store {
@@ -103,7 +115,12 @@ impl Store {
                 .execute(&pool)
                 .await?;
         }
-        let store = Store { pool, backend };
+        let chunks = std::sync::Arc::new(DbChunks::new(pool.clone()));
+        let store = Store {
+            pool,
+            backend,
+            chunks,
+        };
         store.migrate().await?;
         Ok(store)
     }
