@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+mod evidence;
+
 use crate::pages::{admin, tenant};
 use crate::AppState;
 
@@ -482,7 +484,8 @@ impl Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "onus portal API", description = "Published models, tenants, users and invites."),
-    paths(me, my_tokens, revoke_token, models, versions, publish, tenants, create_tenant, users, invite),
+    paths(me, my_tokens, revoke_token, models, versions, publish, tenants, create_tenant, users, invite,
+        evidence::list, evidence::upload, evidence::show, evidence::content, evidence::delete),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -510,6 +513,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tenants", get(tenants).post(create_tenant))
         .route("/api/v1/tenants/{tenant}/users", get(users))
         .route("/api/v1/tenants/{tenant}/invites", post(invite))
+        .merge(evidence::router())
         .route(
             "/api/v1/{*rest}",
             get(api_not_found).post(api_not_found).delete(api_not_found),

@@ -18,6 +18,7 @@
 mod api;
 mod auth;
 pub mod bundled;
+pub mod evidence;
 mod headers;
 mod pages;
 pub mod proxy;
@@ -52,6 +53,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (see [`proxy`]).
     pub trusted_proxies: Vec<proxy::TrustedProxy>,
+    /// The largest evidence file accepted, bytes (`--max-upload`;
+    /// [`evidence::DEFAULT_MAX_UPLOAD`]).
+    pub max_upload: u64,
 }
 
 /// Why the server could not start or stopped on an error.
@@ -85,6 +89,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Whose `X-Forwarded-For` names the client (see [`proxy`]).
     pub trusted_proxies: Arc<[proxy::TrustedProxy]>,
+    /// The largest evidence file accepted, bytes.
+    pub max_upload: u64,
 }
 
 /// Runs the portal until SIGTERM or Ctrl-C. `ready` receives the address
@@ -121,6 +127,7 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(),
         models: config.models.clone(),
         public_url,
         trusted_proxies: config.trusted_proxies.clone().into(),
+        max_upload: config.max_upload,
     };
     println!("onus portal: listening on http://{addr}");
     ready(addr);

@@ -20,6 +20,7 @@ pub fn spawn(db: &str, models: Option<PathBuf>) -> SocketAddr {
         behind_tls: false,
         public_url: None,
         trusted_proxies: Vec::new(),
+        max_upload: crate::evidence::DEFAULT_MAX_UPLOAD,
     };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

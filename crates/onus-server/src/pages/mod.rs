@@ -5,11 +5,13 @@
 //! - `account.rs`: setup, sign-in (password, then TOTP), sign-out, MFA enrolment.
 //! - `tokens.rs`: the account's API tokens (mint, shown once; revoke).
 //! - `admin.rs`: platform admins: tenants, their invites and NDA, publishing.
+//! - `evidence.rs`: an item's evidence files (list, upload, download, delete).
 //! - `tenant.rs`: a tenant's own pages, all behind [`tenant::access`], the
 //!   one place tenant isolation is enforced.
 
 mod account;
 pub mod admin;
+mod evidence;
 mod public;
 pub mod tenant;
 mod tokens;
@@ -64,6 +66,15 @@ pub fn router(state: AppState) -> Router {
             "/t/{tenant}/members/{user}/remove",
             post(tenant::remove_member),
         )
+        .route(
+            "/t/{tenant}/items/{item}/evidence",
+            get(evidence::list).post(evidence::upload),
+        )
+        .route(
+            "/t/{tenant}/evidence/{file}/download",
+            get(evidence::download),
+        )
+        .route("/t/{tenant}/evidence/{file}/delete", post(evidence::delete))
         .merge(crate::api::router())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
