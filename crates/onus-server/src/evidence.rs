@@ -229,10 +229,7 @@ pub fn content_type(declared: &str, file_name: &str, prefix: &[u8]) -> Result<St
     // A declared type the portal knows must match; else the extension must.
     for (claim, what) in [
         (said, format!("declared as {media}")),
-        (
-            extension_kind(file_name),
-            format!("named {file_name}"),
-        ),
+        (extension_kind(file_name), format!("named {file_name}")),
     ] {
         if let Some(kind) = claim {
             if kind != found {
@@ -303,9 +300,7 @@ pub fn human_size(bytes: u64) -> String {
 /// K/KB/KiB, M/MB/MiB or G/GB/GiB (all powers of 1024).
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
-    let split = t
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(t.len());
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
     let n: u64 = digits
         .parse()
@@ -408,9 +403,7 @@ pub async fn upload(
     let boundary = content_type_header
         .and_then(|ct| multer::parse_boundary(ct).ok())
         .ok_or_else(|| {
-            Refused::Form(
-                "Send the file as multipart/form-data, in the field `file`.".to_string(),
-            )
+            Refused::Form("Send the file as multipart/form-data, in the field `file`.".to_string())
         })?;
     let constraints = multer::Constraints::new().size_limit(
         multer::SizeLimit::new()
@@ -552,21 +545,31 @@ pub fn download(data: &TenantData, a: &Attachment) -> Response {
     let mut response = Body::from_stream(stream).into_response();
     let h = response.headers_mut();
     let value = |s: &str| {
-        HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
+        HeaderValue::from_str(s)
+            .unwrap_or_else(|_| HeaderValue::from_static("application/octet-stream"))
     };
     h.insert(header::CONTENT_TYPE, value(&a.content_type));
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(a.size.max(0) as u64));
+    h.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(a.size.max(0) as u64),
+    );
     h.insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&content_disposition(&a.file_name))
             .unwrap_or_else(|_| HeaderValue::from_static("attachment")),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(DOWNLOAD_CSP),
     );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
     response
 }
 
@@ -653,7 +656,10 @@ mod tests {
     #[test]
     fn upload_paths_are_recognised_exactly() {
         assert!(is_upload(&Method::POST, "/t/a1/items/b2/evidence"));
-        assert!(is_upload(&Method::POST, "/api/v1/tenants/a1/items/b2/evidence"));
+        assert!(is_upload(
+            &Method::POST,
+            "/api/v1/tenants/a1/items/b2/evidence"
+        ));
         assert!(!is_upload(&Method::GET, "/t/a1/items/b2/evidence"));
         assert!(!is_upload(&Method::POST, "/t/a1/items/b2"));
         assert!(!is_upload(&Method::POST, "/t/a1/items/b2/evidence/x"));
@@ -664,13 +670,19 @@ mod tests {
     #[test]
     fn file_names_lose_paths_controls_and_length() {
         assert_eq!(sanitize_file_name("../../etc/passwd"), "passwd");
-        assert_eq!(sanitize_file_name("C:\\Users\\me\\report.pdf"), "report.pdf");
+        assert_eq!(
+            sanitize_file_name("C:\\Users\\me\\report.pdf"),
+            "report.pdf"
+        );
         assert_eq!(sanitize_file_name("a\u{0}b\r\nc.txt"), "abc.txt");
         assert_eq!(sanitize_file_name("evil\u{202E}fdp.exe"), "evilfdp.exe");
         assert_eq!(sanitize_file_name("  ..  "), "evidence");
         assert_eq!(sanitize_file_name(""), "evidence");
         assert_eq!(sanitize_file_name("a\"b<c>.txt"), "a_b_c_.txt");
-        assert_eq!(sanitize_file_name("Prüfbericht 2026.pdf"), "Prüfbericht 2026.pdf");
+        assert_eq!(
+            sanitize_file_name("Prüfbericht 2026.pdf"),
+            "Prüfbericht 2026.pdf"
+        );
         let long = format!("{}.xlsx", "x".repeat(500));
         let cut = sanitize_file_name(&long);
         assert_eq!(cut.chars().count(), MAX_NAME);
@@ -710,7 +722,10 @@ mod tests {
             "text/plain; charset=utf-8"
         );
         // Nothing or octet-stream declared: the bytes decide.
-        assert_eq!(content_type("", "scan", b"%PDF-1.4").unwrap(), "application/pdf");
+        assert_eq!(
+            content_type("", "scan", b"%PDF-1.4").unwrap(),
+            "application/pdf"
+        );
         assert_eq!(
             content_type("application/octet-stream", "blob.bin", b"\x00\x01").unwrap(),
             "application/octet-stream"
@@ -722,7 +737,10 @@ mod tests {
         );
         // Contradictions.
         let e = content_type("image/png", "shot.png", b"%PDF-1.4").unwrap_err();
-        assert!(e.contains("declared as image/png") && e.contains("a PDF document"), "{e}");
+        assert!(
+            e.contains("declared as image/png") && e.contains("a PDF document"),
+            "{e}"
+        );
         let e = content_type("", "report.pdf", b"\x00\x01\x02").unwrap_err();
         assert!(e.contains("named report.pdf"), "{e}");
         assert!(content_type("text/plain", "notes.txt", b"MZ\x90\x00\x03\x00").is_err());

@@ -13,7 +13,9 @@ use onus_store::Attachment;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{authenticate, db, internal, need_write, not_found, problem, tenant_access, ApiResult, Problem};
+use super::{
+    authenticate, db, internal, need_write, not_found, problem, tenant_access, ApiResult, Problem,
+};
 use crate::evidence::{self, Refused};
 use crate::AppState;
 

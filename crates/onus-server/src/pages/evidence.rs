@@ -92,7 +92,9 @@ pub async fn upload(
     )
     .await
     {
-        Ok(_) => Ok(Redirect::to(&evidence::item_evidence_url(&a.tenant.id, &item)).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&evidence::item_evidence_url(&a.tenant.id, &item)).into_response())
+        }
         Err(Refused::NotFound) => Err(not_found_page()),
         Err(Refused::Store(e)) => Err(super::internal_error(&e)),
         Err(refused) => {
@@ -145,8 +147,10 @@ pub async fn delete(
         return Err(not_found_page());
     };
     match evidence::delete(&a, &data, &file).await {
-        Ok(_) => Ok(Redirect::to(&evidence::item_evidence_url(&a.tenant.id, &found.item_id))
-            .into_response()),
+        Ok(_) => Ok(
+            Redirect::to(&evidence::item_evidence_url(&a.tenant.id, &found.item_id))
+                .into_response(),
+        ),
         Err(Refused::Store(e)) => Err(super::internal_error(&e)),
         Err(refused) => {
             evidence_page(
