@@ -783,3 +783,117 @@ async fn the_api_uploads_lists_downloads_and_deletes_with_problems() {
         let _ = &w.admin_a;
     }
 }
+
+/// Raw HTTP/1.1 over a socket (bytes, not text): the request's head, its
+/// body written in `pieces` with a pause between (so the server reads it
+/// in several frames), and the answer's status, head and body.
+fn raw_exchange(
+    addr: std::net::SocketAddr,
+    head: &str,
+    body: &[u8],
+    pieces: &[usize],
+) -> (u16, String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut at = 0;
+    for &cut in pieces.iter().chain(std::iter::once(&body.len())) {
+        let cut = cut.min(body.len());
+        if cut > at {
+            stream.write_all(&body[at..cut]).unwrap();
+            stream.flush().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(30));
+            at = cut;
+        }
+    }
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head, raw[split + 4..].to_vec())
+}
+
+#[test]
+fn a_real_socket_streams_the_upload_past_the_csrf_check_and_back() {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let pg = rt.block_on(onus_store::testing::fresh_pg_url());
+    for (backend, db) in [
+        ("sqlite", onus_store::testing::fresh_sqlite_url()),
+        ("postgres", pg),
+    ] {
+        let addr = onus_server::testing::spawn(&db, None);
+        let (who, tenant, item) = rt.block_on(async {
+            let store = Store::open(&db).await.unwrap();
+            let tenant = store
+                .create_tenant("Acme", "codat", "platform")
+                .await
+                .unwrap()
+                .id;
+            let item = item_of(&store, &tenant).await;
+            let who = member(&store, &tenant, "member@acme.io", "tenant-member").await;
+            (who, tenant, item)
+        });
+        let bytes = pdf(onus_store::CHUNK_SIZE * 3 + 77);
+        let body = multipart(
+            &[("csrf", &who.csrf)],
+            Some(("scan.pdf", "application/pdf", &bytes)),
+        );
+        let head = format!(
+            "POST /t/{tenant}/items/{item}/evidence HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n",
+            who.cookie,
+            body.len()
+        );
+        // The token itself arrives split across two reads, the file in many.
+        let pieces: Vec<usize> = [20, 90]
+            .into_iter()
+            .chain((1..12).map(|i| i * 70_000))
+            .collect();
+        let (status, answer, page) = raw_exchange(addr, &head, &body, &pieces);
+        assert_eq!(
+            status,
+            303,
+            "{backend}: {answer}\n{}",
+            String::from_utf8_lossy(&page)
+        );
+        let id = rt.block_on(async {
+            let store = Store::open(&db).await.unwrap();
+            store
+                .tenant_data(&tenant)
+                .all_attachments()
+                .await
+                .unwrap()
+                .remove(0)
+        });
+        assert_eq!(id.sha256, sha256(&bytes), "{backend}");
+        let get = format!(
+            "GET /t/{tenant}/evidence/{}/download HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {}\r\n\r\n",
+            id.id, who.cookie
+        );
+        let (status, answer, got) = raw_exchange(addr, &get, b"", &[]);
+        assert_eq!(status, 200, "{backend}: {answer}");
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("content-disposition: attachment"),
+            "{answer}"
+        );
+        assert_eq!(got.len(), bytes.len(), "{backend}");
+        assert!(got == bytes, "{backend}: the bytes come back exactly");
+        // A forged upload (the token of another browser) over the socket: 403.
+        let forged = multipart(&[("csrf", "f00d")], Some(("x.txt", "text/plain", b"x")));
+        let head = format!(
+            "POST /t/{tenant}/items/{item}/evidence HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n",
+            who.cookie,
+            forged.len()
+        );
+        let (status, _, _) = raw_exchange(addr, &head, &forged, &[]);
+        assert_eq!(status, 403, "{backend}");
+    }
+}
