@@ -32,6 +32,10 @@ const SNIFF: usize = 8 * 1024;
 const SMALL_FIELD: u64 = 4 * 1024;
 /// Room for the multipart framing around the file, bytes.
 const FRAMING: u64 = 64 * 1024;
+/// After refusing a file too large, how much more of it is read (and
+/// dropped), bytes: a browser still sending the file then sees the 413
+/// page, where closing the connection at once would show it a reset.
+const DRAIN: u64 = 16 * 1024 * 1024;
 
 /// Whether the request is an evidence upload: its body is streamed, not
 /// buffered, so the session layer checks its CSRF token differently and
@@ -407,9 +411,9 @@ pub async fn upload(
         })?;
     let constraints = multer::Constraints::new().size_limit(
         multer::SizeLimit::new()
-            .whole_stream(limit.saturating_add(FRAMING))
+            .whole_stream(limit.saturating_add(DRAIN).saturating_add(FRAMING))
             .per_field(SMALL_FIELD)
-            .for_field("file", limit),
+            .for_field("file", limit.saturating_add(DRAIN)),
     );
     let mut form =
         multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
@@ -448,6 +452,10 @@ pub async fn upload(
             }
             if let Err(e) = up.write(&bytes).await {
                 up.abort().await?;
+                if matches!(e, UploadError::TooLarge { .. }) {
+                    // Bounded by the field's limit (limit + DRAIN).
+                    while let Ok(Some(_)) = field.chunk().await {}
+                }
                 return Err(match e {
                     UploadError::TooLarge { limit } => Refused::TooLarge { limit },
                     UploadError::Store(e) => Refused::Store(e),

@@ -895,5 +895,33 @@ fn a_real_socket_streams_the_upload_past_the_csrf_check_and_back() {
         );
         let (status, _, _) = raw_exchange(addr, &head, &forged, &[]);
         assert_eq!(status, 403, "{backend}");
+        // A file 8 MiB over the limit (the default, 25 MiB): the client
+        // that is still sending reads the 413 page, not a reset connection,
+        // and nothing is kept.
+        let big = pdf(onus_server::evidence::DEFAULT_MAX_UPLOAD as usize + 8 * 1024 * 1024);
+        let body = multipart(
+            &[("csrf", &who.csrf)],
+            Some(("big.pdf", "application/pdf", &big)),
+        );
+        let head = format!(
+            "POST /t/{tenant}/items/{item}/evidence HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {}\r\nContent-Type: multipart/form-data; boundary={BOUNDARY}\r\nContent-Length: {}\r\n\r\n",
+            who.cookie,
+            body.len()
+        );
+        let (status, _, page) = raw_exchange(addr, &head, &body, &[]);
+        assert_eq!(status, 413, "{backend}");
+        assert!(
+            String::from_utf8_lossy(&page).contains("larger than the portal accepts (25.0 MiB)")
+        );
+        let kept = rt.block_on(async {
+            let store = Store::open(&db).await.unwrap();
+            store
+                .tenant_data(&tenant)
+                .all_attachments()
+                .await
+                .unwrap()
+                .len()
+        });
+        assert_eq!(kept, 1, "{backend}: only the first file");
     }
 }
