@@ -18,7 +18,9 @@
 mod api;
 mod auth;
 pub mod bundled;
+pub mod checklist;
 pub mod evidence;
+mod export;
 mod headers;
 mod pages;
 pub mod proxy;
@@ -89,6 +91,8 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Whose `X-Forwarded-For` names the client (see [`proxy`]).
     pub trusted_proxies: Arc<[proxy::TrustedProxy]>,
+    /// Resolved model versions, kept by the process.
+    pub matrices: checklist::Matrices,
     /// The largest evidence file accepted, bytes.
     pub max_upload: u64,
 }
@@ -127,8 +131,11 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(),
         models: config.models.clone(),
         public_url,
         trusted_proxies: config.trusted_proxies.clone().into(),
+        matrices: checklist::Matrices::default(),
         max_upload: config.max_upload,
     };
+    // Versions published since the last start reach the checklists now.
+    checklist::sync_all(&state).await?;
     println!("onus portal: listening on http://{addr}");
     ready(addr);
     axum::serve(
@@ -164,6 +171,10 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down: finishing the requests in flight");
 }
+
+/// (method, path) of every route of the portal, pages and API: what the
+/// router is built from (the isolation test walks it).
+pub use pages::route_list;
 
 /// The router over a store, for tests that run the portal in-process.
 pub fn app(state: AppState) -> axum::Router {

@@ -97,6 +97,7 @@ async fn world(store: Store) -> World {
         public_url: "http://portal.test".into(),
         trusted_proxies: Arc::new([]),
         max_upload: LIMIT,
+        matrices: Default::default(),
     });
     World {
         store,

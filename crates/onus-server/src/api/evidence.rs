@@ -7,8 +7,8 @@
 use axum::extract::{Path, Request, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::routing::{get, post};
+use axum::Json;
 use onus_store::Attachment;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -219,18 +219,34 @@ pub(super) async fn delete(
     }
 }
 
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route(
+/// The evidence routes (see `pages::routes`, which the router is built from).
+pub(super) fn routes() -> Vec<crate::pages::Route> {
+    use axum::http::Method as M;
+    vec![
+        (
+            M::GET,
             "/api/v1/tenants/{tenant}/items/{item}/evidence",
-            get(list).post(upload),
-        )
-        .route(
+            get(list),
+        ),
+        (
+            M::POST,
+            "/api/v1/tenants/{tenant}/items/{item}/evidence",
+            post(upload),
+        ),
+        (
+            M::GET,
             "/api/v1/tenants/{tenant}/evidence/{file}",
-            get(show).delete(delete),
-        )
-        .route(
+            get(show),
+        ),
+        (
+            M::DELETE,
+            "/api/v1/tenants/{tenant}/evidence/{file}",
+            axum::routing::delete(delete),
+        ),
+        (
+            M::GET,
             "/api/v1/tenants/{tenant}/evidence/{file}/content",
             get(content),
-        )
+        ),
+    ]
 }

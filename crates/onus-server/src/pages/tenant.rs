@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use onus_store::{Tenant, User};
+use onus_store::{Tenant, TenantData, User};
 use serde::Deserialize;
 
 use super::{db, message, not_found_page, page, Layout, LinkPage, PageResult};
@@ -23,11 +23,19 @@ pub struct Access {
     pub tenant: Tenant,
     pub user: User,
     pub role: String,
+    /// The tenant's data: the only way to it, made here and nowhere else
+    /// (`onus_store::TenantData` binds every query to this tenant).
+    pub data: TenantData,
 }
 
 impl Access {
     pub fn is_admin(&self) -> bool {
         self.role == "tenant-admin"
+    }
+
+    /// Admins and members change the checklist; viewers read it.
+    pub fn can_edit(&self) -> bool {
+        self.role != "tenant-viewer"
     }
 }
 
@@ -60,6 +68,7 @@ pub async fn member(
         return Ok(Err(Denied::MfaRequired(tenant.name)));
     }
     Ok(Ok(Access {
+        data: state.store.tenant_data(&tenant.id),
         tenant,
         user: user.clone(),
         role,
@@ -85,7 +94,7 @@ pub async fn access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Acces
 }
 
 /// [`access`] for the tenant's admins only (404 for its other members).
-async fn admin_access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Access, Response> {
+pub async fn admin_access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Access, Response> {
     let a = access(state, viewer, id).await?;
     if a.is_admin() {
         Ok(a)
@@ -120,14 +129,13 @@ struct TenantPage {
 }
 
 async fn tenant_page(
-    state: &AppState,
     viewer: &Viewer,
     a: Access,
     status: StatusCode,
     error: Option<String>,
 ) -> PageResult {
     let members = if a.is_admin() {
-        db(state.store.members(&a.tenant.id).await)?
+        db(a.data.members().await)?
             .into_iter()
             .map(|m| MemberRow {
                 id: m.user_id,
@@ -165,7 +173,7 @@ pub async fn home(
     Path(id): Path<String>,
 ) -> PageResult {
     let a = access(&state, &viewer, &id).await?;
-    tenant_page(&state, &viewer, a, StatusCode::OK, None).await
+    tenant_page(&viewer, a, StatusCode::OK, None).await
 }
 
 #[derive(Deserialize, Default)]
@@ -226,14 +234,7 @@ pub async fn invite(
     let link = match new_invite(&state, &a, &f.email, &f.role).await? {
         Ok(link) => link,
         Err(error) => {
-            return tenant_page(
-                &state,
-                &viewer,
-                a,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(error),
-            )
-            .await
+            return tenant_page(&viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await
         }
     };
     Ok(page(
@@ -267,7 +268,6 @@ pub async fn require_mfa(
     let on = f.require == "on";
     if on && !a.user.mfa_enabled {
         return tenant_page(
-            &state,
             &viewer,
             a,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -305,14 +305,7 @@ pub async fn set_role(
     let a = admin_access(&state, &viewer, &id).await?;
     if !ROLES.contains(&f.role.as_str()) {
         let error = format!("Choose one of the roles: {}.", ROLES.join(", "));
-        return tenant_page(
-            &state,
-            &viewer,
-            a,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(error),
-        )
-        .await;
+        return tenant_page(&viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
     }
     if !db(state
         .store
@@ -371,12 +364,5 @@ async fn member_refused(
     }
     let error =
         format!("You cannot {what} the tenant's last admin: make another member an admin first.");
-    tenant_page(
-        state,
-        viewer,
-        a,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some(error),
-    )
-    .await
+    tenant_page(viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await
 }
