@@ -450,11 +450,22 @@ pub async fn session_layer(
     };
     // The API authenticates by bearer token only, never by cookie: no CSRF there.
     let api = parts.uri.path().starts_with("/api/");
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
     let body = if parts.method == Method::POST
         && !api
+        && multipart
         && crate::evidence::is_upload(&parts.method, parts.uri.path())
     {
-        // An upload is streamed to the handler, never buffered here.
+        // An upload is streamed to the handler, never buffered here (any
+        // other body to an upload address is checked as a form, below).
         match streamed_form_csrf(&parts.headers, body, &csrf, new_pre.is_some()).await {
             Ok(body) => body,
             Err(refused) => return refused,

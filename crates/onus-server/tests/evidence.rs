@@ -488,6 +488,17 @@ async fn another_tenants_ids_answer_404_and_viewers_only_download() {
             let r = get(&w.app, &w.member_b, &path).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}: {path}");
         }
+        // A plain form (not multipart) to the upload address, with a valid
+        // token: checked as any form, then 404 like every other route.
+        for tenant in [a, b] {
+            let request = Request::post(format!("/t/{tenant}/items/{ia}/evidence"))
+                .header("cookie", &w.member_b.cookie)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(format!("csrf={}", w.member_b.csrf)))
+                .unwrap();
+            let r = send(&w.app, request).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}: {}", r.text());
+        }
         for (tenant, item) in [(a, ia), (b, ia)] {
             let r = page_upload(&w, &w.member_b, tenant, item, ("x.txt", "text/plain", b"x")).await;
             assert_eq!(
