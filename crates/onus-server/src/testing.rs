@@ -125,7 +125,22 @@ impl Client {
         token: Option<&str>,
         json: Option<&str>,
     ) -> Reply {
+        self.api_with(method, path, token, json, &[])
+    }
+
+    /// [`Client::api`] with more request headers (`If-Match`...).
+    pub fn api_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        json: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut extra = String::new();
+        for (k, v) in headers {
+            extra.push_str(&format!("{k}: {v}\r\n"));
+        }
         if let Some(t) = token {
             extra.push_str(&format!("Authorization: Bearer {t}\r\n"));
         }

@@ -449,3 +449,346 @@ fn a_tenant_works_through_its_checklist_and_keeps_everything_across_versions() {
         );
     });
 }
+
+/// Two tenants on one model, each with a checklist and a model change;
+/// returns (portal admin, A's admin, B's admin, A's id, B's id).
+fn two_tenants(db: &str) -> (Client, Client, Client, String, String) {
+    let (mut admin, token) = portal(db);
+    setup_admin(&mut admin, &token);
+    let (a, a_invite) = create_tenant(&mut admin, "Acme", "outsystems/odc", "boss@acme.io");
+    let (b, b_invite) = create_tenant(&mut admin, "Globex", "outsystems/odc", "boss@globex.io");
+    let (mut boss, _) = accept(&admin, &a_invite, "Bo Boss");
+    let (mut other, _) = accept(&admin, &b_invite, "Gil Globex");
+    assert_eq!(boss.get(&format!("/t/{a}/checklist")).status, 200);
+    assert_eq!(other.get(&format!("/t/{b}/checklist")).status, 200);
+    runtime().block_on(async {
+        let store = Store::open(db).await.unwrap();
+        let files = edited_outsystems(&[REWORDED, REMOVED]);
+        onus_server::publish::publish_with(
+            &store,
+            &PathBuf::from("/bundled/outsystems.onus.yaml"),
+            &files,
+            "edited",
+        )
+        .await
+        .unwrap();
+        store.close().await;
+    });
+    (admin, boss, other, a, b)
+}
+
+fn mint(db: &str, email: &str, scope: &str) -> String {
+    runtime().block_on(async {
+        let store = Store::open(db).await.unwrap();
+        let token = onus_server::admin_mint_token(&store, email, scope, None, "test")
+            .await
+            .unwrap();
+        store.close().await;
+        token
+    })
+}
+
+fn json(r: &Reply) -> serde_json::Value {
+    serde_json::from_str(&r.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.body))
+}
+
+#[test]
+fn the_checklist_api_uses_etags_and_exports_for_auditors() {
+    both_backends(|backend, db| {
+        let (_admin, mut boss, _other, a, _b) = two_tenants(db);
+        let write = mint(db, "boss@acme.io", "write");
+        let read = mint(db, "boss@acme.io", "read");
+        let items = boss.api(
+            "GET",
+            &format!("/api/v1/tenants/{a}/items"),
+            Some(&read),
+            None,
+        );
+        assert_eq!(items.status, 200, "{backend}: {}", items.body);
+        let list = json(&items);
+        assert_eq!(
+            list.as_array().unwrap().len(),
+            7,
+            "{backend}: 8 - 1 removed (the reworded one kept)"
+        );
+        let mitigate = list
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["duty"] == "Mitigating application vulnerabilities and associated risks")
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let path = format!("/api/v1/tenants/{a}/items/{mitigate}");
+        let got = boss.api("GET", &path, Some(&read), None);
+        assert_eq!(got.header("etag"), Some("\"1\""), "{backend}");
+
+        // Changing needs the write scope, If-Match, and valid fields.
+        let body = r#"{"status":"implemented","notes":"=HYPERLINK(\"http://evil\")"}"#;
+        assert_eq!(
+            boss.api_with(
+                "PATCH",
+                &path,
+                Some(&read),
+                Some(body),
+                &[("If-Match", "\"1\"")]
+            )
+            .status,
+            403
+        );
+        let missing = boss.api("PATCH", &path, Some(&write), Some(body));
+        assert_eq!(missing.status, 428, "{backend}: {}", missing.body);
+        assert_eq!(
+            missing.header("content-type"),
+            Some("application/problem+json")
+        );
+        let bad = boss.api_with(
+            "PATCH",
+            &path,
+            Some(&write),
+            Some(r#"{"status":"done"}"#),
+            &[("If-Match", "\"1\"")],
+        );
+        assert!(
+            bad.status == 422 && bad.body.contains("is not a status"),
+            "{backend}: {}",
+            bad.body
+        );
+        let unknown = boss.api_with(
+            "PATCH",
+            &path,
+            Some(&write),
+            Some(r#"{"stauts":"implemented"}"#),
+            &[("If-Match", "\"1\"")],
+        );
+        assert_eq!(unknown.status, 422, "{backend}: unknown fields are refused");
+        let ok = boss.api_with(
+            "PATCH",
+            &path,
+            Some(&write),
+            Some(body),
+            &[("If-Match", "\"1\"")],
+        );
+        assert_eq!(ok.status, 200, "{backend}: {}", ok.body);
+        assert_eq!(ok.header("etag"), Some("\"2\""));
+        assert_eq!(json(&ok)["status"], "implemented");
+        // A second writer still holding revision 1 is told, with the current ETag.
+        let stale = boss.api_with(
+            "PATCH",
+            &path,
+            Some(&write),
+            Some(r#"{"status":"in-progress"}"#),
+            &[("If-Match", "\"1\"")],
+        );
+        assert_eq!(stale.status, 412, "{backend}: {}", stale.body);
+        assert_eq!(stale.header("etag"), Some("\"2\""));
+        assert_eq!(
+            json(&boss.api("GET", &path, Some(&read), None))["status"],
+            "implemented",
+            "{backend}: not overwritten"
+        );
+        let history = json(&boss.api("GET", &format!("{path}/history"), Some(&read), None));
+        assert!(
+            history
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["field"] == "status"
+                    && h["from"] == "not-started"
+                    && h["to"] == "implemented"),
+            "{backend}: {history}"
+        );
+        let filtered = json(&boss.api(
+            "GET",
+            &format!("/api/v1/tenants/{a}/items?status=implemented"),
+            Some(&read),
+            None,
+        ));
+        assert_eq!(filtered.as_array().unwrap().len(), 1);
+        let archived = json(&boss.api(
+            "GET",
+            &format!("/api/v1/tenants/{a}/items?archived=true"),
+            Some(&read),
+            None,
+        ));
+        assert_eq!(
+            archived[0]["duty"], "Conducting code security reviews on developed applications",
+            "{backend}"
+        );
+
+        // Exports: attachments, formulas neutralised, a real workbook.
+        let csv = boss.api(
+            "GET",
+            &format!("/api/v1/tenants/{a}/exports/checklist.csv"),
+            Some(&read),
+            None,
+        );
+        assert_eq!(csv.status, 200);
+        assert_eq!(
+            csv.header("content-disposition"),
+            Some("attachment; filename=\"acme-checklist.csv\"")
+        );
+        assert!(
+            csv.body
+                .starts_with("Offering,Group,Area,Scope,Duty,Status"),
+            "{backend}"
+        );
+        assert!(
+            csv.body.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+            "{backend}: {}",
+            csv.body
+        );
+        assert_eq!(
+            csv.body.lines().count(),
+            9,
+            "{backend}: header, 7 live, 1 archived"
+        );
+        let page_csv = boss.get(&format!("/t/{a}/checklist.csv"));
+        assert_eq!(
+            page_csv.body, csv.body,
+            "{backend}: the page and the API give one file"
+        );
+        let xlsx = boss.api(
+            "GET",
+            &format!("/api/v1/tenants/{a}/exports/checklist.xlsx"),
+            Some(&read),
+            None,
+        );
+        assert_eq!(xlsx.status, 200);
+        assert!(xlsx
+            .header("content-type")
+            .unwrap()
+            .contains("spreadsheetml"));
+
+        // What changed, reviewed by an admin through the API.
+        let changes = json(&boss.api(
+            "GET",
+            &format!("/api/v1/tenants/{a}/changes"),
+            Some(&read),
+            None,
+        ));
+        assert_eq!(changes.as_array().unwrap().len(), 1, "{backend}");
+        assert_eq!(changes[0]["items"]["archived"].as_array().unwrap().len(), 1);
+        assert_eq!(changes[0]["items"]["reworded"].as_array().unwrap().len(), 1);
+        let change = changes[0]["id"].as_str().unwrap();
+        let review = format!("/api/v1/tenants/{a}/changes/{change}/review");
+        assert_eq!(boss.api("POST", &review, Some(&read), None).status, 403);
+        assert_eq!(boss.api("POST", &review, Some(&write), None).status, 204);
+        assert_eq!(
+            boss.api("POST", &review, Some(&write), None).status,
+            404,
+            "{backend}: once"
+        );
+        let spec = boss.api("GET", "/api/v1/openapi.json", None, None);
+        for p in [
+            "/api/v1/tenants/{tenant}/items/{item}",
+            "/api/v1/tenants/{tenant}/changes/{change}/review",
+            "/api/v1/tenants/{tenant}/exports/{file}",
+        ] {
+            assert!(spec.body.contains(p), "{backend}: {p} documented");
+        }
+    });
+}
+
+/// A value for each path parameter: tenant B's ids.
+fn fill(path: &str, ids: &[(&str, String)]) -> String {
+    let mut out = String::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let end = rest[start..].find('}').unwrap() + start;
+        let name = &rest[start + 1..end];
+        let value = ids.iter().find(|(k, _)| *k == name).unwrap_or_else(|| {
+            panic!("the isolation sweep has no id for `{{{name}}}` in {path}: add one")
+        });
+        out.push_str(&rest[..start]);
+        out.push_str(&value.1);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn every_tenant_route_answers_404_to_another_tenant() {
+    both_backends(|backend, db| {
+        let (_admin, mut boss, mut other, a, b) = two_tenants(db);
+        // Tenant B's ids, as an attacker in A might learn them.
+        let b_list = other.get(&format!("/t/{b}/checklist"));
+        let b_item = item_of(
+            &b_list,
+            &b,
+            "Mitigating application vulnerabilities and associated risks",
+        );
+        let b_change = between(
+            &other.get(&format!("/t/{b}/changes")),
+            "/changes/",
+            "/review",
+        );
+        let b_user = between(&other.get(&format!("/t/{b}")), "/members/", "/role");
+        let ids = [
+            ("tenant", b.clone()),
+            ("item", b_item.clone()),
+            ("change", b_change.clone()),
+            ("user", b_user.clone()),
+            ("file", "checklist.csv".to_string()),
+        ];
+        let token = mint(db, "boss@acme.io", "write");
+        let csrf = boss.get(&format!("/t/{a}")).csrf();
+        let mut swept = 0;
+        for (method, pattern) in onus_server::route_list() {
+            if !pattern.contains("{tenant}") {
+                continue;
+            }
+            let path = fill(pattern, &ids);
+            let reply = if pattern.starts_with("/api/") {
+                boss.api_with(
+                    method.as_str(),
+                    &path,
+                    Some(&token),
+                    Some("{}"),
+                    &[("If-Match", "\"1\"")],
+                )
+            } else if method == "GET" {
+                boss.get(&path)
+            } else {
+                boss.post(
+                    &path,
+                    &[
+                        ("csrf", &csrf),
+                        ("revision", "1"),
+                        ("status", "implemented"),
+                        ("role", "tenant-viewer"),
+                        ("email", "x@acme.io"),
+                        ("require", "on"),
+                    ],
+                )
+            };
+            assert_eq!(
+                reply.status, 404,
+                "{backend}: {method} {path} as tenant A: {}",
+                reply.body
+            );
+            swept += 1;
+        }
+        assert!(swept >= 20, "{backend}: {swept} routes swept");
+        // B's data is as it was.
+        let item = other.get(&format!("/t/{b}/items/{b_item}"));
+        assert!(
+            item.body.contains("status not-started")
+                && item.body.contains("name=\"revision\" value=\"1\""),
+            "{backend}"
+        );
+        assert!(
+            other
+                .get(&format!("/t/{b}/changes"))
+                .body
+                .contains("Not reviewed yet."),
+            "{backend}"
+        );
+        assert!(
+            other.get(&format!("/t/{b}")).body.contains("tenant-admin"),
+            "{backend}"
+        );
+    });
+}
