@@ -224,15 +224,36 @@ pub async fn sync(
             "archived": outcome.archived,
             "restored": outcome.restored,
         });
-        data.record_change(
-            &tenant.model,
-            from,
-            latest,
-            worst,
-            &changes_json.to_string(),
-            &items_json.to_string(),
-        )
-        .await?;
+        let change = data
+            .record_change(
+                &tenant.model,
+                from,
+                latest,
+                worst,
+                &changes_json.to_string(),
+                &items_json.to_string(),
+            )
+            .await?;
+        let count = |v: &Vec<String>| v.len();
+        let notice = json!({
+            "event": "model-changed",
+            "tenant": { "id": tenant.id, "name": tenant.name },
+            "model": tenant.model,
+            "offering": tenant.offering,
+            "change": change,
+            "from_version": from,
+            "to_version": latest,
+            "worst": worst,
+            "items": {
+                "added": count(&outcome.added),
+                "breaking": count(&outcome.breaking),
+                "reworded": count(&outcome.reworded),
+                "archived": count(&outcome.archived),
+                "restored": count(&outcome.restored),
+            },
+            "url": format!("{}/t/{}/changes", state.public_url, tenant.id),
+        });
+        data.enqueue("model-changed", &notice.to_string()).await?;
         data.store()
             .audit(
                 None,

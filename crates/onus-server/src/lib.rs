@@ -27,6 +27,7 @@ pub mod proxy;
 pub mod publish;
 pub mod testing;
 mod tokens;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -58,6 +59,8 @@ pub struct Config {
     /// The largest evidence file accepted, bytes (`--max-upload`;
     /// [`evidence::DEFAULT_MAX_UPLOAD`]).
     pub max_upload: u64,
+    /// Let tenants' webhooks go to `http://` and private addresses (internal receivers).
+    pub webhook_allow_private: bool,
 }
 
 /// Why the server could not start or stopped on an error.
@@ -95,6 +98,8 @@ pub struct AppState {
     pub matrices: checklist::Matrices,
     /// The largest evidence file accepted, bytes.
     pub max_upload: u64,
+    /// See [`Config::webhook_allow_private`].
+    pub webhook_allow_private: bool,
 }
 
 /// Runs the portal until SIGTERM or Ctrl-C. `ready` receives the address
@@ -133,9 +138,15 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(),
         trusted_proxies: config.trusted_proxies.clone().into(),
         matrices: checklist::Matrices::default(),
         max_upload: config.max_upload,
+        webhook_allow_private: config.webhook_allow_private,
     };
     // Versions published since the last start reach the checklists now.
     checklist::sync_all(&state).await?;
+    webhooks::spawn_sender(
+        store.clone(),
+        config.webhook_allow_private,
+        std::time::Duration::from_secs(2),
+    );
     println!("onus portal: listening on http://{addr}");
     ready(addr);
     axum::serve(

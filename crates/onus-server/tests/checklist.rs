@@ -792,3 +792,150 @@ fn every_tenant_route_answers_404_to_another_tenant() {
         );
     });
 }
+
+/// A webhook receiver on 127.0.0.1 answering `status`: its address and
+/// what it receives (headers, body).
+/// What a receiver got: headers (names lower-cased) and body.
+type Received = (Vec<(String, String)>, String);
+
+fn receiver(status: u16) -> (String, std::sync::mpsc::Receiver<Received>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut headers = Vec::new();
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            loop {
+                line.clear();
+                reader.read_line(&mut line).unwrap();
+                let l = line.trim_end();
+                if l.is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = l.split_once(':') {
+                    headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                }
+            }
+            let len: usize = headers
+                .iter()
+                .find(|(k, _)| k == "content-length")
+                .map_or(0, |(_, v)| v.parse().unwrap());
+            let mut body = vec![0; len];
+            reader.read_exact(&mut body).unwrap();
+            write!(
+                stream,
+                "HTTP/1.1 {status} X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
+            let _ = tx.send((headers, String::from_utf8(body).unwrap()));
+        }
+    });
+    (format!("http://{addr}/hook"), rx)
+}
+
+#[test]
+fn a_new_version_is_notified_to_the_tenants_webhook_signed_and_retried() {
+    both_backends(|backend, db| {
+        let (mut admin, token) = portal(db);
+        setup_admin(&mut admin, &token);
+        let (a, a_invite) = create_tenant(&mut admin, "Acme", "outsystems/odc", "boss@acme.io");
+        let (b, b_invite) = create_tenant(&mut admin, "Globex", "outsystems/odc", "boss@globex.io");
+        let (mut boss, _) = accept(&admin, &a_invite, "Bo Boss");
+        let (mut other, _) = accept(&admin, &b_invite, "Gil Globex");
+        let (good, received) = receiver(204);
+        let (bad, refused) = receiver(500);
+        let set = |c: &mut Client, t: &str, url: &str| {
+            let csrf = c.get(&format!("/t/{t}")).csrf();
+            let r = c.post(&format!("/t/{t}/webhook"), &[("csrf", &csrf), ("url", url)]);
+            assert_eq!(r.status, 200, "{}", r.body);
+            shown_value(&r)
+        };
+        let csrf = boss.get(&format!("/t/{a}")).csrf();
+        let refused_url = boss.post(
+            &format!("/t/{a}/webhook"),
+            &[("csrf", &csrf), ("url", "ftp://x")],
+        );
+        assert_eq!(refused_url.status, 422, "{backend}");
+        let secret = set(&mut boss, &a, &good);
+        assert_eq!(secret.len(), 64);
+        set(&mut other, &b, &bad);
+        for (c, t) in [(&mut boss, &a), (&mut other, &b)] {
+            assert_eq!(c.get(&format!("/t/{t}/checklist")).status, 200);
+        }
+        runtime().block_on(async {
+            let store = Store::open(db).await.unwrap();
+            let files = edited_outsystems(&[REWORDED, REMOVED]);
+            onus_server::publish::publish_with(
+                &store,
+                &PathBuf::from("/bundled/outsystems.onus.yaml"),
+                &files,
+                "edited",
+            )
+            .await
+            .unwrap();
+            store.close().await;
+        });
+        // The portal notices at the next visit (or publish from the admin page).
+        assert_eq!(boss.get(&format!("/t/{a}/checklist")).status, 200);
+        assert_eq!(other.get(&format!("/t/{b}/checklist")).status, 200);
+        let (headers, body) = received
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("the notice arrives");
+        let header = |name: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let timestamp: i64 = header("x-onus-timestamp").parse().unwrap();
+        assert_eq!(
+            header("x-onus-signature"),
+            onus_server::webhooks::sign(&secret, timestamp, &body),
+            "{backend}"
+        );
+        assert_eq!(header("x-onus-event"), "model-changed");
+        let notice: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            notice["tenant"]["id"],
+            a.as_str(),
+            "{backend}: only Acme's notice here"
+        );
+        assert_eq!(notice["items"]["archived"], 1);
+        assert_eq!(notice["items"]["reworded"], 1);
+        assert_eq!(
+            (
+                notice["from_version"].as_i64(),
+                notice["to_version"].as_i64()
+            ),
+            (Some(1), Some(2))
+        );
+        // The receiver that fails is tried again later, with the error recorded.
+        refused
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("an attempt");
+        let mut page = other.get(&format!("/t/{b}"));
+        for _ in 0..20 {
+            if page.body.contains("answered HTTP 500") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(250));
+            page = other.get(&format!("/t/{b}"));
+        }
+        assert!(
+            page.body.contains("retrying") && page.body.contains("answered HTTP 500"),
+            "{backend}: {}",
+            page.body
+        );
+        let delivered = boss.get(&format!("/t/{a}"));
+        assert!(
+            delivered.body.contains("delivered") || delivered.body.contains("queued"),
+            "{backend}"
+        );
+    });
+}

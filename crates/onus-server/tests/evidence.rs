@@ -98,6 +98,7 @@ async fn world(store: Store) -> World {
         trusted_proxies: Arc::new([]),
         max_upload: LIMIT,
         matrices: Default::default(),
+        webhook_allow_private: false,
     });
     World {
         store,

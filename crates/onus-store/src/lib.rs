@@ -19,6 +19,7 @@ mod evidence;
 mod models;
 mod tenants;
 pub mod testing;
+mod webhooks;
 
 use std::borrow::Cow;
 
@@ -37,6 +38,7 @@ pub use evidence::{
 };
 pub use models::{ModelVersion, Published, VersionSummary};
 pub use tenants::{Invite, Member, Tenant};
+pub use webhooks::{Delivery, Webhook};
 
 /// The migrations, in order: (version, description, SQL).
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -55,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "evidence",
         include_str!("../migrations/0004_evidence.sql"),
+    ),
+    (
+        5,
+        "webhooks",
+        include_str!("../migrations/0005_webhooks.sql"),
     ),
 ];
 

@@ -37,6 +37,10 @@ pub struct ServeArgs {
     /// while it streams, and nothing of it is kept.
     #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = onus_server::evidence::parse_size)]
     max_upload: u64,
+    /// Let tenants' webhooks go to `http://` and private or loopback
+    /// addresses (by default: `https://` to public addresses only).
+    #[arg(long)]
+    webhook_allow_private: bool,
 }
 
 #[derive(clap::Args)]
@@ -60,6 +64,7 @@ pub fn serve(args: ServeArgs) -> Result<(), CliError> {
         public_url: args.public_url,
         trusted_proxies: args.trusted_proxies,
         max_upload: args.max_upload,
+        webhook_allow_private: args.webhook_allow_private,
     })?;
     Ok(())
 }

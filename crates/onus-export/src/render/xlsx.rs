@@ -248,11 +248,7 @@ pub type Sheet<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
 /// A workbook of plain sheets, each (name, headers, rows), written as
 /// [`sheet`] writes them: every value a string or a whole number, never a
 /// formula, so nothing in a cell runs in a spreadsheet.
-pub fn sheets(
-    title: &str,
-    author: &str,
-    sheets: &[Sheet<'_>],
-) -> Result<Vec<u8>, RenderError> {
+pub fn sheets(title: &str, author: &str, sheets: &[Sheet<'_>]) -> Result<Vec<u8>, RenderError> {
     let mut book = workbook(title, author)?;
     for (name, headers, rows) in sheets {
         sheet(book.add_worksheet(), name, headers, rows)?;

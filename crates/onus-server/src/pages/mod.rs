@@ -93,6 +93,12 @@ pub fn routes() -> Vec<Route> {
         (M::GET, "/t/{tenant}/{file}", get(checklist::download)),
         (M::POST, "/t/{tenant}/invites", post(tenant::invite)),
         (M::POST, "/t/{tenant}/mfa", post(tenant::require_mfa)),
+        (M::POST, "/t/{tenant}/webhook", post(tenant::set_webhook)),
+        (
+            M::POST,
+            "/t/{tenant}/webhook/remove",
+            post(tenant::remove_webhook),
+        ),
         (
             M::POST,
             "/t/{tenant}/members/{user}/role",

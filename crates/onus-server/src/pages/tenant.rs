@@ -126,6 +126,16 @@ struct TenantPage {
     members: Vec<MemberRow>,
     roles: &'static [&'static str],
     error: Option<String>,
+    webhook: Option<String>,
+    deliveries: Vec<DeliveryRow>,
+}
+
+struct DeliveryRow {
+    when: String,
+    event: String,
+    state: String,
+    attempts: i64,
+    error: String,
 }
 
 async fn tenant_page(
@@ -148,6 +158,30 @@ async fn tenant_page(
     } else {
         Vec::new()
     };
+    let (webhook, deliveries) = if a.is_admin() {
+        let hook = db(a.data.webhook().await)?.map(|h| h.url);
+        let rows = db(a.data.deliveries(10).await)?
+            .into_iter()
+            .map(|d| DeliveryRow {
+                when: display(d.created_at),
+                event: d.event,
+                state: if d.delivered_at.is_some() {
+                    "delivered".into()
+                } else if d.failed_at.is_some() {
+                    "given up".into()
+                } else if d.attempts == 0 {
+                    "queued".into()
+                } else {
+                    format!("retrying {}", display(d.next_at))
+                },
+                attempts: d.attempts,
+                error: d.last_error,
+            })
+            .collect();
+        (hook, rows)
+    } else {
+        (None, Vec::new())
+    };
     Ok(page(
         status,
         &TenantPage {
@@ -163,6 +197,8 @@ async fn tenant_page(
             members,
             roles: ROLES,
             error,
+            webhook,
+            deliveries,
         },
     ))
 }
@@ -365,4 +401,61 @@ async fn member_refused(
     let error =
         format!("You cannot {what} the tenant's last admin: make another member an admin first.");
     tenant_page(viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WebhookForm {
+    url: String,
+}
+
+/// Sets the tenant's webhook (tenant admins): its signing key is shown once.
+pub async fn set_webhook(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<WebhookForm>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    if let Err(e) = crate::webhooks::check_url(&f.url, state.webhook_allow_private) {
+        return tenant_page(&viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(e)).await;
+    }
+    let url = f.url.trim();
+    let secret = db(a.data.set_webhook(url).await)?;
+    db(state
+        .store
+        .audit(Some(&a.user.id), Some(&a.tenant.id), "webhook-set", url, "")
+        .await)?;
+    Ok(page(
+        StatusCode::OK,
+        &LinkPage {
+            layout: Layout::new("Webhook set", &viewer),
+            heading: "The webhook is set".into(),
+            text: "Each notice is signed: X-Onus-Signature is sha256= and the HMAC-SHA256, with this key, of X-Onus-Timestamp, a dot, and the body. Keep the key in your receiver; it is shown only now (set the webhook again for a new one).".into(),
+            label: "Signing key".into(),
+            link: secret,
+            back: format!("/t/{}", a.tenant.id),
+        },
+    ))
+}
+
+/// Removes the tenant's webhook (tenant admins); queued notices are dropped.
+pub async fn remove_webhook(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    db(a.data.remove_webhook().await)?;
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            "webhook-removed",
+            &a.tenant.name,
+            "",
+        )
+        .await)?;
+    Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
 }
