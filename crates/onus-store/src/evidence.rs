@@ -267,6 +267,8 @@ impl TenantData {
         Ok(Some(Upload {
             data: self.clone(),
             id,
+            item: item.to_string(),
+            user: user.to_string(),
             limit,
             size: 0,
             seq: 0,
@@ -304,26 +306,50 @@ impl TenantData {
     }
 
     /// Deletes attachment `id`'s bytes and marks its record deleted by
-    /// `user` (the record stays: it existed, with this name and hash).
+    /// `user` (the record stays: it existed, with this name and hash), and
+    /// records it in the item's history.
     /// The attachment as now recorded; `None` when the tenant has no such
     /// attachment or it already was deleted.
     pub async fn delete_attachment(&self, id: &str, user: &str) -> Result<Option<Attachment>> {
+        let Some(found) = self.attachment(id).await? else {
+            return Ok(None);
+        };
+        let at = now();
+        let mut tx = self.store().pool.begin().await?;
         let done = sqlx::query(
             "UPDATE evidence SET deleted_at = $1, deleted_by = $2 WHERE tenant_id = $3 AND id = $4 AND complete = 1 AND deleted_at IS NULL",
         )
-        .bind(now())
+        .bind(at)
         .bind(user)
         .bind(self.tenant_id())
         .bind(id)
-        .execute(&self.store().pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
             return Ok(None);
         }
+        let seq = self.next_seq(&mut tx, &found.item_id).await?;
+        self.log(
+            &mut tx,
+            &found.item_id,
+            seq,
+            at,
+            Some(user),
+            "evidence",
+            &history_value(&found.file_name, &found.sha256),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
         // Marked first, so no download starts once the bytes begin to go.
         self.store().chunks.delete(self.tenant_id(), id).await?;
         self.attachment(id).await
     }
+}
+
+/// How an attachment reads in its item's history: its name and hash.
+fn history_value(name: &str, sha256: &str) -> String {
+    format!("{name} (sha256 {sha256})")
 }
 
 /// An upload in progress (see the module's documentation). Feed it the
@@ -333,6 +359,8 @@ impl TenantData {
 pub struct Upload {
     data: TenantData,
     id: String,
+    item: String,
+    user: String,
     limit: u64,
     size: u64,
     seq: i64,
@@ -382,7 +410,9 @@ impl Upload {
     }
 
     /// Stores what is left and records the attachment as complete, served
-    /// as `content_type` (decided by the caller from its bytes).
+    /// as `content_type` (decided by the caller from its bytes), and in its
+    /// item's history (field `evidence`: its name and SHA-256; the item's
+    /// revision is left alone, so no one's edit of the item goes stale).
     pub async fn finish(mut self, content_type: &str) -> Result<Attachment> {
         let data = self.data.clone();
         if !self.buffer.is_empty() {
@@ -393,16 +423,18 @@ impl Upload {
         }
         let sha256 = hex(&std::mem::take(&mut self.hasher).finalize());
         let size = i64::try_from(self.size).unwrap_or(i64::MAX);
+        let at = now();
+        let mut tx = data.store().pool.begin().await?;
         let done = sqlx::query(
             "UPDATE evidence SET content_type = $1, size = $2, sha256 = $3, complete = 1, uploaded_at = $4 WHERE tenant_id = $5 AND id = $6 AND complete = 0",
         )
         .bind(content_type)
         .bind(size)
         .bind(&sha256)
-        .bind(now())
+        .bind(at)
         .bind(data.tenant_id())
         .bind(&self.id)
-        .execute(&data.store().pool)
+        .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
             // Swept as abandoned while it streamed (it took over an hour).
@@ -410,6 +442,26 @@ impl Upload {
                 "the upload took too long and was removed; send the file again".into(),
             ));
         }
+        // The item's history says it, as it says every other change.
+        let name = sqlx::query("SELECT file_name FROM evidence WHERE tenant_id = $1 AND id = $2")
+            .bind(data.tenant_id())
+            .bind(&self.id)
+            .fetch_one(&mut *tx)
+            .await?
+            .get::<String, _>(0);
+        let seq = data.next_seq(&mut tx, &self.item).await?;
+        data.log(
+            &mut tx,
+            &self.item,
+            seq,
+            at,
+            Some(&self.user),
+            "evidence",
+            "",
+            &history_value(&name, &sha256),
+        )
+        .await?;
+        tx.commit().await?;
         self.settled = true;
         data.attachment(&self.id)
             .await?

@@ -234,6 +234,34 @@ async fn deleting_keeps_the_record_and_removes_the_bytes() {
                 .is_none(),
             "{backend}: once"
         );
+        // The item's history tells both, with the name and hash; the
+        // item's revision (its ETag) is untouched.
+        let history = data.history(&item).await.unwrap();
+        let said = format!("policy.pdf (sha256 {})", a.sha256);
+        let evidence: Vec<(&str, &str, Option<&str>)> = history
+            .iter()
+            .filter(|h| h.field == "evidence")
+            .map(|h| {
+                (
+                    h.old_value.as_str(),
+                    h.new_value.as_str(),
+                    h.actor_name.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            evidence,
+            vec![
+                ("", said.as_str(), Some("a")),
+                (said.as_str(), "", Some("a"))
+            ],
+            "{backend}"
+        );
+        assert_eq!(
+            data.item(&item).await.unwrap().unwrap().revision,
+            1,
+            "{backend}"
+        );
     }
 }
 
