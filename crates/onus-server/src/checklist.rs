@@ -17,7 +17,6 @@ use std::sync::{Arc, Mutex};
 
 use onus_core::diff::{self, reword, Class};
 use onus_core::identity::{holder_duties, item_id};
-use onus_core::model::Role;
 use onus_core::resolve::{Matrix, ResolvedHolder, ResolvedOffering};
 use onus_export::diff::message::Wording;
 use onus_store::{Duty, StoreError, SyncPlan, Tenant, TenantData};
@@ -26,11 +25,6 @@ use serde_json::json;
 use crate::publish::resolve_version;
 use crate::AppState;
 
-/// Whether a holder is the tenant's side: the model's own customer.
-pub fn is_customer(h: &ResolvedHolder) -> bool {
-    h.role == Role::Customer && h.via.is_empty()
-}
-
 /// The customer's duties in `offering`, in the model's order.
 pub fn duties(matrix: &Matrix, offering: &str) -> Vec<Duty> {
     let Some(o) = matrix.offerings.iter().find(|o| o.id == offering) else {
@@ -38,7 +32,7 @@ pub fn duties(matrix: &Matrix, offering: &str) -> Vec<Duty> {
     };
     let mut out = Vec::new();
     for a in &o.areas {
-        for h in a.holders.iter().filter(|h| is_customer(h)) {
+        for h in a.holders.iter().filter(|h| h.is_customer_part()) {
             let scope = h.scope().map(|s| s.to_string());
             for (key, text) in holder_duties(h) {
                 out.push(Duty {
@@ -113,10 +107,9 @@ pub fn plan(old: Option<&Matrix>, new: &Matrix, offering: &str) -> SyncPlan {
 
 /// The area was held, and not by the customer, in this (old) offering.
 fn moved_to_customer(old: &ResolvedOffering, area: &str) -> bool {
-    old.areas
-        .iter()
-        .find(|a| a.id == area)
-        .is_some_and(|a| !a.holders.is_empty() && !a.holders.iter().any(is_customer))
+    old.areas.iter().find(|a| a.id == area).is_some_and(|a| {
+        !a.holders.is_empty() && !a.holders.iter().any(ResolvedHolder::is_customer_part)
+    })
 }
 
 /// Resolved versions, kept by the process: resolving a model takes

@@ -1,5 +1,8 @@
 //! A tenant's checklist for its auditor: CSV and XLSX (one row per duty,
-//! archived ones included), the same rows for the page and the API.
+//! archived ones included), the same rows for the page and the API, and
+//! OSCAL: the tenant's part as the leveraging system's SSP, whose
+//! `inherited` and `satisfied` entries point at the uuids of the
+//! provider's own `onus oscal export --kind ssp`.
 //! Values are the tenant's records; the CSV neutralises formulas as the
 //! CLI's does, and the XLSX writes every value as text or a number.
 
@@ -7,6 +10,7 @@ use std::collections::HashMap;
 
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use onus_oscal::export::{DutyRecord, DutyStatus};
 use onus_store::{Item, Member, StoreError, TenantData};
 
 use crate::checklist::{date, is_overdue};
@@ -97,20 +101,69 @@ pub fn rows(
 pub enum Kind {
     Csv,
     Xlsx,
+    Oscal,
+}
+
+impl Kind {
+    /// The file a name asks for: `checklist.csv`, `checklist.xlsx`, `checklist.oscal.json`.
+    pub fn of(file: &str) -> Option<Kind> {
+        match file {
+            "checklist.csv" => Some(Kind::Csv),
+            "checklist.xlsx" => Some(Kind::Xlsx),
+            "checklist.oscal.json" => Some(Kind::Oscal),
+            _ => None,
+        }
+    }
 }
 
 /// The checklist of `data` as a download named after the tenant.
 pub async fn download(
-    data: &TenantData,
-    tenant_name: &str,
+    a: &crate::pages::tenant::Access,
+    matrix: &onus_core::resolve::Matrix,
     kind: Kind,
 ) -> Result<Response, StoreError> {
+    let data = &a.data;
+    let tenant_name = a.tenant.name.as_str();
     let items = data.items().await?;
+    let stem = file_stem(tenant_name);
+    if kind == Kind::Oscal {
+        let records: Vec<DutyRecord> = items
+            .iter()
+            .filter(|i| i.archived_at.is_none())
+            .map(|i| DutyRecord {
+                item: i.duty_id.clone(),
+                status: DutyStatus::parse(&i.status).unwrap_or(DutyStatus::NotStarted),
+                note: Some(i.notes.clone()).filter(|n| !n.trim().is_empty()),
+            })
+            .collect();
+        let changed = items.iter().map(|i| i.updated_at).max().map(date);
+        let tenant = onus_oscal::export::Tenant {
+            id: &a.tenant.id,
+            name: tenant_name,
+            date: changed.as_deref(),
+            authorization: None,
+        };
+        let document =
+            onus_oscal::export::leveraging_ssp(matrix, &a.tenant.offering, &records, tenant)
+                .map_err(|e| {
+                    StoreError::Corrupt(format!("cannot write the OSCAL document: {e}"))
+                })?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/json".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{stem}-checklist.oscal.json\""),
+                ),
+            ],
+            serde_json::to_string_pretty(&document).unwrap_or_default(),
+        )
+            .into_response());
+    }
     let members = data.members().await?;
     let history = data.history_counts().await?;
     let evidence = evidence(data).await?;
     let rows = rows(&items, &members, &evidence, &history);
-    let stem = file_stem(tenant_name);
     Ok(match kind {
         Kind::Csv => (
             [
@@ -123,6 +176,7 @@ pub async fn download(
             onus_export::csv::render(&rows),
         )
             .into_response(),
+        Kind::Oscal => unreachable!("written above"),
         Kind::Xlsx => {
             let title = format!("Checklist of {tenant_name}");
             let bytes = onus_export::render::xlsx::sheets(

@@ -660,6 +660,47 @@ fn the_checklist_api_uses_etags_and_exports_for_auditors() {
             .header("content-type")
             .unwrap()
             .contains("spreadsheetml"));
+        // OSCAL: the tenant's SSP, valid, joined to the provider's own export.
+        let oscal = boss.api(
+            "GET",
+            &format!("/api/v1/tenants/{a}/exports/checklist.oscal.json"),
+            Some(&read),
+            None,
+        );
+        assert_eq!(oscal.status, 200, "{backend}: {}", oscal.body);
+        let doc = json(&oscal);
+        let report = onus_oscal::validate::validate_value(&doc).expect("an OSCAL document");
+        assert_eq!(report.model, "system-security-plan");
+        assert!(report.errors.is_empty(), "{backend}: {:?}", report.errors);
+        let provider = provider_ssp();
+        let mut satisfied = 0;
+        for (key, target) in [("inherited", "provided"), ("satisfied", "responsibilities")] {
+            let known = uuids(&provider, target);
+            for r in refs(&doc, key) {
+                let pointed = r[if key == "inherited" {
+                    "provided-uuid"
+                } else {
+                    "responsibility-uuid"
+                }]
+                .as_str()
+                .unwrap();
+                assert!(
+                    known.contains(pointed),
+                    "{backend}: {key} points at {pointed}, not in the provider's export"
+                );
+                if key == "satisfied" {
+                    satisfied += 1;
+                    assert!(
+                        r["description"].as_str().unwrap().contains("HYPERLINK"),
+                        "{backend}: the tenant's note"
+                    );
+                }
+            }
+        }
+        assert!(
+            satisfied >= 1,
+            "{backend}: the implemented item is satisfied"
+        );
 
         // What changed, reviewed by an admin through the API.
         let changes = json(&boss.api(
@@ -938,4 +979,42 @@ fn a_new_version_is_notified_to_the_tenants_webhook_signed_and_retried() {
             "{backend}"
         );
     });
+}
+
+/// The provider's own SSP export of the edited outsystems (what the tenant's document joins to).
+fn provider_ssp() -> serde_json::Value {
+    let files = edited_outsystems(&[REWORDED, REMOVED]);
+    let set =
+        onus_core::load::ModelSet::load(&[PathBuf::from("/bundled/outsystems.onus.yaml")], &files)
+            .unwrap();
+    let matrix = onus_core::resolve::resolve(&set, set.roots[0]).unwrap();
+    let odc = matrix.offerings.iter().find(|o| o.id == "odc").unwrap();
+    onus_oscal::export::ssp::export(onus_oscal::export::Input::new(&matrix), odc).unwrap()
+}
+
+/// Every entry under `key` in the by-components of an SSP (and their `export`).
+fn refs<'v>(doc: &'v serde_json::Value, key: &str) -> Vec<&'v serde_json::Value> {
+    let mut out = Vec::new();
+    let reqs = doc["system-security-plan"]["control-implementation"]["implemented-requirements"]
+        .as_array()
+        .unwrap();
+    for r in reqs {
+        let statements = r["statements"].as_array().into_iter().flatten();
+        for b in statements
+            .flat_map(|s| s["by-components"].as_array().into_iter().flatten())
+            .chain(r["by-components"].as_array().into_iter().flatten())
+        {
+            for list in [&b[key], &b["export"][key]] {
+                out.extend(list.as_array().into_iter().flatten());
+            }
+        }
+    }
+    out
+}
+
+fn uuids(doc: &serde_json::Value, key: &str) -> std::collections::HashSet<String> {
+    refs(doc, key)
+        .iter()
+        .map(|e| e["uuid"].as_str().unwrap().to_string())
+        .collect()
 }

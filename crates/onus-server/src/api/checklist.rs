@@ -7,6 +7,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use std::sync::Arc;
+
+use onus_core::resolve::Matrix;
 use onus_store::{ApiToken, Item};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -91,17 +94,16 @@ async fn checklist_access(
     state: &AppState,
     headers: &HeaderMap,
     tenant: &str,
-) -> Result<(ApiToken, Access), Response> {
+) -> Result<(ApiToken, Access, Arc<Matrix>), Response> {
     let grant = authenticate(state, headers).await?;
     let a = tenant_access(state, &grant, tenant, false).await?;
-    if current(state, &a)
+    match current(state, &a)
         .await
         .map_err(|_| super::internal(&"sync failed"))?
-        .is_none()
     {
-        return Err(not_found());
+        Some((_, matrix, _)) => Ok((grant, a, matrix)),
+        None => Err(not_found()),
     }
-    Ok((grant, a))
 }
 
 /// The tenant's checklist items (archived ones with `archived=true`), filtered like the page.
@@ -118,7 +120,7 @@ pub async fn items(
     Path(tenant): Path<String>,
     Query(query): Query<ItemQuery>,
 ) -> ApiResult {
-    let (_, a) = checklist_access(&state, &headers, &tenant).await?;
+    let (_, a, _) = checklist_access(&state, &headers, &tenant).await?;
     let now = onus_store::now();
     let filter = Filter {
         status: query.status,
@@ -151,7 +153,7 @@ pub async fn item(
     headers: HeaderMap,
     Path((tenant, item)): Path<(String, String)>,
 ) -> ApiResult {
-    let (_, a) = checklist_access(&state, &headers, &tenant).await?;
+    let (_, a, _) = checklist_access(&state, &headers, &tenant).await?;
     let item = db(a.data.item(&item).await)?.ok_or_else(not_found)?;
     Ok(with_etag(item))
 }
@@ -171,7 +173,7 @@ pub async fn update(
     Path((tenant, item)): Path<(String, String)>,
     body: axum::body::Bytes,
 ) -> ApiResult {
-    let (grant, a) = checklist_access(&state, &headers, &tenant).await?;
+    let (grant, a, _) = checklist_access(&state, &headers, &tenant).await?;
     need_write(&grant)?;
     if !a.can_edit() {
         return Err(problem(
@@ -241,7 +243,7 @@ pub async fn history(
     headers: HeaderMap,
     Path((tenant, item)): Path<(String, String)>,
 ) -> ApiResult {
-    let (_, a) = checklist_access(&state, &headers, &tenant).await?;
+    let (_, a, _) = checklist_access(&state, &headers, &tenant).await?;
     db(a.data.item(&item).await)?.ok_or_else(not_found)?;
     let list: Vec<HistoryDto> = db(a.data.history(&item).await)?
         .into_iter()
@@ -284,7 +286,7 @@ pub async fn changes(
     headers: HeaderMap,
     Path(tenant): Path<String>,
 ) -> ApiResult {
-    let (_, a) = checklist_access(&state, &headers, &tenant).await?;
+    let (_, a, _) = checklist_access(&state, &headers, &tenant).await?;
     let list: Vec<ChangeDto> = db(a.data.changes().await)?
         .into_iter()
         .map(|c| ChangeDto {
@@ -330,20 +332,19 @@ pub async fn review(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// The checklist as CSV (`checklist.csv`) or XLSX (`checklist.xlsx`), for the tenant's auditor.
+/// The checklist as CSV (`checklist.csv`), XLSX (`checklist.xlsx`) or the tenant's OSCAL SSP
+/// (`checklist.oscal.json`: `inherited` and `satisfied` pointing at the provider's own SSP export's uuids), for the tenant's auditor.
 #[utoipa::path(get, path = "/api/v1/tenants/{tenant}/exports/{file}", security(("bearer" = [])),
-    params(("tenant" = String, Path, description = "The tenant's id"), ("file" = String, Path, description = "`checklist.csv` or `checklist.xlsx`")),
+    params(("tenant" = String, Path, description = "The tenant's id"), ("file" = String, Path, description = "`checklist.csv`, `checklist.xlsx` or `checklist.oscal.json`")),
     responses((status = 200, description = "The file, as an attachment"), (status = 404, body = super::Problem, content_type = "application/problem+json")))]
 pub async fn export(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path((tenant, file)): Path<(String, String)>,
 ) -> ApiResult {
-    let kind = match file.as_str() {
-        "checklist.csv" => crate::export::Kind::Csv,
-        "checklist.xlsx" => crate::export::Kind::Xlsx,
-        _ => return Err(not_found()),
+    let Some(kind) = crate::export::Kind::of(&file) else {
+        return Err(not_found());
     };
-    let (_, a) = checklist_access(&state, &headers, &tenant).await?;
-    db(crate::export::download(&a.data, &a.tenant.name, kind).await)
+    let (_, a, matrix) = checklist_access(&state, &headers, &tenant).await?;
+    db(crate::export::download(&a, &matrix, kind).await)
 }

@@ -593,14 +593,12 @@ pub async fn download(
     Path(file): Path<(String, String)>,
 ) -> PageResult {
     let (id, name) = file;
-    let kind = match name.as_str() {
-        "checklist.csv" => crate::export::Kind::Csv,
-        "checklist.xlsx" => crate::export::Kind::Xlsx,
-        _ => return Err(not_found_page()),
+    let Some(kind) = crate::export::Kind::of(&name) else {
+        return Err(not_found_page());
     };
     let a = access(&state, &viewer, &id).await?;
-    if current(&state, &a).await?.is_none() {
+    let Some((_, matrix, _)) = current(&state, &a).await? else {
         return Ok(unpublished(&a));
-    }
-    db(crate::export::download(&a.data, &a.tenant.name, kind).await)
+    };
+    db(crate::export::download(&a, &matrix, kind).await)
 }
