@@ -619,6 +619,30 @@ async fn deleting_keeps_a_tombstone_with_name_hash_and_who() {
             .await
             .unwrap();
         assert!(rows[0].deleted && rows[0].download_url.is_none() && rows[0].delete_url.is_none());
+        // The auditor's export lists live evidence with its hash, not the deleted.
+        // (The export needs the subscribed model published: the bundled
+        // codat is version 1, the version this checklist was made at.)
+        onus_server::publish::publish_source(&w.store, None)
+            .await
+            .unwrap();
+        let r = page_upload(
+            &w,
+            &w.member_a,
+            &w.a,
+            &w.item_a,
+            ("kept.txt", "text/plain", b"kept"),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}");
+        let csv = get(&w.app, &w.viewer_a, &format!("/t/{}/checklist.csv", w.a)).await;
+        assert_eq!(csv.status, StatusCode::OK, "{backend}: {}", csv.text());
+        assert!(
+            csv.text()
+                .contains(&format!("kept.txt (sha256 {})", sha256(b"kept"))),
+            "{backend}: {}",
+            csv.text()
+        );
+        assert!(!csv.text().contains("status.csv"), "{backend}");
         let audit = w.store.audit_entries(50).await.unwrap();
         assert!(
             audit
