@@ -20,6 +20,7 @@ pub fn spawn(db: &str, models: Option<PathBuf>) -> SocketAddr {
         behind_tls: false,
         public_url: None,
         trusted_proxies: Vec::new(),
+        max_upload: crate::evidence::DEFAULT_MAX_UPLOAD,
         // Tests' receivers listen on 127.0.0.1.
         webhook_allow_private: true,
     };
