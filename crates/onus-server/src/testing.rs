@@ -156,6 +156,20 @@ impl Client {
         jarless.send(method, path, &extra, json.map(str::to_string))
     }
 
+    /// Uploads a text file as `multipart/form-data` (field `file`) to an
+    /// API address, with a bearer token.
+    pub fn upload(&mut self, path: &str, token: &str, name: &str, text: &str) -> Reply {
+        let boundary = "onus-test-boundary-7d1f";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n"
+        );
+        let extra = format!(
+            "Authorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        Client::new(self.addr).send("POST", path, &extra, Some(body))
+    }
+
     fn send(&mut self, method: &str, path: &str, extra: &str, body: Option<String>) -> Reply {
         let mut stream = TcpStream::connect(self.addr).expect("connect to the portal");
         // A server that never answers fails the test instead of hanging it.
