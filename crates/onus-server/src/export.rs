@@ -124,6 +124,12 @@ pub async fn download(
 ) -> Result<Response, StoreError> {
     let data = &a.data;
     let tenant_name = a.tenant.name.as_str();
+    let file = match kind {
+        Kind::Csv => "checklist.csv",
+        Kind::Xlsx => "checklist.xlsx",
+        Kind::Oscal => "checklist.oscal.json",
+    };
+    a.audit_read("checklist-exported", file).await?;
     let items = data.items().await?;
     let stem = file_stem(tenant_name);
     if kind == Kind::Oscal {

@@ -741,6 +741,44 @@ fn the_checklist_api_uses_etags_and_exports_for_auditors() {
             404,
             "{backend}: once"
         );
+        // Every change and sensitive read is in the tenant's chain, which verifies.
+        let log = boss.get(&format!("/t/{a}/audit"));
+        assert_eq!(log.status, 200, "{backend}");
+        for action in [
+            "item-updated",
+            "checklist-exported",
+            "change-reviewed",
+            "checklist-synced",
+        ] {
+            assert!(
+                log.body.contains(action),
+                "{backend}: {action} in the audit log"
+            );
+        }
+        let export = boss.get(&format!("/t/{a}/audit.jsonl"));
+        assert_eq!(export.header("content-type"), Some("application/x-ndjson"));
+        let verified = onus_store::audit::verify_lines(&export.body).unwrap();
+        assert!(
+            verified.broken.is_empty(),
+            "{backend}: {:?}",
+            verified.broken
+        );
+        assert_eq!(
+            verified.chains.len(),
+            1,
+            "{backend}: the tenant's chain only"
+        );
+        let head = between(&log, "<code class=\"hash\" id=\"head\">", "<");
+        // The export records itself: the page's head is the entry just before it.
+        let lines: Vec<&str> = export.body.lines().collect();
+        assert!(
+            lines[lines.len() - 1].contains("\"action\":\"audit-exported\""),
+            "{backend}"
+        );
+        assert!(
+            lines[lines.len() - 2].ends_with(&format!("\"hash\":\"{head}\"}}")),
+            "{backend}: the head shown is the last entry's hash"
+        );
         let spec = boss.api("GET", "/api/v1/openapi.json", None, None);
         for p in [
             "/api/v1/tenants/{tenant}/items/{item}",

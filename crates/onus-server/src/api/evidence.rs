@@ -188,6 +188,11 @@ pub(super) async fn content(
     if found.is_deleted() {
         return Err(gone(&found));
     }
+    db(a.audit_read(
+        "evidence-downloaded",
+        &format!("{} ({})", found.file_name, found.sha256),
+    )
+    .await)?;
     Ok(evidence::download(&data, &found))
 }
 

@@ -134,6 +134,11 @@ pub async fn download(
             ),
         ));
     }
+    db(a.audit_read(
+        "evidence-downloaded",
+        &format!("{} ({})", found.file_name, found.sha256),
+    )
+    .await)?;
     Ok(evidence::download(&data, &found))
 }
 

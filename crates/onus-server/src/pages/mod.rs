@@ -94,6 +94,8 @@ pub fn routes() -> Vec<Route> {
         (M::POST, "/t/{tenant}/invites", post(tenant::invite)),
         (M::POST, "/t/{tenant}/mfa", post(tenant::require_mfa)),
         (M::POST, "/t/{tenant}/webhook", post(tenant::set_webhook)),
+        (M::GET, "/t/{tenant}/audit", get(tenant::audit_log)),
+        (M::GET, "/t/{tenant}/audit.jsonl", get(tenant::audit_export)),
         (
             M::POST,
             "/t/{tenant}/webhook/remove",
