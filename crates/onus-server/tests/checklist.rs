@@ -183,6 +183,26 @@ fn a_tenant_works_through_its_checklist_and_keeps_everything_across_versions() {
             list.body.contains("1 of 8 done"),
             "{backend}: progress moves"
         );
+        // Platform staff see progress as counts, and none of the checklist.
+        let overview = admin.get("/admin");
+        assert!(
+            overview.body.contains("1 of 8 done"),
+            "{backend}: counts on the overview"
+        );
+        assert!(
+            !overview.body.contains("Data classified in the DLP tool."),
+            "{backend}"
+        );
+        assert_eq!(
+            admin.get(&format!("/t/{a}/checklist")).status,
+            404,
+            "{backend}: no standing access"
+        );
+        assert_eq!(
+            admin.get(&format!("/t/{a}/items/{assets}")).status,
+            404,
+            "{backend}"
+        );
 
         // Two people on one item: the second save of an old revision is refused.
         let form = mo.get(&format!("/t/{a}/items/{mitigate}"));

@@ -229,6 +229,21 @@ pub struct TenantData {
 }
 
 impl Store {
+    /// Every tenant's progress as counts only, (done, live items) by
+    /// tenant id: what platform staff see of checklists (no content).
+    pub async fn progress_counts(&self) -> Result<HashMap<String, (i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT tenant_id, SUM(CASE WHEN status IN ('implemented', 'not-applicable') OR (status = 'risk-accepted' AND risk_expires_at > $1) THEN 1 ELSE 0 END), COUNT(*) FROM checklist_items WHERE archived_at IS NULL GROUP BY tenant_id",
+        )
+        .bind(now())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), (r.get(1), r.get(2))))
+            .collect())
+    }
+
     /// The handle on tenant `tenant`'s data. The caller has decided the
     /// viewer may see it; every query through it is bound to this tenant.
     pub fn tenant_data(&self, tenant: &str) -> TenantData {

@@ -33,6 +33,8 @@ struct TenantRow {
     name: String,
     subscription: String,
     nda: Option<String>,
+    /// "3 of 8 done": counts only, never the checklist itself.
+    progress: String,
 }
 
 pub struct Choice {
@@ -86,9 +88,14 @@ async fn admin_page(
     notes: Vec<String>,
     error: Option<String>,
 ) -> PageResult {
+    let progress = db(state.store.progress_counts().await)?;
     let tenants = db(state.store.tenants().await)?
         .into_iter()
         .map(|t| TenantRow {
+            progress: progress.get(&t.id).map_or_else(
+                || "no checklist yet".to_string(),
+                |(done, total)| format!("{done} of {total} done"),
+            ),
             subscription: format!("{}/{}", t.model, t.offering),
             nda: t.nda_recorded_at.map(display),
             id: t.id,
