@@ -397,7 +397,7 @@ pub async fn edit(
             Some(&a.tenant.id),
             "item-updated",
             id,
-            &format!("status {} -> {}", item.status, stored.status),
+            format!("status {} -> {} {}", item.status, stored.status, a.under()).trim_end(),
         )
         .await?;
     Ok(stored)

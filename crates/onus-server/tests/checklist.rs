@@ -845,8 +845,47 @@ fn every_tenant_route_answers_404_to_another_tenant() {
             "/review",
         );
         let b_user = between(&other.get(&format!("/t/{b}")), "/members/", "/role");
+        // A request for access to B, by an operator; and evidence of B's.
+        let password = runtime().block_on(async {
+            let store = Store::open(db).await.unwrap();
+            onus_server::admin_create_user(
+                &store,
+                "ops@portal.io",
+                "Olu Ops",
+                "platform-operator",
+                None,
+            )
+            .await
+            .unwrap()
+            .1
+        });
+        let mut ops = Client::new(boss.addr);
+        assert_eq!(sign_in(&mut ops, "ops@portal.io", &password).status, 303);
+        let form = ops.get(&format!("/admin/tenants/{b}/access"));
+        let asked = ops.post(
+            &format!("/admin/tenants/{b}/access"),
+            &[
+                ("csrf", &form.csrf()),
+                ("reason", "support"),
+                ("scope", "read"),
+                ("minutes", "30"),
+            ],
+        );
+        assert_eq!(asked.status, 200, "{backend}");
+        let b_grant = between(&other.get(&format!("/t/{b}/access")), "/access/", "/decide");
+        let b_token = mint(db, "boss@globex.io", "write");
+        let up = other.upload(
+            &format!("/api/v1/tenants/{b}/items/{b_item}/evidence"),
+            &b_token,
+            "globex.txt",
+            "Globex's own evidence\n",
+        );
+        assert_eq!(up.status, 201, "{backend}: {}", up.body);
+        let b_evidence = json(&up)["id"].as_str().unwrap().to_string();
         let ids = [
             ("tenant", b.clone()),
+            ("grant", b_grant.clone()),
+            ("evidence", b_evidence.clone()),
             ("item", b_item.clone()),
             ("change", b_change.clone()),
             ("user", b_user.clone()),
@@ -908,6 +947,18 @@ fn every_tenant_route_answers_404_to_another_tenant() {
         assert!(
             other.get(&format!("/t/{b}")).body.contains("tenant-admin"),
             "{backend}"
+        );
+        assert!(
+            other
+                .get(&format!("/t/{b}/access"))
+                .body
+                .contains("pending"),
+            "{backend}: the request is still undecided"
+        );
+        let kept = other.get(&format!("/t/{b}/items/{b_item}/evidence"));
+        assert!(
+            kept.body.contains("globex.txt") && kept.body.contains("kept"),
+            "{backend}: B's evidence untouched"
         );
     });
 }

@@ -17,6 +17,7 @@ mod accounts;
 pub mod audit;
 mod checklist;
 mod evidence;
+mod grants;
 mod models;
 mod tenants;
 pub mod testing;
@@ -37,6 +38,7 @@ pub use checklist::{
 pub use evidence::{
     Attachment, BoxFuture, ChunkStore, DbChunks, Upload, UploadError, ABANDONED_AFTER, CHUNK_SIZE,
 };
+pub use grants::{Grant, MAX_GRANT_MINUTES};
 pub use models::{ModelVersion, Published, VersionSummary};
 pub use tenants::{Invite, Member, Tenant};
 pub use webhooks::{Delivery, Webhook};
@@ -68,6 +70,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "audit chain",
         include_str!("../migrations/0006_audit_chain.sql"),
+    ),
+    (
+        7,
+        "access grants",
+        include_str!("../migrations/0007_access_grants.sql"),
     ),
 ];
 

@@ -1,5 +1,5 @@
 //! `/api/v1/tenants/{tenant}/items/{item}/evidence` and
-//! `/api/v1/tenants/{tenant}/evidence/{file}`: an item's evidence files
+//! `/api/v1/tenants/{tenant}/evidence/{evidence}`: an item's evidence files
 //! over the API, through the same service as the page (`crate::evidence`).
 //! Uploads are `multipart/form-data` with the field `file` (write token,
 //! tenant admin or member); downloads are streamed, as attachments.
@@ -154,8 +154,8 @@ pub(super) async fn upload(
 }
 
 /// One evidence file's record (deleted or not).
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/evidence/{file}", security(("bearer" = [])),
-    params(("tenant" = String, Path, description = "The tenant's id"), ("file" = String, Path, description = "The evidence file's id")),
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/evidence/{evidence}", security(("bearer" = [])),
+    params(("tenant" = String, Path, description = "The tenant's id"), ("evidence" = String, Path, description = "The evidence file's id")),
     responses((status = 200, body = EvidenceDto), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub(super) async fn show(
     State(state): State<AppState>,
@@ -171,8 +171,8 @@ pub(super) async fn show(
 
 /// The file's bytes, streamed, as an attachment (`Content-Disposition:
 /// attachment`, `nosniff`); any member, read tokens included.
-#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/evidence/{file}/content", security(("bearer" = [])),
-    params(("tenant" = String, Path, description = "The tenant's id"), ("file" = String, Path, description = "The evidence file's id")),
+#[utoipa::path(get, path = "/api/v1/tenants/{tenant}/evidence/{evidence}/content", security(("bearer" = [])),
+    params(("tenant" = String, Path, description = "The tenant's id"), ("evidence" = String, Path, description = "The evidence file's id")),
     responses((status = 200, description = "The bytes, as stored", content_type = "application/octet-stream"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
         (status = 410, body = Problem, content_type = "application/problem+json")))]
@@ -198,8 +198,8 @@ pub(super) async fn content(
 
 /// Deletes the file's bytes; its record stays, marked deleted (write
 /// token; tenant admin or member).
-#[utoipa::path(delete, path = "/api/v1/tenants/{tenant}/evidence/{file}", security(("bearer" = [])),
-    params(("tenant" = String, Path, description = "The tenant's id"), ("file" = String, Path, description = "The evidence file's id")),
+#[utoipa::path(delete, path = "/api/v1/tenants/{tenant}/evidence/{evidence}", security(("bearer" = [])),
+    params(("tenant" = String, Path, description = "The tenant's id"), ("evidence" = String, Path, description = "The evidence file's id")),
     responses((status = 200, body = EvidenceDto),
         (status = 403, body = Problem, content_type = "application/problem+json"),
         (status = 404, body = Problem, content_type = "application/problem+json"),
@@ -240,17 +240,17 @@ pub(super) fn routes() -> Vec<crate::pages::Route> {
         ),
         (
             M::GET,
-            "/api/v1/tenants/{tenant}/evidence/{file}",
+            "/api/v1/tenants/{tenant}/evidence/{evidence}",
             get(show),
         ),
         (
             M::DELETE,
-            "/api/v1/tenants/{tenant}/evidence/{file}",
+            "/api/v1/tenants/{tenant}/evidence/{evidence}",
             axum::routing::delete(delete),
         ),
         (
             M::GET,
-            "/api/v1/tenants/{tenant}/evidence/{file}/content",
+            "/api/v1/tenants/{tenant}/evidence/{evidence}/content",
             get(content),
         ),
     ]

@@ -294,3 +294,143 @@ pub async fn publish(State(state): State<AppState>, viewer: Viewer) -> PageResul
         )),
     }
 }
+
+#[derive(Template)]
+#[template(path = "request_access.html")]
+struct RequestAccessPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    error: Option<String>,
+    mine: Vec<(&'static str, String)>,
+}
+
+/// Platform staff only (404 for anyone else).
+fn staff(viewer: &Viewer) -> Result<&User, Response> {
+    match viewer.user() {
+        Some(u) if u.is_platform_staff() => Ok(u),
+        Some(_) => Err(not_found_page()),
+        None => Err(auth::sign_in_first()),
+    }
+}
+
+async fn request_page(
+    state: &AppState,
+    viewer: &Viewer,
+    user: &User,
+    tenant: onus_store::Tenant,
+    status: StatusCode,
+    error: Option<String>,
+) -> PageResult {
+    let now = onus_store::now();
+    let mine = db(state.store.grants_of(&user.id).await)?
+        .into_iter()
+        .filter(|g| g.tenant_id == tenant.id)
+        .map(|g| {
+            let state = g.state(now);
+            let text = format!(
+                "{} for {}, asked {}: {}",
+                g.scope,
+                super::tenant::duration(g.minutes),
+                display(g.requested_at),
+                g.reason
+            );
+            (state, text)
+        })
+        .collect();
+    Ok(page(
+        status,
+        &RequestAccessPage {
+            layout: Layout::new(format!("Ask {} for access", tenant.name), viewer),
+            id: tenant.id,
+            name: tenant.name,
+            error,
+            mine,
+        },
+    ))
+}
+
+pub async fn access_form(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let user = staff(&viewer)?;
+    let tenant = db(state.store.tenant(&id).await)?.ok_or_else(not_found_page)?;
+    request_page(&state, &viewer, user, tenant, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AccessRequest {
+    reason: String,
+    scope: String,
+    minutes: String,
+}
+
+/// Platform staff ask a tenant for access: the tenant's admins are told
+/// (on their pages, and by the tenant's webhook).
+pub async fn request_access(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<AccessRequest>,
+) -> PageResult {
+    let user = staff(&viewer)?;
+    let tenant = db(state.store.tenant(&id).await)?.ok_or_else(not_found_page)?;
+    let reason: String = f.reason.trim().chars().take(1000).collect();
+    let minutes: Option<i64> = f
+        .minutes
+        .trim()
+        .parse()
+        .ok()
+        .filter(|m| (1..=onus_store::MAX_GRANT_MINUTES).contains(m));
+    let error = if reason.is_empty() {
+        Some("Say why you need access: the tenant's admins decide on it.")
+    } else if !matches!(f.scope.as_str(), "read" | "write") {
+        Some("Choose the scope: read, or read and write.")
+    } else if minutes.is_none() {
+        Some("Ask for 1 to 480 minutes (8 hours at most).")
+    } else {
+        None
+    };
+    if let Some(e) = error {
+        return request_page(
+            &state,
+            &viewer,
+            user,
+            tenant,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(e.into()),
+        )
+        .await;
+    }
+    let minutes = minutes.unwrap_or(60);
+    let grant = db(state
+        .store
+        .request_access(&tenant.id, &user.id, &reason, &f.scope, minutes)
+        .await)?;
+    let data = state.store.tenant_data(&tenant.id);
+    db(state
+        .store
+        .audit(
+            Some(&user.id),
+            Some(&tenant.id),
+            "access-requested",
+            &format!("grant {grant}"),
+            &format!("{} for {minutes} min: {reason}", f.scope),
+        )
+        .await)?;
+    let notice = serde_json::json!({
+        "event": "access-requested",
+        "tenant": { "id": tenant.id, "name": tenant.name },
+        "grant": grant,
+        "requester": user.name,
+        "scope": f.scope,
+        "minutes": minutes,
+        "reason": reason,
+        "url": format!("{}/t/{}/access", state.public_url, tenant.id),
+    });
+    db(data.enqueue("access-requested", &notice.to_string()).await)?;
+    request_page(&state, &viewer, user, tenant, StatusCode::OK, None).await
+}

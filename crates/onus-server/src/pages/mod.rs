@@ -80,6 +80,27 @@ pub fn routes() -> Vec<Route> {
             post(admin::record_nda),
         ),
         (M::POST, "/admin/publish", post(admin::publish)),
+        (
+            M::GET,
+            "/admin/tenants/{tenant}/access",
+            get(admin::access_form),
+        ),
+        (
+            M::POST,
+            "/admin/tenants/{tenant}/access",
+            post(admin::request_access),
+        ),
+        (M::GET, "/t/{tenant}/access", get(tenant::grants)),
+        (
+            M::POST,
+            "/t/{tenant}/access/{grant}/decide",
+            post(tenant::decide_grant),
+        ),
+        (
+            M::POST,
+            "/t/{tenant}/access/{grant}/revoke",
+            post(tenant::revoke_grant),
+        ),
         (M::GET, "/t/{tenant}", get(tenant::home)),
         (M::GET, "/t/{tenant}/checklist", get(checklist::list)),
         (M::GET, "/t/{tenant}/items/{item}", get(checklist::item)),
@@ -123,12 +144,12 @@ pub fn routes() -> Vec<Route> {
         ),
         (
             M::GET,
-            "/t/{tenant}/evidence/{file}/download",
+            "/t/{tenant}/evidence/{evidence}/download",
             get(evidence::download),
         ),
         (
             M::POST,
-            "/t/{tenant}/evidence/{file}/delete",
+            "/t/{tenant}/evidence/{evidence}/delete",
             post(evidence::delete),
         ),
     ];

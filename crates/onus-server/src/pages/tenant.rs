@@ -26,6 +26,8 @@ pub struct Access {
     /// The tenant's data: the only way to it, made here and nowhere else
     /// (`onus_store::TenantData` binds every query to this tenant).
     pub data: TenantData,
+    /// The just-in-time grant the viewer is here under (platform staff), if any.
+    pub grant: Option<String>,
 }
 
 impl Access {
@@ -46,14 +48,26 @@ impl Access {
                 Some(&self.tenant.id),
                 action,
                 target,
-                "",
+                &self.under(),
             )
             .await
     }
 
-    /// Admins and members change the checklist; viewers read it.
+    /// `grant ID` when the viewer is here under a grant (audit details), else empty.
+    pub fn under(&self) -> String {
+        self.grant
+            .as_ref()
+            .map(|g| format!("grant {g}"))
+            .unwrap_or_default()
+    }
+
+    /// Admins and members change the checklist (and staff under a write
+    /// grant); viewers and read grants read it.
     pub fn can_edit(&self) -> bool {
-        self.role != "tenant-viewer"
+        matches!(
+            self.role.as_str(),
+            "tenant-admin" | "tenant-member" | "grant-write"
+        )
     }
 }
 
@@ -68,8 +82,11 @@ pub enum Denied {
 /// Whether `user` may see tenant `id`, through `token_tenant` (an API
 /// token bound to one tenant) when given. The one place tenant isolation
 /// is decided, for the pages and the API alike: a member (with the second
-/// factor when the tenant requires it), and nobody else, platform staff
-/// included.
+/// factor when the tenant requires it), or platform staff holding a
+/// just-in-time grant the tenant's admins approved and that has not ended
+/// (checked against the clock, here, on every request; every use is
+/// recorded in the tenant's audit chain with the grant's id), and nobody
+/// else.
 pub async fn member(
     state: &AppState,
     user: &User,
@@ -79,17 +96,40 @@ pub async fn member(
     if token_tenant.is_some_and(|t| t != id) {
         return Ok(Err(Denied::NotFound));
     }
-    let Some((tenant, role)) = state.store.membership(id, &user.id).await? else {
-        return Ok(Err(Denied::NotFound));
+    let (tenant, role, grant) = match state.store.membership(id, &user.id).await? {
+        Some((tenant, role)) => (tenant, role, None),
+        None if user.is_platform_staff() => {
+            let Some(grant) = state.store.active_grant(id, &user.id).await? else {
+                return Ok(Err(Denied::NotFound));
+            };
+            let Some(tenant) = state.store.tenant(id).await? else {
+                return Ok(Err(Denied::NotFound));
+            };
+            (tenant, format!("grant-{}", grant.scope), Some(grant.id))
+        }
+        None => return Ok(Err(Denied::NotFound)),
     };
     if tenant.require_mfa && !user.mfa_enabled {
         return Ok(Err(Denied::MfaRequired(tenant.name)));
+    }
+    if let Some(g) = &grant {
+        state
+            .store
+            .audit(
+                Some(&user.id),
+                Some(&tenant.id),
+                "grant-used",
+                &tenant.name,
+                &format!("grant {g}"),
+            )
+            .await?;
     }
     Ok(Ok(Access {
         data: state.store.tenant_data(&tenant.id),
         tenant,
         user: user.clone(),
         role,
+        grant,
     }))
 }
 
@@ -146,6 +186,7 @@ struct TenantPage {
     error: Option<String>,
     webhook: Option<String>,
     deliveries: Vec<DeliveryRow>,
+    pending_grants: usize,
 }
 
 struct DeliveryRow {
@@ -175,6 +216,14 @@ async fn tenant_page(
             .collect()
     } else {
         Vec::new()
+    };
+    let pending_grants = if a.is_admin() {
+        db(a.data.grants().await)?
+            .iter()
+            .filter(|g| g.decision.is_none())
+            .count()
+    } else {
+        0
     };
     let (webhook, deliveries) = if a.is_admin() {
         let hook = db(a.data.webhook().await)?.map(|h| h.url);
@@ -217,6 +266,7 @@ async fn tenant_page(
             error,
             webhook,
             deliveries,
+            pending_grants,
         },
     ))
 }
@@ -585,4 +635,166 @@ pub async fn audit_export(
         lines,
     )
         .into_response())
+}
+
+struct GrantRow {
+    id: String,
+    who: String,
+    scope: String,
+    duration: String,
+    state: &'static str,
+    reason: String,
+    asked: String,
+    decided: String,
+    comment: String,
+    until: String,
+}
+
+#[derive(Template)]
+#[template(path = "grants.html")]
+struct GrantsPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    grants: Vec<GrantRow>,
+}
+
+/// Minutes as people read them: `45 minutes`, `2 h`, `1 h 30 min`.
+pub fn duration(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} minutes"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// The tenant's access requests and grants, past and present (tenant admins).
+pub async fn grants(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    let now = onus_store::now();
+    let members = db(a.data.members().await)?;
+    let name_of = |u: &Option<String>| {
+        u.as_deref()
+            .map(|u| {
+                members
+                    .iter()
+                    .find(|m| m.user_id == u)
+                    .map_or("a former admin".to_string(), |m| m.name.clone())
+            })
+            .unwrap_or_default()
+    };
+    let grants = db(a.data.grants().await)?
+        .into_iter()
+        .map(|g| GrantRow {
+            state: g.state(now),
+            who: g.requester_name.clone(),
+            scope: if g.scope == "write" {
+                "read and write".into()
+            } else {
+                "read".into()
+            },
+            duration: duration(g.minutes),
+            reason: g.reason.clone(),
+            asked: display(g.requested_at),
+            decided: g
+                .decided_at
+                .map(|at| {
+                    format!(
+                        "{} by {}, {}",
+                        g.decision.clone().unwrap_or_default(),
+                        name_of(&g.decided_by),
+                        display(at)
+                    )
+                })
+                .unwrap_or_default(),
+            comment: g.comment.clone(),
+            until: match (g.revoked_at, g.expires_at) {
+                (Some(r), _) => format!("ended early {}", display(r)),
+                (None, Some(e)) => display(e),
+                _ => String::new(),
+            },
+            id: g.id,
+        })
+        .collect();
+    Ok(page(
+        StatusCode::OK,
+        &GrantsPage {
+            layout: Layout::new(format!("Access requests · {}", a.tenant.name), &viewer),
+            id: a.tenant.id,
+            name: a.tenant.name,
+            grants,
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Decision {
+    decision: String,
+    comment: String,
+}
+
+/// A tenant admin approves or denies a pending request (audited).
+pub async fn decide_grant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, grant)): Path<(String, String)>,
+    Form(f): Form<Decision>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    let approve = match f.decision.as_str() {
+        "approve" => true,
+        "deny" => false,
+        _ => return Err(not_found_page()),
+    };
+    let comment: String = f.comment.trim().chars().take(1000).collect();
+    if !db(a
+        .data
+        .decide_grant(&grant, &a.user.id, approve, &comment)
+        .await)?
+    {
+        return Err(not_found_page());
+    }
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            if approve {
+                "grant-approved"
+            } else {
+                "grant-denied"
+            },
+            &format!("grant {grant}"),
+            &comment,
+        )
+        .await)?;
+    Ok(Redirect::to(&format!("/t/{}/access", a.tenant.id)).into_response())
+}
+
+/// A tenant admin ends an active grant now (audited).
+pub async fn revoke_grant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, grant)): Path<(String, String)>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    if !db(a.data.revoke_grant(&grant, &a.user.id).await)? {
+        return Err(not_found_page());
+    }
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            "grant-revoked",
+            &format!("grant {grant}"),
+            "",
+        )
+        .await)?;
+    Ok(Redirect::to(&format!("/t/{}/access", a.tenant.id)).into_response())
 }

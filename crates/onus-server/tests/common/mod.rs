@@ -83,7 +83,7 @@ pub fn create_tenant(
             body: id,
         },
         "/admin/tenants/",
-        "/nda",
+        "/",
     );
     (id, token)
 }
