@@ -804,10 +804,7 @@ impl Decoder {
         Some(Holding {
             rewords,
             scope: f.get("scope").and_then(|n| self.text(n, "`scope`")),
-            duties: f
-                .get("duties")
-                .map(|n| self.text_list(n, "`duties`"))
-                .unwrap_or_default(),
+            duties: f.get("duties").map(|n| self.duties(n)).unwrap_or_default(),
             how: f
                 .get("how")
                 .map(|n| self.id_list(n, "a practice id in `how`"))
@@ -818,6 +815,40 @@ impl Decoder {
                 .unwrap_or_default(),
             note: self.opt_text(&f, "note", &what),
         })
+    }
+
+    /// A holding's `duties`: each one text, or a map `{ id: ..., text: ... }`.
+    fn duties(&mut self, node: &Node) -> Vec<Duty> {
+        let items = self.list(node, "`duties`");
+        items.iter().filter_map(|n| self.duty(n)).collect()
+    }
+
+    fn duty(&mut self, node: &Node) -> Option<Duty> {
+        let Value::Map(entries) = &node.value else {
+            let text = self.text(node, "`duties`")?;
+            return Some(Duty { text, id: None });
+        };
+        // A map with neither key is text that YAML read as a map
+        // (`- Note: backups are daily`), not a duty with an id.
+        if !entries
+            .iter()
+            .any(|(k, _)| k.as_text().is_some_and(|k| Duty::KEYS.contains(&k)))
+        {
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidType,
+                    node.span,
+                    format!("a duty must be text or `{{ id: ..., text: ... }}`, found {}", node.kind_name()),
+                )
+                .with_help("quote a duty that holds `: `, as in `- \"Backups: daily\"`; a duty with an id is `{ id: ..., text: ... }`"),
+            );
+            return None;
+        }
+        let f = self.fields(node, "a duty", Duty::KEYS)?;
+        let id = f.get("id").and_then(|n| self.id(n, "the duty id"));
+        let text = self.required(&f, "text", "a duty with an `id`")?;
+        let text = self.text(text, "the `text` of a duty")?;
+        Some(Duty { text, id })
     }
 }
 

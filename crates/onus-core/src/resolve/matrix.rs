@@ -83,7 +83,8 @@ pub struct ResolvedHolder {
     /// inherits several upstream areas with different scopes; see
     /// [`ResolvedHolder::scope`].
     pub scopes: Texts,
-    pub duties: Texts,
+    /// What it does, in order, with the `id:` of each duty written with one.
+    pub duties: Duties,
     /// Qualified practice ids.
     pub how: RefIds,
     /// Qualified evidence ids.
@@ -91,6 +92,122 @@ pub struct ResolvedHolder {
     pub note: Option<Text>,
     /// Upstream ids followed to reach the party, nearest first.
     pub via: Texts,
+}
+
+/// A holder's duties: their texts, in order (it reads as a slice of
+/// them), and the explicit `id:` of those written with one, qualified
+/// like a party when inherited (`azure/patch-os`). Cheap to clone, and a
+/// list without ids costs nothing more than its texts.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Duties {
+    texts: Texts,
+    /// One per text (`""` for a duty without an id), or none at all when
+    /// no duty has an id.
+    ids: Texts,
+}
+
+impl Duties {
+    /// Duties from (text, id) pairs.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (Text, Option<&'a Text>)>) -> Duties {
+        let mut texts = Vec::new();
+        let mut ids = Vec::new();
+        for (text, id) in pairs {
+            texts.push(text);
+            ids.push(id.cloned().unwrap_or_default());
+        }
+        Duties::from_parts(texts.into(), ids.into())
+    }
+
+    /// Texts and their ids (`""` for none), of the same length; `ids`
+    /// empty when no duty has an id.
+    pub(crate) fn from_parts(texts: Texts, ids: Texts) -> Duties {
+        debug_assert!(ids.is_empty() || ids.len() == texts.len());
+        if ids.iter().all(|id| id.is_empty()) {
+            Duties::from(texts)
+        } else {
+            Duties { texts, ids }
+        }
+    }
+
+    /// The texts, in order.
+    pub fn texts(&self) -> &Texts {
+        &self.texts
+    }
+
+    /// The explicit id of the `i`th duty, if it has one.
+    pub fn id(&self, i: usize) -> Option<&Text> {
+        self.ids.get(i).filter(|id| !id.is_empty())
+    }
+
+    /// Each duty as (text, id).
+    pub fn with_ids(&self) -> impl Iterator<Item = (&Text, Option<&Text>)> {
+        self.texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| (text, self.id(i)))
+    }
+
+    /// Whether some duty has an explicit id.
+    pub fn has_ids(&self) -> bool {
+        !self.ids.is_empty()
+    }
+
+    /// The ids, one per duty (`""` for none), or an empty list when no
+    /// duty has one.
+    pub(crate) fn ids(&self) -> &Texts {
+        &self.ids
+    }
+}
+
+impl From<Texts> for Duties {
+    fn from(texts: Texts) -> Duties {
+        Duties {
+            texts,
+            ids: Texts::default(),
+        }
+    }
+}
+
+impl FromIterator<Text> for Duties {
+    fn from_iter<I: IntoIterator<Item = Text>>(iter: I) -> Duties {
+        Duties::from(iter.into_iter().collect::<Texts>())
+    }
+}
+
+impl std::ops::Deref for Duties {
+    type Target = [Text];
+    fn deref(&self) -> &[Text] {
+        &self.texts
+    }
+}
+
+impl<'a> IntoIterator for &'a Duties {
+    type Item = &'a Text;
+    type IntoIter = std::slice::Iter<'a, Text>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.texts.iter()
+    }
+}
+
+impl std::fmt::Debug for Duties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.ids.is_empty() {
+            return self.texts.fmt(f);
+        }
+        f.debug_list()
+            .entries(self.with_ids().map(|(t, id)| match id {
+                Some(id) => format!("{id}: {t}"),
+                None => t.to_string(),
+            }))
+            .finish()
+    }
+}
+
+/// Serialized as the list of texts (what every output has shown so far).
+impl serde::Serialize for Duties {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.texts.serialize(s)
+    }
 }
 
 /// The qualified ids of one kind of reference that a holder names (its

@@ -175,7 +175,7 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
     let mut provided = Vec::new();
     for h in a.holders.iter().filter(|h| !is_customer(h)) {
         let duties = Context::duty_texts(h, a, &o.name);
-        for (key, duty) in onus_core::identity::duty_keys(&duties).iter().zip(duties) {
+        for (key, duty) in duty_keys(h, &duties).iter().zip(duties) {
             provided.push(entry(ctx, h, ids("provided", h, key), None, duty));
         }
     }
@@ -186,7 +186,7 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
     let mut responsibilities = Vec::new();
     for h in a.holders.iter().filter(|h| is_customer(h)) {
         let duties = Context::duty_texts(h, a, &o.name);
-        for (key, duty) in onus_core::identity::duty_keys(&duties).iter().zip(duties) {
+        for (key, duty) in duty_keys(h, &duties).iter().zip(duties) {
             responsibilities.push(entry(
                 ctx,
                 h,
@@ -222,6 +222,17 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
         b.insert("export".into(), Value::Object(export));
     }
     Value::Object(b)
+}
+
+/// The identities of `texts`, a holder's duties as [`Context::duty_texts`]
+/// gives them (the one sentence of a holder without duties has no id).
+fn duty_keys(h: &ResolvedHolder, texts: &[String]) -> Vec<String> {
+    onus_core::identity::duty_keys(
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| (text.as_str(), h.duties.id(i).map(|id| id.as_str()))),
+    )
 }
 
 /// A `provided` entry (no `provided-uuid`) or a `responsibilities` one.
