@@ -937,3 +937,46 @@ fn kebab(s: &str) -> String {
     }
     out.trim_end_matches('-').to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::test_support::{check_files, model};
+
+    /// (code, message, help) of each finding for `data`'s cell.
+    fn found(data: &str) -> Vec<(&'static str, String, Option<String>)> {
+        let text = model(
+            "",
+            &format!("  data:\n    acme: {{ duties: [{data}] }}\n  hosts: acme"),
+        );
+        check_files(&[("m.onus.yaml", &text)])
+            .into_iter()
+            .map(|d| (d.code.name(), d.message, d.help))
+            .collect()
+    }
+
+    #[test]
+    fn a_duty_is_text_or_an_id_with_its_text() {
+        assert_eq!(found("Backs up, { id: patch, text: Patches }"), []);
+        assert_eq!(found("{ text: Patches }"), []);
+        let f = found("{ id: patch, txt: Patches }");
+        assert_eq!(f.len(), 2, "{f:?}");
+        let unknown = f.iter().find(|d| d.0 == "unknown-key").unwrap();
+        assert_eq!(unknown.2.as_deref(), Some("did you mean `text`?"));
+        let missing = f.iter().find(|d| d.0 == "missing-key").unwrap();
+        assert_eq!(missing.1, "a duty with an `id` has no `text`");
+        let f = found("{ id: Patch OS, text: Patches }");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, "invalid-id");
+        assert_eq!(f[0].2.as_deref(), Some("write it as `patch-os`"));
+        // A duty YAML read as a map (an unquoted `: `) is told to be quoted.
+        let f = found("{ Backups: daily }");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, "invalid-type");
+        assert!(
+            f[0].2.as_deref().unwrap().starts_with("quote a duty"),
+            "{f:?}"
+        );
+        let f = found("{ id: patch, text: [a, b] }");
+        assert_eq!(f[0].0, "invalid-type", "{f:?}");
+    }
+}
