@@ -166,3 +166,55 @@ fn duty_uuids_follow_ids_and_texts_not_places() {
         assert!(!kept.contains(&after[text]), "`{text}` took an old uuid");
     }
 }
+
+/// `onus diff` says a duty reworded under its id was reworded (not removed
+/// and added), and says when a duty's id is given.
+#[test]
+fn diff_reports_a_duty_by_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("up.onus.yaml"), UP_BEFORE).unwrap();
+    let old = dir.path().join("old.onus.yaml");
+    let new = dir.path().join("new.onus.yaml");
+    std::fs::write(&old, model(ACCESS_BEFORE, CUSTOMER_BEFORE)).unwrap();
+    let access = ACCESS_BEFORE
+        .replace("Runs single sign-on", "Operates the identity provider")
+        .replace(
+            "- Rotates the signing keys",
+            "- { id: keys, text: Rotates the signing keys }",
+        );
+    std::fs::write(&new, model(&access, CUSTOMER_BEFORE)).unwrap();
+    let o = onus(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let kinds: Vec<(&str, &str)> = doc["changes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{doc:#}"))
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().unwrap(),
+                c["message"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(kinds.len(), 2, "{kinds:#?}");
+    assert_eq!(kinds[0].0, "duty-reworded");
+    assert_eq!(kinds[1].0, "duty-id-changed");
+    let o = onus(&["diff", old.to_str().unwrap(), new.to_str().unwrap()]);
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "duty of Acme reworded: \"Runs single sign-on\" is now \"Operates the identity provider\""
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("duty \"Rotates the signing keys\" of Acme now has the id `keys`"),
+        "{text}"
+    );
+}

@@ -71,7 +71,7 @@ fn duty_changes(old: &Matrix, new: &Matrix) -> Vec<(&'static str, Option<String>
         .filter(|c: &&Change| {
             matches!(
                 c.kind,
-                Kind::DutyAdded | Kind::DutyRemoved | Kind::DutyReworded
+                Kind::DutyAdded | Kind::DutyRemoved | Kind::DutyReworded | Kind::DutyIdChanged
             )
         })
         .map(|c| {
@@ -124,6 +124,35 @@ fn an_upstream_duty_keeps_its_qualified_id_downstream() {
             Some("up/guest-os".to_string()),
             "Patches the guest operating system".to_string(),
             "Keeps every machine image current".to_string()
+        )]
+    );
+}
+
+#[test]
+fn an_id_given_to_a_duty_is_a_change_of_what_it_is_known_by() {
+    let guest = "Patches the guest operating system";
+    let old = matrix("        - Encrypts the disks", guest);
+    let new = matrix("        - { id: disks, text: Encrypts the disks }", guest);
+    let changes = duty_changes(&old, &new);
+    assert_eq!(
+        changes,
+        [("duty-id-changed", None, String::new(), "disks".to_string())]
+    );
+    assert_eq!(
+        duty_changes(&new, &old),
+        [("duty-id-changed", None, "disks".to_string(), String::new())]
+    );
+    let other = matrix(
+        "        - { id: encryption, text: Encrypts the disks }",
+        guest,
+    );
+    assert_eq!(
+        duty_changes(&new, &other),
+        [(
+            "duty-id-changed",
+            None,
+            "disks".to_string(),
+            "encryption".to_string()
         )]
     );
 }

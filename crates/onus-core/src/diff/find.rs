@@ -409,6 +409,13 @@ impl<'a> Differ<'a> {
             let c = base(Kind::DutyAdded, class).values(None, Some(duty));
             self.push(with_id(c, n.duties.id(j)));
         }
+        for &(i, j) in &pairing.kept {
+            let (before, after) = (o.duties.id(i), n.duties.id(j));
+            if before != after {
+                let c = base(Kind::DutyIdChanged, Class::Notable).field("id");
+                self.push(c.values(before.map(Text::as_str), after.map(Text::as_str)));
+            }
+        }
         if pairing.reordered() {
             self.push(base(Kind::DutiesReordered, Class::Cosmetic));
         }

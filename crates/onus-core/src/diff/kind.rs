@@ -141,6 +141,10 @@ kinds! {
         rule: "cosmetic if trivial; else **breaking** for the customer (onus cannot tell a wider duty from a clearer one, so the customer must re-read it), notable for other parties",
         values: "`party`; `before`, `after`: the wordings; `reference`: its id, if it has one",
     }
+    DutyIdChanged = "duty-id-changed", [Notable], {
+        summary: "A duty keeps its text but its `id:` was given, changed or removed: what it is known by (its OSCAL uuids, a tenant's checklist items) starts afresh.",
+        values: "`party`; `field`: `id`; `before`, `after`: the ids (absent where it has none)",
+    }
     DutiesReordered = "duties-reordered", [Cosmetic], {
         summary: "A holder's duties are listed in another order.",
         values: "`party`",
