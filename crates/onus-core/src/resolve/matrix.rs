@@ -101,9 +101,9 @@ pub struct ResolvedHolder {
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Duties {
     texts: Texts,
-    /// One per text (`""` for a duty without an id), or none at all when
-    /// no duty has an id.
-    ids: Texts,
+    /// One per text (`""` for a duty without an id), or `None` when no
+    /// duty has an id (nothing to make, clone or drop then).
+    ids: Option<Texts>,
 }
 
 impl Duties {
@@ -115,18 +115,15 @@ impl Duties {
             texts.push(text);
             ids.push(id.cloned().unwrap_or_default());
         }
-        Duties::from_parts(texts.into(), ids.into())
+        Duties::from_parts(texts.into(), Some(ids.into()))
     }
 
-    /// Texts and their ids (`""` for none), of the same length; `ids`
-    /// empty when no duty has an id.
-    pub(crate) fn from_parts(texts: Texts, ids: Texts) -> Duties {
-        debug_assert!(ids.is_empty() || ids.len() == texts.len());
-        if ids.iter().all(|id| id.is_empty()) {
-            Duties::from(texts)
-        } else {
-            Duties { texts, ids }
-        }
+    /// Texts and their ids (`""` for none), of the same length; `None`
+    /// when no duty has an id.
+    pub(crate) fn from_parts(texts: Texts, ids: Option<Texts>) -> Duties {
+        debug_assert!(ids.as_ref().is_none_or(|ids| ids.len() == texts.len()));
+        let ids = ids.filter(|ids| ids.iter().any(|id| !id.is_empty()));
+        Duties { texts, ids }
     }
 
     /// The texts, in order.
@@ -134,9 +131,17 @@ impl Duties {
         &self.texts
     }
 
+    /// The texts, to change in place: only for a list without ids.
+    pub(crate) fn texts_mut(&mut self) -> Option<&mut Texts> {
+        match self.ids {
+            None => Some(&mut self.texts),
+            Some(_) => None,
+        }
+    }
+
     /// The explicit id of the `i`th duty, if it has one.
     pub fn id(&self, i: usize) -> Option<&Text> {
-        self.ids.get(i).filter(|id| !id.is_empty())
+        self.ids.as_ref()?.get(i).filter(|id| !id.is_empty())
     }
 
     /// Each duty as (text, id).
@@ -149,22 +154,18 @@ impl Duties {
 
     /// Whether some duty has an explicit id.
     pub fn has_ids(&self) -> bool {
-        !self.ids.is_empty()
+        self.ids.is_some()
     }
 
-    /// The ids, one per duty (`""` for none), or an empty list when no
-    /// duty has one.
-    pub(crate) fn ids(&self) -> &Texts {
-        &self.ids
+    /// The ids, one per duty (`""` for none), or `None` when no duty has one.
+    pub(crate) fn ids(&self) -> Option<&Texts> {
+        self.ids.as_ref()
     }
 }
 
 impl From<Texts> for Duties {
     fn from(texts: Texts) -> Duties {
-        Duties {
-            texts,
-            ids: Texts::default(),
-        }
+        Duties { texts, ids: None }
     }
 }
 
@@ -191,7 +192,7 @@ impl<'a> IntoIterator for &'a Duties {
 
 impl std::fmt::Debug for Duties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.ids.is_empty() {
+        if self.ids.is_none() {
             return self.texts.fmt(f);
         }
         f.debug_list()

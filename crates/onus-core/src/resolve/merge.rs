@@ -26,14 +26,12 @@ fn add_duties(list: &mut Duties, items: &[Duty]) {
         return;
     }
     let texts: Texts = items.iter().map(|d| d.text.value.clone()).collect();
-    let ids = if items.iter().any(|d| d.id.is_some()) {
+    let ids = items.iter().any(|d| d.id.is_some()).then(|| {
         items
             .iter()
             .map(|d| d.id.as_ref().map(|id| id.value.clone()).unwrap_or_default())
             .collect()
-    } else {
-        Texts::default()
-    };
+    });
     let written = Duties::from_parts(texts, ids);
     let distinct = |d: &Duties| (1..d.len()).all(|i| !d[..i].contains(&d[i]));
     if list.is_empty() && distinct(&written) {
@@ -60,11 +58,11 @@ fn add_written(list: &mut Texts, items: &[Spanned<Text>]) {
 /// Appends the duties whose text `list` does not have yet, in order, each
 /// with its id (a text that comes twice keeps its first id).
 fn extend_duties(list: &mut Duties, items: &Duties) {
-    if !list.has_ids() && !items.has_ids() {
-        let mut texts = list.texts().clone();
-        extend_unique(&mut texts, items.iter().cloned());
-        *list = Duties::from(texts);
-        return;
+    if !items.has_ids() {
+        if let Some(texts) = list.texts_mut() {
+            extend_unique(texts, items.iter().cloned());
+            return;
+        }
     }
     let mut texts: Vec<Text> = list.texts().to_vec();
     let mut ids: Vec<Text> = (0..texts.len())
@@ -76,7 +74,7 @@ fn extend_duties(list: &mut Duties, items: &Duties) {
             ids.push(id.cloned().unwrap_or_default());
         }
     }
-    *list = Duties::from_parts(texts.into(), ids.into());
+    *list = Duties::from_parts(texts.into(), Some(ids.into()));
 }
 
 /// Adds a holder, or folds it into the entry the same party already has.

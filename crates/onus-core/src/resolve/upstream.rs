@@ -173,24 +173,20 @@ impl<'a> Up<'a> {
     /// ids of a list are qualified once: the upstream matrix, and so
     /// every list in it, lives as long as this.
     fn duties(&mut self, duties: &Duties) -> Duties {
-        if !duties.has_ids() {
+        let Some(up_ids) = duties.ids() else {
             return duties.clone();
-        }
+        };
         let name = self.name;
-        let ids = self
-            .duty_ids
-            .entry(duties.ids().address())
-            .or_insert_with(|| {
-                duties
-                    .ids()
-                    .iter()
-                    .map(|id| match id.is_empty() {
-                        true => Text::default(),
-                        false => Text::from(format!("{name}/{id}")),
-                    })
-                    .collect()
-            });
-        Duties::from_parts(duties.texts().clone(), ids.clone())
+        let ids = self.duty_ids.entry(up_ids.address()).or_insert_with(|| {
+            up_ids
+                .iter()
+                .map(|id| match id.is_empty() {
+                    true => Text::default(),
+                    false => Text::from(format!("{name}/{id}")),
+                })
+                .collect()
+        });
+        Duties::from_parts(duties.texts().clone(), Some(ids.clone()))
     }
 
     /// How upstream holder `h` reads here (worked out once per party).
