@@ -828,11 +828,16 @@ impl Decoder {
             let text = self.text(node, "`duties`")?;
             return Some(Duty { text, id: None });
         };
-        // A map with neither key is text that YAML read as a map
-        // (`- Note: backups are daily`), not a duty with an id.
+        // A map with neither key (nor a misspelling of one) is text that
+        // YAML read as a map (`- Note: backups are daily`), not a duty
+        // with an id.
+        let duty_key = |k: &str| {
+            Duty::KEYS.contains(&k)
+                || crate::diagnostic::closest(k, Duty::KEYS.iter().copied()).is_some()
+        };
         if !entries
             .iter()
-            .any(|(k, _)| k.as_text().is_some_and(|k| Duty::KEYS.contains(&k)))
+            .any(|(k, _)| k.as_text().is_some_and(duty_key))
         {
             self.push(
                 Diagnostic::new(
@@ -976,6 +981,11 @@ mod tests {
             f[0].2.as_deref().unwrap().starts_with("quote a duty"),
             "{f:?}"
         );
+        // A misspelt key is a duty's key misspelt.
+        let f = found("{ txt: Patches }");
+        assert_eq!(f.len(), 2, "{f:?}");
+        let unknown = f.iter().find(|d| d.0 == "unknown-key").unwrap();
+        assert_eq!(unknown.2.as_deref(), Some("did you mean `text`?"));
         let f = found("{ id: patch, text: [a, b] }");
         assert_eq!(f[0].0, "invalid-type", "{f:?}");
     }

@@ -389,3 +389,44 @@ pub fn party_label(name: &str, via: &[Text]) -> String {
         via => format!("{name} (via {})", via.join("/")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duties_carry_ids_only_when_some_duty_has_one() {
+        let id = Text::from("backup");
+        let duties = Duties::from_pairs([
+            (Text::from("Backs up"), Some(&id)),
+            (Text::from("Patches"), None),
+        ]);
+        assert!(duties.has_ids());
+        assert_eq!(duties[..], ["Backs up", "Patches"]);
+        assert_eq!(duties.id(0).map(Text::as_str), Some("backup"));
+        assert_eq!((duties.id(1), duties.id(2)), (None, None));
+        let pairs: Vec<(&str, Option<&str>)> = duties
+            .with_ids()
+            .map(|(t, i)| (t.as_str(), i.map(Text::as_str)))
+            .collect();
+        assert_eq!(pairs, [("Backs up", Some("backup")), ("Patches", None)]);
+        assert_eq!(format!("{duties:?}"), "[\"backup: Backs up\", \"Patches\"]");
+        // Outputs read the texts, as before ids.
+        assert_eq!(
+            serde_json::to_string(&duties).unwrap(),
+            "[\"Backs up\",\"Patches\"]"
+        );
+
+        // No id at all: nothing but the texts, equal to the plain list.
+        let plain = Duties::from_pairs([(Text::from("Backs up"), None)]);
+        assert!(!plain.has_ids());
+        assert_eq!(
+            plain,
+            ["Backs up"].into_iter().map(Text::from).collect::<Duties>()
+        );
+        assert_ne!(
+            plain,
+            Duties::from_pairs([(Text::from("Backs up"), Some(&id))])
+        );
+    }
+}
