@@ -218,3 +218,48 @@ fn diff_reports_a_duty_by_its_id() {
         "{text}"
     );
 }
+
+/// `onus matrix --format json` gives each duty's id, qualified through
+/// the upstream, beside the duties, only for holders where one has an id.
+#[test]
+fn matrix_json_carries_duty_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("up.onus.yaml"), UP_BEFORE).unwrap();
+    let file = dir.path().join("acme.onus.yaml");
+    std::fs::write(&file, model(ACCESS_BEFORE, CUSTOMER_BEFORE)).unwrap();
+    let o = onus(&["matrix", file.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let holders = |area: usize| doc["offerings"][0]["areas"][area]["holders"].clone();
+    let access = holders(0);
+    assert_eq!(
+        access[0]["duty-ids"],
+        serde_json::json!(["sso", null, null, "audit"])
+    );
+    assert_eq!(
+        access[1]["duty-ids"],
+        serde_json::json!([null, "own-access"])
+    );
+    let hosts = holders(1);
+    let by_party = |p: &str| {
+        hosts
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| h["party"] == p)
+            .unwrap_or_else(|| panic!("{p} in {hosts:#}"))
+            .clone()
+    };
+    assert_eq!(
+        by_party("up/cloud")["duty-ids"],
+        serde_json::json!([null, "up/firmware"])
+    );
+    // The upstream's customer part, carried to Acme beside its own duty.
+    assert_eq!(
+        by_party("acme")["duty-ids"],
+        serde_json::json!(["up/guest-os", null])
+    );
+    // A holder without ids has no such key.
+    let o = onus(&["matrix", "examples/codat.onus.yaml", "--format", "json"]);
+    assert!(!stdout(&o).contains("duty-ids"));
+}
