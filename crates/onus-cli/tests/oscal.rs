@@ -319,10 +319,98 @@ fn import_writes_a_model_that_onus_check_accepts() {
         let o = onus(&args);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
     }
+    // What Codat leverages from azure needs azure's model: the imported
+    // model has no upstream, and its export no leveraging parts.
+    // Nor are its FedRAMP `inherited` originations: the parties reached
+    // through azure are parties of the imported model.
+    let mut first: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&first).unwrap()).unwrap();
+    let mut second: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&second).unwrap()).unwrap();
+    for doc in [&mut first, &mut second] {
+        for r in doc["system-security-plan"]["control-implementation"]["implemented-requirements"]
+            .as_array_mut()
+            .unwrap()
+        {
+            r.as_object_mut().unwrap().remove("props");
+        }
+    }
+    let ssp = &mut first["system-security-plan"];
+    let system = ssp["system-implementation"].as_object_mut().unwrap();
+    assert!(system.remove("leveraged-authorizations").is_none());
+    let components = system["components"].as_array_mut().unwrap();
+    let before = components.len();
+    components.retain(|c| c["type"] != "system");
     assert_eq!(
-        std::fs::read_to_string(&first).unwrap(),
-        std::fs::read_to_string(&second).unwrap()
+        components.len(),
+        before - 1,
+        "one component stands for azure"
     );
+    for r in ssp["control-implementation"]["implemented-requirements"]
+        .as_array_mut()
+        .unwrap()
+    {
+        for s in r["statements"].as_array_mut().unwrap() {
+            let b = s["by-components"].as_array_mut().unwrap();
+            b.retain(|b| b.get("inherited").is_none());
+        }
+    }
+    assert_eq!(first, second);
+}
+
+#[test]
+fn codat_ssp_inherits_from_azures_own_export() {
+    let export = |model: &str, offering: &str| -> serde_json::Value {
+        let o = onus(&[
+            "oscal",
+            "export",
+            model,
+            "--kind",
+            "ssp",
+            "--offering",
+            offering,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let codat = export("examples/codat.onus.yaml", "platform");
+    let azure = export("examples/azure.onus.yaml", "paas");
+    let v = schema("oscal_ssp_schema.json");
+    assert!(v.is_valid(&codat));
+    assert!(v.is_valid(&azure));
+    fn walk<'v>(v: &'v serde_json::Value, key: &str, out: &mut Vec<&'v serde_json::Value>) {
+        match v {
+            serde_json::Value::Object(o) => {
+                for (k, x) in o {
+                    if k == key {
+                        out.extend(x.as_array().into_iter().flatten());
+                    }
+                    walk(x, key, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, key, out)),
+            _ => {}
+        }
+    }
+    let mut provided = Vec::new();
+    walk(&azure, "provided", &mut provided);
+    let provided: std::collections::HashSet<&str> = provided
+        .iter()
+        .map(|p| p["uuid"].as_str().unwrap())
+        .collect();
+    let mut inherited = Vec::new();
+    walk(&codat, "inherited", &mut inherited);
+    assert!(inherited.len() > 10, "{}", inherited.len());
+    for i in &inherited {
+        let p = i["provided-uuid"].as_str().unwrap();
+        assert!(provided.contains(p), "{i:#}");
+        // A reference, not a copy of azure's text.
+        assert!(i["description"].as_str().unwrap().contains(p));
+    }
+    // codat.onus.yaml gives azure no authorization date: no leveraged authorization.
+    assert!(codat["system-security-plan"]["system-implementation"]
+        .get("leveraged-authorizations")
+        .is_none());
 }
 
 #[test]
@@ -334,6 +422,31 @@ fn import_errors_exit_2() {
         "{}",
         stderr(&o)
     );
+    // A document the OSCAL schema refuses: the schema's error, nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    let text =
+        std::fs::read_to_string(shared("examples/oscal_leveraged-example_ssp.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    doc["system-security-plan"]["metadata"]["last-modified"] = "yesterday".into();
+    std::fs::write(&bad, doc.to_string()).unwrap();
+    let out = dir.path().join("bad.onus.yaml");
+    let o = onus(&[
+        "oscal",
+        "import",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "bad.json is not a valid OSCAL system-security-plan: /system-security-plan/metadata/last-modified: "
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
     let o = onus(&["oscal", "import", "no-such-file.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -858,4 +971,55 @@ fn oscal_import_reads_xml() {
         "{out}"
     );
     assert!(out.contains("controls: [nist-800-53-rev4:ac-2.3"), "{out}");
+}
+
+#[test]
+fn an_ssp_can_target_a_baseline() {
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/codat.onus.yaml",
+        "--kind",
+        "ssp",
+        "--baseline",
+        "nist-800-53-rev5-high",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(schema("oscal_ssp_schema.json").is_valid(&doc));
+    let requirements = doc["system-security-plan"]["control-implementation"]
+        ["implemented-requirements"]
+        .as_array()
+        .unwrap();
+    // As `onus crm` says: 370 controls, 307 unassigned.
+    assert_eq!(requirements.len(), 370);
+    let unassigned = requirements
+        .iter()
+        .filter(|r| r.get("statements").is_none())
+        .count();
+    assert_eq!(unassigned, 307);
+
+    // A profile: its path in the baseline's resource.
+    let profile = shared("nist-800-53-rev5/NIST_SP-800-53_rev5_MODERATE-baseline_profile.json");
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/codat.onus.yaml",
+        "--kind",
+        "ssp",
+        "--profile",
+        &profile,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("NIST_SP-800-53_rev5_MODERATE-baseline_profile.json"));
+
+    let o = onus(&[
+        "oscal",
+        "export",
+        "examples/codat.onus.yaml",
+        "--baseline",
+        "nist-800-53-rev5-high",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("add `--kind ssp`"), "{}", stderr(&o));
 }

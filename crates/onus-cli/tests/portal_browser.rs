@@ -12,6 +12,7 @@
 mod common;
 
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -34,6 +35,14 @@ impl Drop for Driver {
         let _ = self.process.kill();
         let _ = self.process.wait();
     }
+}
+
+/// Where the browser of `shots` saves downloads (emptied first).
+fn downloads(shots: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("downloads-{shots}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
 }
 
 fn free_port() -> u16 {
@@ -66,7 +75,8 @@ impl Driver {
         }
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": std::env::var("ONUS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()), "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,900", "--force-device-scale-factor=1"]},
+            "goog:chromeOptions": {"binary": std::env::var("ONUS_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()), "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1200,900", "--force-device-scale-factor=1", "--lang=en-US"],
+                "prefs": {"download.default_directory": downloads(shots).display().to_string(), "download.prompt_for_download": false}},
             "goog:loggingPrefs": {"browser": "ALL"}
         }}});
         let r = http.api("POST", "/session", None, Some(&caps.to_string()));
@@ -123,6 +133,18 @@ impl Driver {
 
     /// Clicks a form's button and waits for the next page (the old page's
     /// root element goes stale).
+    /// Selects `value` in the `<select>` at `css` (no page load).
+    fn choose(&mut self, css: &str, value: &str) {
+        let id = self.find(&format!("{css} option[value='{value}']"));
+        self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    /// Clicks what starts a download (no page load).
+    fn download(&mut self, css: &str) {
+        let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
     fn click(&mut self, css: &str) {
         let page = self.find("html");
         let id = self.find(css);
@@ -277,6 +299,7 @@ fn journey(db: &str, shots: &'static str) {
     // A tenant and its invite.
     b.fill("#name", "Acme Corp");
     b.fill("#admin_email", "boss@acme.io");
+    b.choose("#subscription", "outsystems/odc");
     b.screenshot("admin");
     b.click("form[action='/admin/tenants'] button");
     let invite = b.value("#link");
@@ -292,6 +315,7 @@ fn journey(db: &str, shots: &'static str) {
     b.screenshot("invite");
     b.click("form.form button[type=submit]");
     assert!(b.url().contains("/t/"), "{}", b.url());
+    let tenant = b.url().rsplit("/t/").next().unwrap().to_string();
     assert_eq!(b.text("h1"), "Acme Corp");
     b.screenshot("tenant");
 
@@ -331,4 +355,104 @@ fn journey(db: &str, shots: &'static str) {
     assert!(b.source().contains("Nightly export"));
     assert!(b.source().contains("never"), "not used yet");
     b.screenshot("tokens");
+
+    checklist(&mut b, &base, &db, &tenant, shots);
+}
+
+/// The tenant's checklist in the browser: filter, record an item as
+/// implemented with a note, see progress move, download the workbook;
+/// then a new model version, and what changed.
+fn checklist(b: &mut Driver, base: &str, db: &str, tenant: &str, shots: &str) {
+    b.go(&format!("{base}/t/{tenant}/checklist"));
+    assert_eq!(b.text("h1"), "Checklist");
+    assert!(b.source().contains("0 of 8 done"), "{}", b.source());
+    b.choose("#f-area", "secure-development");
+    b.click("form.filters button");
+    assert!(b.source().contains("2 of 8 duties shown"), "{}", b.source());
+    b.screenshot("checklist-filtered");
+    b.click("table.checklist a");
+    assert_eq!(b.text("h1"), "Applying secure development techniques");
+    b.choose("#status", "implemented");
+    b.fill(
+        "#notes",
+        "SAST runs on every merge request; see the pipeline.",
+    );
+    // A date field takes the digits in the browser's locale's order (en-US, set at start).
+    b.fill("#due", "06302030");
+    assert_eq!(b.value("#due"), "2030-06-30");
+    b.screenshot("item-edit");
+    b.click("form.form button[type=submit]");
+    assert!(b.source().contains("status implemented"), "{}", b.source());
+    assert!(b
+        .text("#history-h + p, #history-h + .table-wrap")
+        .contains("implemented"));
+    b.screenshot("item");
+    b.go(&format!("{base}/t/{tenant}/checklist"));
+    assert!(b.source().contains("1 of 8 done"));
+    b.screenshot("checklist");
+    b.download("a[href$='checklist.xlsx']");
+    let file = downloads_of(shots).join("acme-corp-checklist.xlsx");
+    let started = Instant::now();
+    while !file.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no download at {}",
+            file.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a workbook");
+
+    // The provider publishes a new version: a duty reworded, one removed.
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let store = onus_store::Store::open(db).await.unwrap();
+            let mut files = onus_server::bundled::files();
+            let path = PathBuf::from("/bundled/outsystems.onus.yaml");
+            let text = files[&path]
+                .replacen(
+                    "        - Applying secure development techniques\n",
+                    "        - Applying secure development techniques to every release\n",
+                    1,
+                )
+                .replacen(
+                    "        - Conducting code security reviews on developed applications\n",
+                    "",
+                    1,
+                );
+            files.insert(path.clone(), text);
+            let out = onus_server::publish::publish_with(&store, &path, &files, "edited")
+                .await
+                .unwrap();
+            assert!(
+                matches!(out, onus_server::publish::Outcome::New { .. }),
+                "{out}"
+            );
+        });
+    b.go(&format!("{base}/t/{tenant}/checklist"));
+    assert!(b.source().contains("1 to review"));
+    assert!(b
+        .text("#archived-h + p + .table-wrap")
+        .contains("Conducting code security reviews"));
+    b.screenshot("checklist-new-version");
+    b.go(&format!("{base}/t/{tenant}/changes"));
+    let page = b.source();
+    assert!(
+        page.contains("Reworded (your records kept)")
+            && page.contains("Applying secure development techniques to every release"),
+        "{page}"
+    );
+    assert!(page.contains("No longer yours (archived, records kept)"));
+    b.screenshot("changes");
+    b.click("form[action$='/review'] button");
+    assert!(b.source().contains("by Bo Boss"));
+}
+
+fn downloads_of(shots: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("downloads-{shots}"))
 }

@@ -166,11 +166,16 @@ pub struct Upstream {
     pub model: Spanned<String>,
     /// Which of our parties is the upstream's customer (default: the publisher).
     pub as_party: Option<Spanned<String>>,
+    /// The upstream's FedRAMP package id (`fedramp-package`), e.g. `FR1234567890`.
+    pub fedramp_package: Option<String>,
+    /// When the upstream was authorized (`authorized`), `YYYY-MM-DD`: what
+    /// an SSP's `leveraged-authorizations` entry says.
+    pub authorized: Option<Spanned<String>>,
 }
 
 impl Upstream {
     /// The format's keys: keys of an upstream (`schema.json` says the same).
-    pub const KEYS: &'static [&'static str] = &["model", "as"];
+    pub const KEYS: &'static [&'static str] = &["model", "as", "fedramp-package", "authorized"];
 }
 
 #[derive(Clone, Debug)]

@@ -460,18 +460,31 @@ fn row(offering: &ResolvedOffering, control: &BaselineControl, framework: &str) 
     }
 }
 
+/// FedRAMP's origination values of `control` (an id of the catalog,
+/// `ac-2`) held by `holders`: every holder of every area mapped to it in
+/// an offering. The CRM's `Origination` column and the SSP export's
+/// `control-origination` props.
+pub fn origination<'h>(
+    control: &str,
+    holders: impl IntoIterator<Item = &'h ResolvedHolder>,
+) -> Vec<Origination> {
+    let holders: Vec<&ResolvedHolder> = holders.into_iter().collect();
+    classify_holders(control, &holders).1
+}
+
 /// The class and the origination values of a control held by `coverage`.
 fn classify(control: &str, coverage: &[Coverage]) -> (Class, Vec<Origination>) {
+    let holders: Vec<&ResolvedHolder> = coverage.iter().map(|c| &c.holder).collect();
+    classify_holders(control, &holders)
+}
+
+fn classify_holders(control: &str, holders: &[&ResolvedHolder]) -> (Class, Vec<Origination>) {
     let own = |h: &ResolvedHolder| h.via.is_empty();
-    let customer = coverage
-        .iter()
-        .any(|c| own(&c.holder) && c.holder.role == Role::Customer);
-    let provider = coverage
-        .iter()
-        .any(|c| own(&c.holder) && c.holder.role != Role::Customer);
+    let customer = holders.iter().any(|h| own(h) && h.role == Role::Customer);
+    let provider = holders.iter().any(|h| own(h) && h.role != Role::Customer);
     let mut upstreams: Vec<&str> = Vec::new();
-    for c in coverage {
-        if let Some(u) = c.holder.via.first() {
+    for h in holders {
+        if let Some(u) = h.via.first() {
             if !upstreams.contains(&u.as_str()) {
                 upstreams.push(u);
             }

@@ -174,6 +174,22 @@ pub enum Error {
         found: String,
     },
 
+    /// A document given to `onus oscal import` breaks the OSCAL schema.
+    #[error(
+        "{} is not a valid OSCAL {model}: {}{}; `onus oscal validate` lists every error",
+        Input(path.as_deref()),
+        errors.iter().take(3).cloned().collect::<Vec<_>>().join("; "),
+        if errors.len() > 3 { format!(" (and {} more)", errors.len() - 3) } else { String::new() }
+    )]
+    SchemaInvalid {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// The document's model (`system-security-plan`).
+        model: String,
+        /// Each error, `POINTER: MESSAGE`.
+        errors: Vec<String>,
+    },
+
     /// A component definition or SSP has nothing an onus model can hold.
     #[error("{} has nothing to import: {what}", Input(path.as_deref()))]
     NothingToImport {
@@ -308,6 +324,7 @@ impl Error {
         | Error::Xml { path, .. }
         | Error::WrongDocument { path, .. }
         | Error::NotImportable { path, .. }
+        | Error::SchemaInvalid { path, .. }
         | Error::NothingToImport { path, .. } = &mut self
         {
             *path = Some(file.to_owned());

@@ -94,6 +94,37 @@ fn report(model: usize, json: &serde_json::Value, locate: impl Fn(&str) -> Span)
     }
 }
 
+/// Validates a document already in its JSON form; `None` when its root
+/// is not a map with a member naming an OSCAL model. Errors have no
+/// location (an empty span); their pointers say where they are.
+pub fn validate_value(json: &serde_json::Value) -> Option<Report> {
+    let model = json
+        .as_object()?
+        .keys()
+        .find_map(|k| MODELS.iter().position(|m| m == k))?;
+    Some(report(model, json, |_| Span::new(FileId(0), 0, 0)))
+}
+
+/// A schema message cut to 200 characters (it can quote a whole object of
+/// the document), control characters escaped.
+pub fn shorten(message: &str) -> String {
+    let mut out: String = message
+        .chars()
+        .take(200)
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    if message.chars().nth(200).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// Validates `text` (read as `syntax`) against the OSCAL schema.
 pub fn validate(file: FileId, text: &str, syntax: Syntax) -> Result<Report, Invalid> {
     let (root, findings) = syntax::parse(file, text, syntax);

@@ -10,7 +10,7 @@
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};
 use onus_store::{ApiToken, Tenant, User};
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,8 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::pages::{admin, tenant};
+
+mod checklist;
 use crate::AppState;
 
 /// An RFC 9457 problem.
@@ -419,7 +421,7 @@ async fn users(
 ) -> ApiResult {
     let grant = authenticate(&state, &headers).await?;
     let a = tenant_access(&state, &grant, &id, true).await?;
-    let list: Vec<MemberDto> = db(state.store.members(&a.tenant.id).await)?
+    let list: Vec<MemberDto> = db(a.data.members().await)?
         .into_iter()
         .map(|m| MemberDto {
             id: m.user_id,
@@ -481,8 +483,9 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "onus portal API", description = "Published models, tenants, users and invites."),
-    paths(me, my_tokens, revoke_token, models, versions, publish, tenants, create_tenant, users, invite),
+    info(title = "onus portal API", description = "Published models, tenants, users and invites, and each tenant's checklist."),
+    paths(me, my_tokens, revoke_token, models, versions, publish, tenants, create_tenant, users, invite,
+        checklist::items, checklist::item, checklist::update, checklist::history, checklist::changes, checklist::review, checklist::export),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -498,20 +501,66 @@ async fn api_not_found() -> Response {
     not_found()
 }
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/openapi.json", get(openapi))
-        .route("/api/v1/me", get(me))
-        .route("/api/v1/me/tokens", get(my_tokens))
-        .route("/api/v1/me/tokens/{id}", delete(revoke_token))
-        .route("/api/v1/models", get(models))
-        .route("/api/v1/models/publish", post(publish))
-        .route("/api/v1/models/{model}/versions", get(versions))
-        .route("/api/v1/tenants", get(tenants).post(create_tenant))
-        .route("/api/v1/tenants/{tenant}/users", get(users))
-        .route("/api/v1/tenants/{tenant}/invites", post(invite))
-        .route(
-            "/api/v1/{*rest}",
-            get(api_not_found).post(api_not_found).delete(api_not_found),
-        )
+/// The API's routes (see `pages::routes`, which the router is built from).
+pub fn routes() -> Vec<crate::pages::Route> {
+    use axum::http::Method as M;
+    vec![
+        (M::GET, "/api/v1/openapi.json", get(openapi)),
+        (M::GET, "/api/v1/me", get(me)),
+        (M::GET, "/api/v1/me/tokens", get(my_tokens)),
+        (M::DELETE, "/api/v1/me/tokens/{id}", delete(revoke_token)),
+        (M::GET, "/api/v1/models", get(models)),
+        (M::POST, "/api/v1/models/publish", post(publish)),
+        (M::GET, "/api/v1/models/{model}/versions", get(versions)),
+        (M::GET, "/api/v1/tenants", get(tenants)),
+        (M::POST, "/api/v1/tenants", post(create_tenant)),
+        (M::GET, "/api/v1/tenants/{tenant}/users", get(users)),
+        (M::POST, "/api/v1/tenants/{tenant}/invites", post(invite)),
+        (
+            M::GET,
+            "/api/v1/tenants/{tenant}/items",
+            get(checklist::items),
+        ),
+        (
+            M::GET,
+            "/api/v1/tenants/{tenant}/items/{item}",
+            get(checklist::item),
+        ),
+        (
+            M::PATCH,
+            "/api/v1/tenants/{tenant}/items/{item}",
+            patch(checklist::update),
+        ),
+        (
+            M::GET,
+            "/api/v1/tenants/{tenant}/items/{item}/history",
+            get(checklist::history),
+        ),
+        (
+            M::GET,
+            "/api/v1/tenants/{tenant}/changes",
+            get(checklist::changes),
+        ),
+        (
+            M::POST,
+            "/api/v1/tenants/{tenant}/changes/{change}/review",
+            post(checklist::review),
+        ),
+        (
+            M::GET,
+            "/api/v1/tenants/{tenant}/exports/{file}",
+            get(checklist::export),
+        ),
+    ]
+}
+
+/// Any other `/api/v1/` address: a problem, not the pages' HTML.
+pub fn fallback() -> Router<AppState> {
+    Router::new().route(
+        "/api/v1/{*rest}",
+        get(api_not_found)
+            .post(api_not_found)
+            .patch(api_not_found)
+            .delete(api_not_found),
+    )
 }

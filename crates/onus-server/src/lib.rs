@@ -18,12 +18,15 @@
 mod api;
 mod auth;
 pub mod bundled;
+pub mod checklist;
+mod export;
 mod headers;
 mod pages;
 pub mod proxy;
 pub mod publish;
 pub mod testing;
 mod tokens;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -52,6 +55,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (see [`proxy`]).
     pub trusted_proxies: Vec<proxy::TrustedProxy>,
+    /// Let tenants' webhooks go to `http://` and private addresses (internal receivers).
+    pub webhook_allow_private: bool,
 }
 
 /// Why the server could not start or stopped on an error.
@@ -85,6 +90,10 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Whose `X-Forwarded-For` names the client (see [`proxy`]).
     pub trusted_proxies: Arc<[proxy::TrustedProxy]>,
+    /// Resolved model versions, kept by the process.
+    pub matrices: checklist::Matrices,
+    /// See [`Config::webhook_allow_private`].
+    pub webhook_allow_private: bool,
 }
 
 /// Runs the portal until SIGTERM or Ctrl-C. `ready` receives the address
@@ -121,7 +130,16 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(),
         models: config.models.clone(),
         public_url,
         trusted_proxies: config.trusted_proxies.clone().into(),
+        matrices: checklist::Matrices::default(),
+        webhook_allow_private: config.webhook_allow_private,
     };
+    // Versions published since the last start reach the checklists now.
+    checklist::sync_all(&state).await?;
+    webhooks::spawn_sender(
+        store.clone(),
+        config.webhook_allow_private,
+        std::time::Duration::from_secs(2),
+    );
     println!("onus portal: listening on http://{addr}");
     ready(addr);
     axum::serve(
@@ -157,6 +175,10 @@ async fn shutdown_signal() {
     }
     tracing::info!("shutting down: finishing the requests in flight");
 }
+
+/// (method, path) of every route of the portal, pages and API: what the
+/// router is built from (the isolation test walks it).
+pub use pages::route_list;
 
 /// The router over a store, for tests that run the portal in-process.
 pub fn app(state: AppState) -> axum::Router {

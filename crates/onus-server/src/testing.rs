@@ -20,6 +20,8 @@ pub fn spawn(db: &str, models: Option<PathBuf>) -> SocketAddr {
         behind_tls: false,
         public_url: None,
         trusted_proxies: Vec::new(),
+        // Tests' receivers listen on 127.0.0.1.
+        webhook_allow_private: true,
     };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -124,7 +126,22 @@ impl Client {
         token: Option<&str>,
         json: Option<&str>,
     ) -> Reply {
+        self.api_with(method, path, token, json, &[])
+    }
+
+    /// [`Client::api`] with more request headers (`If-Match`...).
+    pub fn api_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        json: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
         let mut extra = String::new();
+        for (k, v) in headers {
+            extra.push_str(&format!("{k}: {v}\r\n"));
+        }
         if let Some(t) = token {
             extra.push_str(&format!("Authorization: Bearer {t}\r\n"));
         }

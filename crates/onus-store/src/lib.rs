@@ -14,9 +14,12 @@
 //! as the argon2id strings the server computes.
 
 mod accounts;
+pub mod audit;
+mod checklist;
 mod models;
 mod tenants;
 pub mod testing;
+mod webhooks;
 
 use std::borrow::Cow;
 
@@ -26,8 +29,13 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
 pub use accounts::{ApiToken, LoginAttempt, Session, TokenSummary, User};
+pub use checklist::{
+    Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
+    Versions, STATUSES,
+};
 pub use models::{ModelVersion, Published, VersionSummary};
 pub use tenants::{Invite, Member, Tenant};
+pub use webhooks::{Delivery, Webhook};
 
 /// The migrations, in order: (version, description, SQL).
 const MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -36,6 +44,21 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "totp last step",
         include_str!("../migrations/0002_totp_last_step.sql"),
+    ),
+    (
+        3,
+        "checklist",
+        include_str!("../migrations/0003_checklist.sql"),
+    ),
+    (
+        5,
+        "webhooks",
+        include_str!("../migrations/0005_webhooks.sql"),
+    ),
+    (
+        6,
+        "audit chain",
+        include_str!("../migrations/0006_audit_chain.sql"),
     ),
 ];
 
@@ -125,6 +148,15 @@ impl Store {
         self.migrate().await.expect("migrations run twice");
     }
 
+    /// Runs one statement as it is (tests that tamper with the database).
+    #[doc(hidden)]
+    pub async fn exec_for_test(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(&self.pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -143,7 +175,8 @@ impl Store {
         Ok(row.map(|r| r.get::<String, _>(0)))
     }
 
-    /// Records an event in the audit log.
+    /// Records an event in the audit log: in the tenant's chain, or the
+    /// platform's (see [`audit`]).
     pub async fn audit(
         &self,
         actor: Option<&str>,
@@ -152,19 +185,23 @@ impl Store {
         target: &str,
         details: &str,
     ) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO audit (id, at, actor, tenant_id, action, target, details) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(random_id())
-        .bind(now())
-        .bind(actor)
-        .bind(tenant)
-        .bind(action)
-        .bind(target)
-        .bind(details)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        let chain = tenant.unwrap_or(audit::PLATFORM);
+        let mut tries = 0;
+        loop {
+            match self
+                .append_audit(chain, actor, action, target, details)
+                .await
+            {
+                Ok(_) => return Ok(()),
+                // Two servers starting one chain at once: the loser appends again.
+                Err(StoreError::Db(sqlx::Error::Database(e)))
+                    if e.is_unique_violation() && tries < 3 =>
+                {
+                    tries += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
     }
 
     /// The latest audit entries (newest first): (time, actor, action, target).

@@ -158,25 +158,6 @@ impl Store {
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn members(&self, tenant: &str) -> Result<Vec<Member>> {
-        let rows = sqlx::query(
-            "SELECT u.id, u.email, u.name, u.mfa_enabled, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 ORDER BY u.email",
-        )
-        .bind(tenant)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Member {
-                user_id: r.get("id"),
-                email: r.get("email"),
-                name: r.get("name"),
-                role: r.get("role"),
-                mfa_enabled: flag(r, "mfa_enabled"),
-            })
-            .collect())
-    }
-
     pub async fn set_require_mfa(&self, tenant: &str, on: bool) -> Result<()> {
         sqlx::query("UPDATE tenants SET require_mfa = $1 WHERE id = $2")
             .bind(i64::from(on))
@@ -317,4 +298,26 @@ async fn last_admin(
     .fetch_all(&mut **tx)
     .await?;
     Ok(admins == [user])
+}
+
+impl crate::TenantData {
+    /// The tenant's members, by email.
+    pub async fn members(&self) -> Result<Vec<Member>> {
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.mfa_enabled, m.role FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.tenant_id = $1 ORDER BY u.email",
+        )
+        .bind(self.tenant_id())
+        .fetch_all(&self.store().pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Member {
+                user_id: r.get("id"),
+                email: r.get("email"),
+                name: r.get("name"),
+                role: r.get("role"),
+                mfa_enabled: flag(r, "mfa_enabled"),
+            })
+            .collect())
+    }
 }

@@ -232,7 +232,10 @@ async fn invites_are_single_use_and_expire() {
                 .is_none(),
             "{backend}"
         );
-        assert_eq!(store.members(&tenant.id).await.unwrap().len(), 1);
+        assert_eq!(
+            store.tenant_data(&tenant.id).members().await.unwrap().len(),
+            1
+        );
         assert!(!store.under_nda(&user.id, "codat").await.unwrap());
         store.record_nda(&tenant.id).await.unwrap();
         assert!(

@@ -47,6 +47,55 @@ pub fn resolved_from(path: &Path, files: &dyn Files, label: &str) -> Result<Arc<
         .ok_or_else(|| CliError::findings(format!("{label} could not be resolved")))
 }
 
+/// A direct upstream of a model, resolved: what an SSP export leverages.
+pub struct ResolvedUpstream {
+    pub id: String,
+    pub matrix: Arc<Matrix>,
+    pub fedramp_package: Option<String>,
+    pub authorized: Option<String>,
+}
+
+/// [`resolved`], with the model's direct upstreams, each resolved, in
+/// written order (an upstream that cannot be read is left out: the check
+/// has refused the model then).
+pub fn resolved_with_upstreams(
+    path: &Path,
+) -> Result<(Arc<Matrix>, Vec<ResolvedUpstream>), CliError> {
+    let label = path.display().to_string();
+    let set = ModelSet::load(&[path.to_path_buf()], &OsFiles)
+        .map_err(|e| CliError::io("read", &label, e.error))?;
+    let mut resolver = Resolver::new(&set);
+    let found = check_all(&set, &mut resolver);
+    let hint = format!(
+        "; run `onus check {}` for details",
+        onus_fs::git::shell_quote(&label)
+    );
+    refuse_errors(found, &set.sources, |errors| {
+        format!("{label} has {errors}{hint}")
+    })?;
+    let root = set.roots[0];
+    let matrix = resolver
+        .resolve(root)
+        .ok_or_else(|| CliError::findings(format!("{label} could not be resolved")))?;
+    let mut upstreams = Vec::new();
+    if let Some(model) = set.model(root) {
+        for (id, target) in &set.get(root).upstreams {
+            let (Some(target), Some(up)) = (target, model.upstreams.get(id)) else {
+                continue;
+            };
+            if let Some(m) = resolver.resolve(*target) {
+                upstreams.push(ResolvedUpstream {
+                    id: id.clone(),
+                    matrix: m,
+                    fedramp_package: up.fedramp_package.clone(),
+                    authorized: up.authorized.as_ref().map(|d| d.value.clone()),
+                });
+            }
+        }
+    }
+    Ok((matrix, upstreams))
+}
+
 /// Every finding of `set`: the model rules (onus-core), and control ids
 /// against the catalogs onus knows (onus-oscal).
 pub fn check_all<'s>(set: &'s ModelSet, resolver: &mut Resolver<'s>) -> Vec<Diagnostic> {

@@ -1,5 +1,6 @@
 //! One file per subcommand.
 
+mod audit;
 mod check;
 mod completions;
 mod crm;
@@ -40,6 +41,8 @@ pub enum Command {
     Publish(serve::PublishArgs),
     /// Portal administration for automation: create a user, mint an API token.
     Admin(serve::AdminArgs),
+    /// The portal's hash-chained audit log: verify it in the database or an exported file.
+    Audit(audit::Args),
     /// Write a commented starter model.
     Init(init::Args),
     /// Print the JSON Schema of the model format, for editors.
@@ -72,6 +75,7 @@ pub fn run(command: Command) -> Result<(), CliError> {
         Command::Serve(args) => serve::serve(args),
         Command::Publish(args) => serve::publish(args),
         Command::Admin(args) => serve::admin(args),
+        Command::Audit(args) => audit::run(args),
         Command::Init(args) => init::run(args),
         Command::Schema => schema::run(),
         Command::Explain(args) => explain::run(args),

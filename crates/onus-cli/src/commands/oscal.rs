@@ -1,4 +1,5 @@
-//! `onus oscal export MODEL [--kind component-definition|ssp] [--offering ID] [-o FILE]`,
+//! `onus oscal export MODEL [--kind component-definition|ssp] [--offering ID]
+//! [--baseline NAME | --profile PROFILE [--href-map FROM=TO]...] [-o FILE]`,
 //! `onus oscal import FILE [-o MODEL.onus.yaml]` and
 //! `onus oscal resolve PROFILE [--href-map FROM=TO]... [-o FILE]` and
 //! `onus oscal validate FILE...`.
@@ -76,6 +77,22 @@ struct ExportArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// SSP: target a built-in baseline (`onus crm --list-baselines`): every
+    /// control of it gets an implemented requirement, unassigned ones included.
+    #[arg(long, value_name = "NAME", conflicts_with = "profile")]
+    baseline: Option<String>,
+    /// SSP: target the baseline an OSCAL profile resolves to (its path is
+    /// written in `import-profile`).
+    #[arg(long, value_name = "PROFILE.json")]
+    profile: Option<PathBuf>,
+    /// With `--profile`: read the import written FROM from the file TO
+    /// instead (as `onus crm`). Repeatable.
+    #[arg(long, value_name = "FROM=TO", requires = "profile")]
+    href_map: Vec<String>,
+    /// SSP with a baseline: the framework whose mappings meet it (default:
+    /// the only one the model's areas map to).
+    #[arg(long)]
+    framework: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -203,10 +220,19 @@ fn resolve(args: ResolveArgs) -> Result<(), CliError> {
 }
 
 fn export(args: ExportArgs) -> Result<(), CliError> {
-    let matrix = load::resolved(&args.model)?;
+    // An SSP leverages the upstreams: it needs their matrices too.
+    let (matrix, upstreams) = match args.kind {
+        ExportKind::Ssp => load::resolved_with_upstreams(&args.model)?,
+        ExportKind::ComponentDefinition => (load::resolved(&args.model)?, Vec::new()),
+    };
     let offerings = onus_export::select_offerings(&matrix, args.offering.as_deref())?;
     let document = match args.kind {
         ExportKind::ComponentDefinition => {
+            if args.baseline.is_some() || args.profile.is_some() {
+                return Err(CliError::Usage(
+                    "`--baseline` and `--profile` target an SSP: add `--kind ssp`".into(),
+                ));
+            }
             // Without a mapped control there is nothing to implement: an empty
             // component definition would read back as "the customer holds everything".
             if !matrix
@@ -223,8 +249,8 @@ fn export(args: ExportArgs) -> Result<(), CliError> {
             }
             let only = args.offering.as_ref().and(offerings.first().copied());
             export::component_definition::export(Input {
-                matrix: &matrix,
                 only,
+                ..Input::new(&matrix)
             })
         }
         ExportKind::Ssp => {
@@ -237,7 +263,46 @@ fn export(args: ExportArgs) -> Result<(), CliError> {
                     ids.join(", ")
                 )));
             };
-            export::ssp::export(Input::new(&matrix), offering)?
+            let baseline = match (&args.baseline, &args.profile) {
+                (Some(name), _) => Some(onus_oscal::Baseline::builtin(name)?),
+                (None, Some(profile)) => {
+                    let mut map = onus_oscal::load::HrefMap::new();
+                    for entry in &args.href_map {
+                        map.insert_arg(entry)?;
+                    }
+                    let resolved = onus_oscal::load::resolve_file(profile, &map)?;
+                    warn(profile, resolved.warnings(), false)?;
+                    Some(onus_oscal::Baseline::of(&resolved))
+                }
+                (None, None) => None,
+            };
+            let framework = match &baseline {
+                Some(b) => {
+                    let f = onus_oscal::crm::choose_framework(&matrix, args.framework.as_deref())?;
+                    onus_oscal::crm::ensure_matches(&matrix, b, &f)?;
+                    f
+                }
+                None => String::new(),
+            };
+            let profile = args.profile.as_ref().map(|p| p.display().to_string());
+            let upstreams: Vec<export::Upstream<'_>> = upstreams
+                .iter()
+                .map(|u| export::Upstream {
+                    id: &u.id,
+                    matrix: &u.matrix,
+                    fedramp_package: u.fedramp_package.as_deref(),
+                    authorized: u.authorized.as_deref(),
+                })
+                .collect();
+            let mut input = Input::new(&matrix).with_upstreams(&upstreams);
+            if let Some(baseline) = &baseline {
+                input = input.with_target(export::Target {
+                    baseline,
+                    framework: &framework,
+                    profile: profile.as_deref(),
+                });
+            }
+            export::ssp::export(input, offering)?
         }
     };
     let text = export::to_json_pretty(&document);

@@ -32,6 +32,10 @@ pub struct ServeArgs {
     /// per-address sign-in limit; repeatable. Without it the header is ignored.
     #[arg(long = "trusted-proxy", value_name = "ADDR[/PREFIX]")]
     trusted_proxies: Vec<onus_server::proxy::TrustedProxy>,
+    /// Let tenants' webhooks go to `http://` and private or loopback
+    /// addresses (by default: `https://` to public addresses only).
+    #[arg(long)]
+    webhook_allow_private: bool,
 }
 
 #[derive(clap::Args)]
@@ -54,6 +58,7 @@ pub fn serve(args: ServeArgs) -> Result<(), CliError> {
         behind_tls: args.behind_tls,
         public_url: args.public_url,
         trusted_proxies: args.trusted_proxies,
+        webhook_allow_private: args.webhook_allow_private,
     })?;
     Ok(())
 }

@@ -184,6 +184,23 @@ impl Decoder {
         items.iter().filter_map(|n| self.text(n, what)).collect()
     }
 
+    /// A calendar date, `YYYY-MM-DD` (an upstream's `authorized`).
+    fn date(&mut self, node: &Node, what: &str) -> Option<Spanned<String>> {
+        let text: Spanned<Text> = self.text(node, &format!("`authorized` of {what}"))?;
+        if is_date(&text) {
+            return Some(Spanned::new(text.value.to_string(), text.span));
+        }
+        self.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                node.span,
+                format!("`authorized` of {what}, `{}`, is not a date", text.value),
+            )
+            .with_help("write the date of the authorization as YYYY-MM-DD, e.g. `2024-03-15`"),
+        );
+        None
+    }
+
     fn enumerated(&mut self, node: &Node, what: &str, names: &[&str]) -> Option<String> {
         let text: Spanned<Text> = self.text(node, what)?;
         if names.contains(&text.as_str()) {
@@ -416,10 +433,14 @@ impl Decoder {
             .required(&f, "model", &what)
             .and_then(|n| self.text(n, "the upstream model path"));
         let as_party = f.get("as").and_then(|n| self.id(n, "`as`"));
+        let fedramp_package = self.opt_text(&f, "fedramp-package", &what);
+        let authorized = f.get("authorized").and_then(|n| self.date(n, &what));
         Some(Upstream {
             span: id.span,
             model: model?,
             as_party,
+            fedramp_package,
+            authorized,
         })
     }
 
@@ -854,6 +875,114 @@ impl Decoder {
         let text = self.required(&f, "text", "a duty with an `id`")?;
         let text = self.text(text, "the `text` of a duty")?;
         Some(Duty { text, id })
+    }
+}
+
+/// Whether `s` is a calendar date `YYYY-MM-DD` of the years 1900 to 2999
+/// (what OSCAL's date type accepts).
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r.clone()].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
+        return false;
+    }
+    let (y, m, d): (u32, u32, u32) = (
+        s[0..4].parse().unwrap_or(0),
+        s[5..7].parse().unwrap_or(0),
+        s[8..10].parse().unwrap_or(0),
+    );
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => 0,
+    };
+    (1900..=2999).contains(&y) && (1..=days).contains(&d)
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::is_date;
+    use crate::check::test_support::{check_files, model};
+    use crate::load::ModelSet;
+
+    const UP: &str = "onus: 1
+model: { id: up, name: Up, publisher: up }
+parties:
+  up: { name: Up, role: provider }
+  customer: { name: Customer, role: customer }
+offerings:
+  paas: { name: PaaS }
+areas:
+  hosts: { name: Hosts }
+responsibilities:
+  hosts: up
+";
+
+    fn with(upstream: &str) -> String {
+        model(
+            &format!("upstreams:\n  up: {{ model: up.onus.yaml, {upstream} }}"),
+            "  data: customer\n  hosts: acme",
+        )
+    }
+
+    #[test]
+    fn an_upstream_keeps_its_package_and_authorization_date() {
+        let text = with("fedramp-package: FR1234567890, authorized: 2024-03-15");
+        let files: std::collections::HashMap<_, _> = [
+            (std::path::PathBuf::from("m.onus.yaml"), text.clone()),
+            (std::path::PathBuf::from("up.onus.yaml"), UP.to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let set = ModelSet::load(&[std::path::PathBuf::from("m.onus.yaml")], &files).unwrap();
+        let up = &set.model(set.roots[0]).unwrap().upstreams["up"];
+        assert_eq!(up.fedramp_package.as_deref(), Some("FR1234567890"));
+        assert_eq!(
+            up.authorized.as_ref().map(|d| d.value.as_str()),
+            Some("2024-03-15")
+        );
+        let found = check_files(&[("m.onus.yaml", &text), ("up.onus.yaml", UP)]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn an_authorization_date_that_is_no_date_is_refused() {
+        let text = with("authorized: 2024-02-30");
+        let found = check_files(&[("m.onus.yaml", &text), ("up.onus.yaml", UP)]);
+        assert!(
+            found.iter().any(|d| d.code.name() == "invalid-value"
+                && d.message.contains("`2024-02-30`, is not a date")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        for ok in ["2024-03-15", "2024-02-29", "2000-02-29", "1900-01-01"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2024-13-01",
+            "2024-04-31",
+            "24-03-15",
+            "2024-3-15",
+            "2024-03-15T00:00:00Z",
+            "1899-12-31",
+            "",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
     }
 }
 

@@ -242,6 +242,20 @@ pub(crate) fn workbook_at(
     Ok(book)
 }
 
+/// A sheet for [`sheets`]: its name, headers and rows.
+pub type Sheet<'a> = (&'a str, &'a [&'a str], &'a [Vec<String>]);
+
+/// A workbook of plain sheets, each (name, headers, rows), written as
+/// [`sheet`] writes them: every value a string or a whole number, never a
+/// formula, so nothing in a cell runs in a spreadsheet.
+pub fn sheets(title: &str, author: &str, sheets: &[Sheet<'_>]) -> Result<Vec<u8>, RenderError> {
+    let mut book = workbook(title, author)?;
+    for (name, headers, rows) in sheets {
+        sheet(book.add_worksheet(), name, headers, rows)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
 /// Writes a header and rows (whole numbers as numbers, so they sort and
 /// sum), freezes and filters the header, sizes the columns.
 pub(crate) fn sheet(

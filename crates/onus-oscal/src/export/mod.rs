@@ -1,5 +1,7 @@
 //! A resolved onus model as OSCAL: a component definition
-//! ([`component_definition`]) or an SSP fragment ([`ssp`]), as JSON.
+//! ([`component_definition`]) or an SSP fragment ([`ssp`]), as JSON; and
+//! the SSP fragment of a tenant's system that leverages one of its
+//! offerings ([`leveraging_ssp`]).
 //!
 //! Both documents are built from the resolved [`Matrix`] (plus the model's
 //! frameworks, which resolution does not carry) and are deterministic:
@@ -22,7 +24,10 @@
 //! an import of it is a model without upstreams.
 
 pub mod component_definition;
+pub mod leveraging;
 pub mod ssp;
+
+pub use leveraging::{leveraging_ssp, Authorization, DutyRecord, DutyStatus, Tenant};
 
 use std::collections::{HashMap, HashSet};
 
@@ -78,18 +83,69 @@ impl Kind {
 }
 
 /// What an export reads: the resolved matrix (its frameworks included),
-/// and which of its offerings to export.
+/// which of its offerings to export, and the upstreams it leverages.
 #[derive(Clone, Copy, Debug)]
 pub struct Input<'a> {
     pub matrix: &'a Matrix,
     /// Only this offering (`--offering`); `None`: every offering.
     pub only: Option<&'a ResolvedOffering>,
+    /// The model's upstreams, each with its own resolved matrix: an SSP
+    /// says what it inherits from them by the uuids of their own SSP
+    /// exports (`inherited`), and writes a `leveraged-authorizations`
+    /// entry for each one authorized. Empty: none of that is written.
+    pub upstreams: &'a [Upstream<'a>],
+    /// The baseline an SSP targets (`--baseline`, `--profile`): every
+    /// control of it gets an implemented requirement, unassigned ones
+    /// included. `None`: the controls the offering's areas map.
+    pub target: Option<Target<'a>>,
+}
+
+/// The baseline an SSP targets, and which framework's mappings meet it.
+#[derive(Clone, Copy, Debug)]
+pub struct Target<'a> {
+    pub baseline: &'a crate::Baseline,
+    /// The model's framework whose controls are the baseline's.
+    pub framework: &'a str,
+    /// The profile it was resolved from, as given (`--profile`), for
+    /// `import-profile`; `None` for a built-in baseline (its name is used).
+    pub profile: Option<&'a str>,
+}
+
+/// An upstream of the exported model, as an SSP leverages it.
+#[derive(Clone, Copy, Debug)]
+pub struct Upstream<'a> {
+    /// Its id in the model (`azure`): the first step of its holders' `via`.
+    pub id: &'a str,
+    /// Its resolved matrix, from which its own SSP export is built.
+    pub matrix: &'a Matrix,
+    /// Its FedRAMP package id (the model's `fedramp-package`).
+    pub fedramp_package: Option<&'a str>,
+    /// When it was authorized, `YYYY-MM-DD` (the model's `authorized`).
+    pub authorized: Option<&'a str>,
 }
 
 impl<'a> Input<'a> {
-    /// Every offering of `matrix`.
+    /// Every offering of `matrix`, no upstream.
     pub fn new(matrix: &'a Matrix) -> Input<'a> {
-        Input { matrix, only: None }
+        Input {
+            matrix,
+            only: None,
+            upstreams: &[],
+            target: None,
+        }
+    }
+
+    /// The same input, targeting `target`.
+    pub fn with_target(self, target: Target<'a>) -> Input<'a> {
+        Input {
+            target: Some(target),
+            ..self
+        }
+    }
+
+    /// The same input, leveraging `upstreams`.
+    pub fn with_upstreams(self, upstreams: &'a [Upstream<'a>]) -> Input<'a> {
+        Input { upstreams, ..self }
     }
 
     /// The offerings to export, in the matrix's order.

@@ -140,8 +140,13 @@ impl DraftHolding {
                 }
             }
         }
-        if self.note.is_none() {
-            self.note = other.note;
+        match (&mut self.note, other.note) {
+            (None, note) => self.note = note,
+            (Some(mine), Some(more)) if !mine.contains(more.as_str()) => {
+                mine.push('\n');
+                mine.push_str(&more);
+            }
+            _ => {}
         }
     }
 }
@@ -202,7 +207,9 @@ impl Draft {
             if line.is_empty() {
                 w.push_str("#\n");
             } else {
-                w.push_str(&format!("# {}\n", one_line(line)));
+                // Leading spaces are kept: a header may quote indented YAML.
+                let indent = &line[..line.len() - line.trim_start_matches(' ').len()];
+                w.push_str(&format!("# {indent}{}\n", one_line(line)));
             }
         }
         if !self.header.is_empty() {

@@ -62,6 +62,28 @@ pub fn import(json: &str, source: &str) -> Result<Imported, Error> {
 /// Like [`import`], from the document already read into its JSON form
 /// (from YAML or XML, say).
 pub fn import_value(root: &Value, source: &str) -> Result<Imported, Error> {
+    // What the schema refuses is not read: a wrong member would be
+    // silently lost or misread.
+    if let Some(report) = crate::validate::validate_value(root) {
+        if !report.errors.is_empty() {
+            return Err(Error::SchemaInvalid {
+                path: None,
+                model: report.model,
+                errors: report
+                    .errors
+                    .iter()
+                    .map(|e| {
+                        let pointer = if e.pointer.is_empty() {
+                            "/"
+                        } else {
+                            &e.pointer
+                        };
+                        format!("{pointer}: {}", crate::validate::shorten(&e.message))
+                    })
+                    .collect(),
+            });
+        }
+    }
     let (kind, doc) = match root.as_object() {
         Some(o) if o.contains_key(Kind::ComponentDefinition.root()) => (
             Kind::ComponentDefinition,

@@ -12,7 +12,12 @@
 //! provider's duties (the party its `responsible-roles` name when the
 //! document gives that party a name, else a party for the system's
 //! provider, named after the system); each `responsibilities` entry is the
-//! customer's. `inherited` and `satisfied` (the leveraging side) are not read.
+//! customer's. A statement of one part (`ac-2_smt.a`) prefixes its duties
+//! with the part; implementation status and `set-parameters` go into the
+//! holding's note. The leveraging side: `inherited` entries are duties of
+//! the leveraged system's provider (a party per `leveraged-authorizations`
+//! entry), `satisfied` ones the system's own; each leveraged authorization
+//! is written in the header as the `upstreams:` entry to add.
 
 use serde_json::Value;
 
@@ -50,21 +55,84 @@ pub(crate) fn read(r: &mut Reader<'_>) -> Result<(), Error> {
 
 /// Every `by-component` of the document, with the control it is for.
 fn by_components(doc: &Value) -> Vec<(&str, &Value)> {
+    placed_by_components(doc)
+        .into_iter()
+        .map(|p| (p.control, p.by_component))
+        .collect()
+}
+
+/// A `by-component` where the document has it: its control's
+/// implemented requirement and, when it is in one, its statement.
+struct Placed<'d> {
+    control: &'d str,
+    requirement: &'d Value,
+    statement: Option<&'d str>,
+    by_component: &'d Value,
+}
+
+fn placed_by_components(doc: &Value) -> Vec<Placed<'_>> {
     let mut out = Vec::new();
     for req in list(&doc["control-implementation"], "implemented-requirements") {
         let Some(control) = text(req, "control-id") else {
             continue;
         };
         for b in list(req, "by-components") {
-            out.push((control, b));
+            out.push(Placed {
+                control,
+                requirement: req,
+                statement: None,
+                by_component: b,
+            });
         }
         for s in list(req, "statements") {
             for b in list(s, "by-components") {
-                out.push((control, b));
+                out.push(Placed {
+                    control,
+                    requirement: req,
+                    statement: text(s, "statement-id"),
+                    by_component: b,
+                });
             }
         }
     }
     out
+}
+
+/// The part of a control a statement is about: `a` of `ac-2_smt.a`;
+/// `None` for the whole statement (`ac-2_smt`).
+fn part(statement: Option<&str>) -> Option<&str> {
+    statement?
+        .split_once('.')
+        .map(|(_, p)| p)
+        .filter(|p| !p.is_empty())
+}
+
+/// What the document says of a control's implementation that an onus
+/// model has no member for, kept in a holding's note: the
+/// `implementation-status` of the by-component, and the `set-parameters`
+/// of the by-component and of its requirement.
+fn kept(control: &str, req: &Value, b: &Value) -> Option<String> {
+    let mut lines = Vec::new();
+    if let Some(state) = text(&b["implementation-status"], "state") {
+        let mut l = format!("Implementation status of {control}: {state}.");
+        if let Some(r) = text(&b["implementation-status"], "remarks") {
+            l.push(' ');
+            l.push_str(&crate::export::line(r));
+        }
+        lines.push(l);
+    }
+    let params: Vec<String> = list(req, "set-parameters")
+        .iter()
+        .chain(list(b, "set-parameters"))
+        .filter_map(|p| {
+            let values: Vec<&str> = list(p, "values").iter().filter_map(Value::as_str).collect();
+            Some(format!("{} = {}", text(p, "param-id")?, values.join(", ")))
+        })
+        .collect();
+    if !params.is_empty() {
+        lines.push(format!("Parameters of {control}: {}.", params.join("; ")));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 fn read_onus(r: &mut Reader<'_>, offering: &str) {
@@ -194,8 +262,14 @@ fn read_foreign(
                 ))
             })
             .collect();
+    let leveraged = leveraged_authorizations(r);
     let mut areas: Vec<(String, String)> = Vec::new();
-    for (control, b) in by_components(doc) {
+    for placed in placed_by_components(doc) {
+        let (control, b) = (placed.control, placed.by_component);
+        let label = |d: &str| match part(placed.statement) {
+            Some(p) => format!("{control} part {p}: {d}"),
+            None => d.to_string(),
+        };
         let Some(uuid) = text(b, "component-uuid") else {
             continue;
         };
@@ -239,20 +313,59 @@ fn read_foreign(
         let own = party_of(r, &b["responsible-roles"]);
         if let Some(d) = text(b, "description") {
             r.note(held(&area, &own), b);
-            r.draft.hold(&area, &offering, &own, duty(d));
+            let mut h = duty(&label(d));
+            h.note = kept(control, placed.requirement, b);
+            r.draft.hold(&area, &offering, &own, h);
         }
         let export = &b["export"];
         for e in list(export, "provided") {
             let party = party_of(r, &e["responsible-roles"]);
             if let Some(d) = text(e, "description") {
                 r.note(held(&area, &party), e);
-                r.draft.hold(&area, &offering, &party, duty(d));
+                r.draft.hold(&area, &offering, &party, duty(&label(d)));
             }
         }
         for e in list(export, "responsibilities") {
             if let Some(d) = text(e, "description") {
                 r.note(held(&area, &customer), e);
-                r.draft.hold(&area, &offering, &customer, duty(d));
+                r.draft.hold(&area, &offering, &customer, duty(&label(d)));
+            }
+        }
+        // The leveraging side: what is inherited is held by the leveraged
+        // system's provider; what the system satisfies of the leveraged
+        // system's responsibilities, by the system itself.
+        let component = list(&doc["system-implementation"], "components")
+            .iter()
+            .find(|c| text(c, "uuid") == Some(uuid));
+        let from = component
+            .and_then(|c| {
+                list(c, "props")
+                    .iter()
+                    .find(|p| text(p, "name") == Some("leveraged-authorization-uuid"))
+            })
+            .and_then(|p| text(p, "value"))
+            .and_then(|la| leveraged.iter().find(|(u, _)| u == la))
+            .map(|(_, party)| party.clone())
+            // A component that names no authorization, in a document
+            // that leverages one: what it inherits is from that one.
+            .or_else(|| match leveraged.as_slice() {
+                [(_, party)] => Some(party.clone()),
+                _ => None,
+            });
+        for e in list(b, "inherited") {
+            let party = from
+                .clone()
+                .unwrap_or_else(|| party_of(r, &e["responsible-roles"]));
+            if let Some(d) = text(e, "description") {
+                r.note(held(&area, &party), e);
+                r.draft.hold(&area, &offering, &party, duty(&label(d)));
+            }
+        }
+        for e in list(b, "satisfied") {
+            let party = party_of(r, &e["responsible-roles"]);
+            if let Some(d) = text(e, "description") {
+                r.note(held(&area, &party), e);
+                r.draft.hold(&area, &offering, &party, duty(&label(d)));
             }
         }
     }
@@ -264,6 +377,71 @@ fn read_foreign(
     }
     r.drop_idle_parties();
     Ok(())
+}
+
+/// The document's leveraged authorizations, as (uuid, party): each one's
+/// party when the document names that organization, else a third party
+/// named after it. An onus upstream needs the upstream's model, which an
+/// SSP does not carry: each is written in the header as the `upstreams:`
+/// entry to add once that model is written.
+fn leveraged_authorizations(r: &mut Reader<'_>) -> Vec<(String, String)> {
+    let doc = r.doc;
+    let mut out = Vec::new();
+    let all = list(&doc["system-implementation"], "leveraged-authorizations");
+    if !all.is_empty() {
+        r.draft.header.push(
+            "Leveraged authorizations: write each one's onus model, then add it as an upstream:"
+                .into(),
+        );
+        r.draft.header.push("upstreams:".into());
+    }
+    for la in all {
+        let (Some(uuid), Some(title)) = (text(la, "uuid"), text(la, "title")) else {
+            continue;
+        };
+        let party = match text(la, "party-uuid").and_then(|p| r.parties.get(p)) {
+            Some(p) => p.clone(),
+            None => {
+                let id = r.take(&format!("{title} provider"), "leveraged");
+                r.note(Key::Party(id.clone()), la);
+                r.draft.parties.insert(
+                    id.clone(),
+                    DraftParty {
+                        name: crate::export::line(title),
+                        role: Role::ThirdParty,
+                    },
+                );
+                id
+            }
+        };
+        let id = kebab(title);
+        let id = if id.is_empty() {
+            "leveraged".to_string()
+        } else {
+            id
+        };
+        let mut entry = format!("  {id}: {{ model: {id}.onus.yaml");
+        if let Some(date) = text(la, "date-authorized") {
+            entry.push_str(&format!(", authorized: {}", date.get(..10).unwrap_or(date)));
+        }
+        if let Some(package) = list(la, "props")
+            .iter()
+            .find(|p| text(p, "name") == Some("leveraged-system-identifier"))
+            .and_then(|p| text(p, "value"))
+        {
+            entry.push_str(&format!(
+                ", fedramp-package: {}",
+                crate::export::line(package)
+            ));
+        }
+        entry.push_str(&format!(
+            " }}  # {}, held here by `{party}`",
+            crate::export::line(title)
+        ));
+        r.draft.header.push(entry);
+        out.push((uuid.to_string(), party));
+    }
+    out
 }
 
 fn duty(text: &str) -> DraftHolding {

@@ -29,11 +29,32 @@ pub fn shared(path: &str) -> PathBuf {
 /// An example model, checked (no errors) and resolved.
 pub struct Example {
     pub matrix: Arc<Matrix>,
+    /// The model's direct upstreams, resolved: (id, matrix).
+    pub upstreams: Vec<(String, Arc<Matrix>)>,
 }
 
 impl Example {
     pub fn input(&self) -> Input<'_> {
         Input::new(&self.matrix)
+    }
+
+    /// Its upstreams as an SSP leverages them, each authorized on
+    /// `authorized` (if given) with package id `FR-{id}`.
+    pub fn leveraged<'a>(
+        &'a self,
+        packages: &'a [String],
+        authorized: Option<&'a str>,
+    ) -> Vec<onus_oscal::export::Upstream<'a>> {
+        self.upstreams
+            .iter()
+            .zip(packages)
+            .map(|((id, matrix), package)| onus_oscal::export::Upstream {
+                id,
+                matrix,
+                fedramp_package: Some(package),
+                authorized,
+            })
+            .collect()
     }
 }
 
@@ -61,8 +82,15 @@ fn model(set: &ModelSet) -> Example {
     let errors: Vec<_> = check(set).into_iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
     let root = set.roots[0];
+    let upstreams = set
+        .get(root)
+        .upstreams
+        .iter()
+        .filter_map(|(id, target)| Some((id.clone(), resolve(set, (*target)?)?)))
+        .collect();
     Example {
         matrix: resolve(set, root).unwrap(),
+        upstreams,
     }
 }
 

@@ -272,6 +272,7 @@ pub async fn publish_now(
             &lines.join("\n"),
         )
         .await)?;
+    db(crate::checklist::sync_all(state).await)?;
     Ok(Ok(lines))
 }
 

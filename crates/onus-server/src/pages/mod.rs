@@ -5,66 +5,126 @@
 //! - `account.rs`: setup, sign-in (password, then TOTP), sign-out, MFA enrolment.
 //! - `tokens.rs`: the account's API tokens (mint, shown once; revoke).
 //! - `admin.rs`: platform admins: tenants, their invites and NDA, publishing.
+//! - `checklist.rs`: a tenant's checklist, its items and what changed.
 //! - `tenant.rs`: a tenant's own pages, all behind [`tenant::access`], the
 //!   one place tenant isolation is enforced.
 
 mod account;
 pub mod admin;
+pub mod checklist;
 mod public;
 pub mod tenant;
 mod tokens;
 
 use askama::Template;
 use axum::extract::DefaultBodyLimit;
+use axum::http::Method;
 use axum::http::{header, StatusCode};
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 
 use crate::auth::{self, Viewer};
 use crate::AppState;
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(public::index))
-        .route("/static/portal.css", get(portal_css))
-        .route("/models/{model}", get(public::latest))
-        .route("/models/{model}/versions", get(public::versions))
-        .route("/models/{model}/v/{version}", get(public::version))
-        .route(
+/// One route: method, path pattern, handler.
+pub type Route = (Method, &'static str, MethodRouter<AppState>);
+
+/// Every route of the portal, pages and API. The router is built from
+/// this list, and the tenant-isolation test walks it, so a new route is
+/// covered as soon as it exists.
+pub fn routes() -> Vec<Route> {
+    use Method as M;
+    let mut routes: Vec<Route> = vec![
+        (M::GET, "/", get(public::index)),
+        (M::GET, "/static/portal.css", get(portal_css)),
+        (M::GET, "/models/{model}", get(public::latest)),
+        (M::GET, "/models/{model}/versions", get(public::versions)),
+        (M::GET, "/models/{model}/v/{version}", get(public::version)),
+        (
+            M::GET,
             "/models/{model}/v/{version}/style.css",
             get(public::stylesheet),
-        )
-        .route("/setup", get(account::setup_form).post(account::setup))
-        .route("/login", get(account::login_form).post(account::login))
-        .route("/login/mfa", get(account::mfa_form).post(account::mfa))
-        .route("/logout", post(account::logout))
-        .route("/logout/everywhere", post(account::logout_everywhere))
-        .route("/account", get(account::account))
-        .route(
-            "/account/mfa",
-            get(account::enrol_form).post(account::enrol),
-        )
-        .route("/account/tokens", post(tokens::create))
-        .route("/account/tokens/{token}/revoke", post(tokens::revoke))
-        .route(
-            "/invite",
-            get(account::invite_form).post(account::accept_invite),
-        )
-        .route("/admin", get(admin::home))
-        .route("/admin/tenants", post(admin::create_tenant))
-        .route("/admin/tenants/{tenant}/nda", post(admin::record_nda))
-        .route("/admin/publish", post(admin::publish))
-        .route("/t/{tenant}", get(tenant::home))
-        .route("/t/{tenant}/invites", post(tenant::invite))
-        .route("/t/{tenant}/mfa", post(tenant::require_mfa))
-        .route("/t/{tenant}/members/{user}/role", post(tenant::set_role))
-        .route(
+        ),
+        (M::GET, "/setup", get(account::setup_form)),
+        (M::POST, "/setup", post(account::setup)),
+        (M::GET, "/login", get(account::login_form)),
+        (M::POST, "/login", post(account::login)),
+        (M::GET, "/login/mfa", get(account::mfa_form)),
+        (M::POST, "/login/mfa", post(account::mfa)),
+        (M::POST, "/logout", post(account::logout)),
+        (
+            M::POST,
+            "/logout/everywhere",
+            post(account::logout_everywhere),
+        ),
+        (M::GET, "/account", get(account::account)),
+        (M::GET, "/account/mfa", get(account::enrol_form)),
+        (M::POST, "/account/mfa", post(account::enrol)),
+        (M::POST, "/account/tokens", post(tokens::create)),
+        (
+            M::POST,
+            "/account/tokens/{token}/revoke",
+            post(tokens::revoke),
+        ),
+        (M::GET, "/invite", get(account::invite_form)),
+        (M::POST, "/invite", post(account::accept_invite)),
+        (M::GET, "/admin", get(admin::home)),
+        (M::POST, "/admin/tenants", post(admin::create_tenant)),
+        (
+            M::POST,
+            "/admin/tenants/{tenant}/nda",
+            post(admin::record_nda),
+        ),
+        (M::POST, "/admin/publish", post(admin::publish)),
+        (M::GET, "/t/{tenant}", get(tenant::home)),
+        (M::GET, "/t/{tenant}/checklist", get(checklist::list)),
+        (M::GET, "/t/{tenant}/items/{item}", get(checklist::item)),
+        (M::POST, "/t/{tenant}/items/{item}", post(checklist::update)),
+        (M::GET, "/t/{tenant}/changes", get(checklist::changes)),
+        (
+            M::POST,
+            "/t/{tenant}/changes/{change}/review",
+            post(checklist::review),
+        ),
+        (M::GET, "/t/{tenant}/{file}", get(checklist::download)),
+        (M::POST, "/t/{tenant}/invites", post(tenant::invite)),
+        (M::POST, "/t/{tenant}/mfa", post(tenant::require_mfa)),
+        (M::POST, "/t/{tenant}/webhook", post(tenant::set_webhook)),
+        (
+            M::POST,
+            "/t/{tenant}/webhook/remove",
+            post(tenant::remove_webhook),
+        ),
+        (
+            M::POST,
+            "/t/{tenant}/members/{user}/role",
+            post(tenant::set_role),
+        ),
+        (
+            M::POST,
             "/t/{tenant}/members/{user}/remove",
             post(tenant::remove_member),
-        )
-        .merge(crate::api::router())
+        ),
+    ];
+    routes.extend(crate::api::routes());
+    routes
+}
+
+/// (method, path) of every route: what [`routes`] holds, for tests.
+pub fn route_list() -> Vec<(Method, &'static str)> {
+    routes().into_iter().map(|(m, p, _)| (m, p)).collect()
+}
+
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    // Two methods on one path merge into one route.
+    for (_, path, handler) in routes() {
+        router = router.route(path, handler);
+    }
+    router
+        .merge(crate::api::fallback())
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use onus_store::{Tenant, User};
+use onus_store::{Tenant, TenantData, User};
 use serde::Deserialize;
 
 use super::{db, message, not_found_page, page, Layout, LinkPage, PageResult};
@@ -23,11 +23,19 @@ pub struct Access {
     pub tenant: Tenant,
     pub user: User,
     pub role: String,
+    /// The tenant's data: the only way to it, made here and nowhere else
+    /// (`onus_store::TenantData` binds every query to this tenant).
+    pub data: TenantData,
 }
 
 impl Access {
     pub fn is_admin(&self) -> bool {
         self.role == "tenant-admin"
+    }
+
+    /// Admins and members change the checklist; viewers read it.
+    pub fn can_edit(&self) -> bool {
+        self.role != "tenant-viewer"
     }
 }
 
@@ -60,6 +68,7 @@ pub async fn member(
         return Ok(Err(Denied::MfaRequired(tenant.name)));
     }
     Ok(Ok(Access {
+        data: state.store.tenant_data(&tenant.id),
         tenant,
         user: user.clone(),
         role,
@@ -85,7 +94,7 @@ pub async fn access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Acces
 }
 
 /// [`access`] for the tenant's admins only (404 for its other members).
-async fn admin_access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Access, Response> {
+pub async fn admin_access(state: &AppState, viewer: &Viewer, id: &str) -> Result<Access, Response> {
     let a = access(state, viewer, id).await?;
     if a.is_admin() {
         Ok(a)
@@ -117,17 +126,26 @@ struct TenantPage {
     members: Vec<MemberRow>,
     roles: &'static [&'static str],
     error: Option<String>,
+    webhook: Option<String>,
+    deliveries: Vec<DeliveryRow>,
+}
+
+struct DeliveryRow {
+    when: String,
+    event: String,
+    state: String,
+    attempts: i64,
+    error: String,
 }
 
 async fn tenant_page(
-    state: &AppState,
     viewer: &Viewer,
     a: Access,
     status: StatusCode,
     error: Option<String>,
 ) -> PageResult {
     let members = if a.is_admin() {
-        db(state.store.members(&a.tenant.id).await)?
+        db(a.data.members().await)?
             .into_iter()
             .map(|m| MemberRow {
                 id: m.user_id,
@@ -139,6 +157,30 @@ async fn tenant_page(
             .collect()
     } else {
         Vec::new()
+    };
+    let (webhook, deliveries) = if a.is_admin() {
+        let hook = db(a.data.webhook().await)?.map(|h| h.url);
+        let rows = db(a.data.deliveries(10).await)?
+            .into_iter()
+            .map(|d| DeliveryRow {
+                when: display(d.created_at),
+                event: d.event,
+                state: if d.delivered_at.is_some() {
+                    "delivered".into()
+                } else if d.failed_at.is_some() {
+                    "given up".into()
+                } else if d.attempts == 0 {
+                    "queued".into()
+                } else {
+                    format!("retrying {}", display(d.next_at))
+                },
+                attempts: d.attempts,
+                error: d.last_error,
+            })
+            .collect();
+        (hook, rows)
+    } else {
+        (None, Vec::new())
     };
     Ok(page(
         status,
@@ -155,6 +197,8 @@ async fn tenant_page(
             members,
             roles: ROLES,
             error,
+            webhook,
+            deliveries,
         },
     ))
 }
@@ -165,7 +209,7 @@ pub async fn home(
     Path(id): Path<String>,
 ) -> PageResult {
     let a = access(&state, &viewer, &id).await?;
-    tenant_page(&state, &viewer, a, StatusCode::OK, None).await
+    tenant_page(&viewer, a, StatusCode::OK, None).await
 }
 
 #[derive(Deserialize, Default)]
@@ -226,14 +270,7 @@ pub async fn invite(
     let link = match new_invite(&state, &a, &f.email, &f.role).await? {
         Ok(link) => link,
         Err(error) => {
-            return tenant_page(
-                &state,
-                &viewer,
-                a,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                Some(error),
-            )
-            .await
+            return tenant_page(&viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await
         }
     };
     Ok(page(
@@ -267,7 +304,6 @@ pub async fn require_mfa(
     let on = f.require == "on";
     if on && !a.user.mfa_enabled {
         return tenant_page(
-            &state,
             &viewer,
             a,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -305,14 +341,7 @@ pub async fn set_role(
     let a = admin_access(&state, &viewer, &id).await?;
     if !ROLES.contains(&f.role.as_str()) {
         let error = format!("Choose one of the roles: {}.", ROLES.join(", "));
-        return tenant_page(
-            &state,
-            &viewer,
-            a,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(error),
-        )
-        .await;
+        return tenant_page(&viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
     }
     if !db(state
         .store
@@ -371,12 +400,62 @@ async fn member_refused(
     }
     let error =
         format!("You cannot {what} the tenant's last admin: make another member an admin first.");
-    tenant_page(
-        state,
-        viewer,
-        a,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        Some(error),
-    )
-    .await
+    tenant_page(viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct WebhookForm {
+    url: String,
+}
+
+/// Sets the tenant's webhook (tenant admins): its signing key is shown once.
+pub async fn set_webhook(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(f): Form<WebhookForm>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    if let Err(e) = crate::webhooks::check_url(&f.url, state.webhook_allow_private) {
+        return tenant_page(&viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(e)).await;
+    }
+    let url = f.url.trim();
+    let secret = db(a.data.set_webhook(url).await)?;
+    db(state
+        .store
+        .audit(Some(&a.user.id), Some(&a.tenant.id), "webhook-set", url, "")
+        .await)?;
+    Ok(page(
+        StatusCode::OK,
+        &LinkPage {
+            layout: Layout::new("Webhook set", &viewer),
+            heading: "The webhook is set".into(),
+            text: "Each notice is signed: X-Onus-Signature is sha256= and the HMAC-SHA256, with this key, of X-Onus-Timestamp, a dot, and the body. Keep the key in your receiver; it is shown only now (set the webhook again for a new one).".into(),
+            label: "Signing key".into(),
+            link: secret,
+            back: format!("/t/{}", a.tenant.id),
+        },
+    ))
+}
+
+/// Removes the tenant's webhook (tenant admins); queued notices are dropped.
+pub async fn remove_webhook(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    db(a.data.remove_webhook().await)?;
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            "webhook-removed",
+            &a.tenant.name,
+            "",
+        )
+        .await)?;
+    Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
 }

@@ -1,0 +1,246 @@
+//! A tenant's checklist for its auditor: CSV and XLSX (one row per duty,
+//! archived ones included), the same rows for the page and the API, and
+//! OSCAL: the tenant's part as the leveraging system's SSP, whose
+//! `inherited` and `satisfied` entries point at the uuids of the
+//! provider's own `onus oscal export --kind ssp`.
+//! Values are the tenant's records; the CSV neutralises formulas as the
+//! CLI's does, and the XLSX writes every value as text or a number.
+
+use std::collections::HashMap;
+
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use onus_oscal::export::{DutyRecord, DutyStatus};
+use onus_store::{Item, Member, StoreError, TenantData};
+
+use crate::checklist::{date, is_overdue};
+
+const HEADERS: [&str; 18] = [
+    "Offering",
+    "Group",
+    "Area",
+    "Scope",
+    "Duty",
+    "Status",
+    "Reason (not applicable)",
+    "Risk accepted by",
+    "Risk accepted until",
+    "Owner",
+    "Due",
+    "Overdue",
+    "Notes",
+    "Evidence (name, SHA-256)",
+    "Changes recorded",
+    "Flag",
+    "Archived",
+    "Duty id",
+];
+
+/// Evidence files by item id: (name, sha256).
+pub type Evidence = HashMap<String, Vec<(String, String)>>;
+
+/// The rows: headers first, then one per item.
+pub fn rows(
+    items: &[Item],
+    members: &[Member],
+    evidence: &Evidence,
+    history: &HashMap<String, i64>,
+) -> Vec<Vec<String>> {
+    let now = onus_store::now();
+    let name = |id: &Option<String>| {
+        id.as_deref()
+            .map(|id| {
+                members.iter().find(|m| m.user_id == id).map_or_else(
+                    || "a former member".to_string(),
+                    |m| format!("{} <{}>", m.name, m.email),
+                )
+            })
+            .unwrap_or_default()
+    };
+    let mut out = vec![HEADERS.iter().map(|h| h.to_string()).collect()];
+    for i in items {
+        out.push(vec![
+            i.offering.clone(),
+            i.area_group.clone(),
+            i.area_name.clone(),
+            i.scope.clone().unwrap_or_default(),
+            i.duty.clone(),
+            i.status.clone(),
+            i.reason.clone(),
+            name(&i.approved_by),
+            i.risk_expires_at.map(date).unwrap_or_default(),
+            name(&i.owner_id),
+            i.due_at.map(date).unwrap_or_default(),
+            if is_overdue(i, now) {
+                "yes".into()
+            } else {
+                String::new()
+            },
+            i.notes.clone(),
+            evidence
+                .get(&i.id)
+                .map(|files| {
+                    files
+                        .iter()
+                        .map(|(n, h)| format!("{n} (sha256 {h})"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .unwrap_or_default(),
+            history.get(&i.id).copied().unwrap_or(0).to_string(),
+            i.flag.clone(),
+            i.archived_at.map(date).unwrap_or_default(),
+            i.duty_id.clone(),
+        ]);
+    }
+    out
+}
+
+/// Which file the auditor asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Csv,
+    Xlsx,
+    Oscal,
+}
+
+impl Kind {
+    /// The file a name asks for: `checklist.csv`, `checklist.xlsx`, `checklist.oscal.json`.
+    pub fn of(file: &str) -> Option<Kind> {
+        match file {
+            "checklist.csv" => Some(Kind::Csv),
+            "checklist.xlsx" => Some(Kind::Xlsx),
+            "checklist.oscal.json" => Some(Kind::Oscal),
+            _ => None,
+        }
+    }
+}
+
+/// The checklist of `data` as a download named after the tenant.
+pub async fn download(
+    a: &crate::pages::tenant::Access,
+    matrix: &onus_core::resolve::Matrix,
+    kind: Kind,
+) -> Result<Response, StoreError> {
+    let data = &a.data;
+    let tenant_name = a.tenant.name.as_str();
+    let items = data.items().await?;
+    let stem = file_stem(tenant_name);
+    if kind == Kind::Oscal {
+        let records: Vec<DutyRecord> = items
+            .iter()
+            .filter(|i| i.archived_at.is_none())
+            .map(|i| DutyRecord {
+                item: i.duty_id.clone(),
+                status: DutyStatus::parse(&i.status).unwrap_or(DutyStatus::NotStarted),
+                note: Some(i.notes.clone()).filter(|n| !n.trim().is_empty()),
+            })
+            .collect();
+        let changed = items.iter().map(|i| i.updated_at).max().map(date);
+        let tenant = onus_oscal::export::Tenant {
+            id: &a.tenant.id,
+            name: tenant_name,
+            date: changed.as_deref(),
+            authorization: None,
+        };
+        let document =
+            onus_oscal::export::leveraging_ssp(matrix, &a.tenant.offering, &records, tenant)
+                .map_err(|e| {
+                    StoreError::Corrupt(format!("cannot write the OSCAL document: {e}"))
+                })?;
+        return Ok((
+            [
+                (header::CONTENT_TYPE, "application/json".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{stem}-checklist.oscal.json\""),
+                ),
+            ],
+            serde_json::to_string_pretty(&document).unwrap_or_default(),
+        )
+            .into_response());
+    }
+    let members = data.members().await?;
+    let history = data.history_counts().await?;
+    let evidence = evidence(data).await?;
+    let rows = rows(&items, &members, &evidence, &history);
+    Ok(match kind {
+        Kind::Csv => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{stem}-checklist.csv\""),
+                ),
+            ],
+            onus_export::csv::render(&rows),
+        )
+            .into_response(),
+        Kind::Oscal => unreachable!("written above"),
+        Kind::Xlsx => {
+            let title = format!("Checklist of {tenant_name}");
+            let bytes = onus_export::render::xlsx::sheets(
+                &title,
+                "onus portal",
+                &[("Checklist", &HEADERS, &rows[1..])],
+            )
+            .map_err(|e| StoreError::Corrupt(format!("cannot write the workbook: {e}")))?;
+            (
+                [
+                    (
+                        header::CONTENT_TYPE,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                            .to_string(),
+                    ),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{stem}-checklist.xlsx\""),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response()
+        }
+    })
+}
+
+/// The tenant's evidence files by item (filled in when evidence files land).
+async fn evidence(_data: &TenantData) -> Result<Evidence, StoreError> {
+    Ok(Evidence::new())
+}
+
+/// A file name's stem from a tenant's name: letters, digits and `-` only.
+pub fn file_stem(name: &str) -> String {
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let stem: String = stem.chars().take(60).collect();
+    if stem.is_empty() {
+        "tenant".into()
+    } else {
+        stem
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_keep_only_safe_characters() {
+        assert_eq!(file_stem("Acme Corp. \"EU\""), "acme-corp-eu");
+        assert_eq!(file_stem("../../etc"), "etc");
+        assert_eq!(file_stem("日本"), "tenant");
+    }
+}
