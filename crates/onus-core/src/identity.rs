@@ -132,6 +132,44 @@ mod tests {
     }
 
     #[test]
+    fn a_holders_duties_are_known_by_their_ids() {
+        use crate::model::{RefKind, Role};
+        use crate::resolve::{Duties, RefIds, Text, Texts};
+        let holder = |duties: Duties| ResolvedHolder {
+            party: Text::from("acme"),
+            name: Text::from("Acme"),
+            role: Role::Provider,
+            scopes: Texts::default(),
+            duties,
+            how: RefIds::none(RefKind::Practice),
+            evidence: RefIds::none(RefKind::Evidence),
+            note: None,
+            via: Texts::default(),
+        };
+        let sso = Text::from("sso");
+        let before = holder(Duties::from_pairs([
+            (Text::from("Runs single sign-on"), Some(&sso)),
+            (Text::from("Rotates keys"), None),
+        ]));
+        let after = holder(Duties::from_pairs([
+            (Text::from("Rotates keys"), None),
+            (Text::from("Operates the identity provider"), Some(&sso)),
+        ]));
+        let (before, after) = (holder_duties(&before), holder_duties(&after));
+        assert_eq!(before[0], (id_key("sso"), "Runs single sign-on"));
+        assert_eq!(after[1], (id_key("sso"), "Operates the identity provider"));
+        assert_eq!(before[1], after[0]);
+        // So a checklist item keeps its id while the duty is reworded.
+        let item = |key: &str| item_id("saas", "access", "acme", None, key);
+        assert_eq!(item(&before[0].0), item(&after[1].0));
+        // A holder without duties holds the area: one empty identity.
+        assert_eq!(
+            holder_duties(&holder(Duties::default())),
+            [(String::new(), "")]
+        );
+    }
+
+    #[test]
     fn item_ids_differ_by_every_part_and_are_stable() {
         let id = item_id("api", "identity", "customer", Some("tenant"), "rotate keys");
         assert_eq!(id.len(), 32);
