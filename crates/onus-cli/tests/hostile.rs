@@ -326,16 +326,18 @@ fn oscal_import_shortens_ids_and_names_its_input_in_errors() {
     );
     assert!(!shown.contains("(as imported)"), "{shown}");
 
-    // A foreign document (not written by onus): its homepage link is the
+    // A foreign document (not written by onus, schema-valid): its homepage link is the
     // model's url; `check` finds a `javascript:` one at the model's id,
     // which the document's title gave.
     let foreign = serde_json::json!({"component-definition": {
         "uuid": "8e4f2b6a-3c1d-4e5f-9a8b-7c6d5e4f3a2b",
         "metadata": {"title": "Vendor", "oscal-version": "1.1.2",
+            "last-modified": "2025-01-01T00:00:00Z", "version": "1",
             "links": [{"rel": "homepage", "href": "javascript:alert(1)"}]},
-        "components": [{"uuid": "c1", "type": "service", "title": "Cloud",
-            "control-implementations": [{"uuid": "i1", "source": "#nist", "description": "d",
-                "implemented-requirements": [{"uuid": "r1", "control-id": "ac-2",
+        "components": [{"uuid": "1e4f2b6a-3c1d-4e5f-9a8b-7c6d5e4f3a2b", "type": "service", "title": "Cloud",
+            "description": "The vendor's cloud.",
+            "control-implementations": [{"uuid": "2e4f2b6a-3c1d-4e5f-9a8b-7c6d5e4f3a2b", "source": "#nist", "description": "d",
+                "implemented-requirements": [{"uuid": "3e4f2b6a-3c1d-4e5f-9a8b-7c6d5e4f3a2b", "control-id": "ac-2",
                     "description": "Accounts."}]}]}]}});
     let json = serde_json::to_string_pretty(&foreign).unwrap();
     std::fs::write(&input, &json).unwrap();

@@ -387,6 +387,26 @@ fn checklist(b: &mut Driver, base: &str, db: &str, tenant: &str, shots: &str) {
         .text("#history-h + p, #history-h + .table-wrap")
         .contains("implemented"));
     b.screenshot("item");
+    // Evidence: a file attached, its SHA-256 shown, listed on the item.
+    let report = "SAST report: 0 high, 2 medium findings, all triaged.\n";
+    let path = downloads_of(shots).join("sast-report.txt");
+    std::fs::write(&path, report).unwrap();
+    b.click("a[href$='/evidence']");
+    b.fill("#file", &path.display().to_string());
+    b.screenshot("evidence-upload");
+    b.click("form[enctype='multipart/form-data'] button");
+    let page = b.source();
+    assert!(
+        page.contains("sast-report.txt") && page.contains(&onus_store::hash(report)),
+        "{page}"
+    );
+    b.screenshot("evidence");
+    b.click("#item-link");
+    assert!(
+        b.source().contains(&onus_store::hash(report)),
+        "the item lists its evidence"
+    );
+    b.screenshot("item-with-evidence");
     b.go(&format!("{base}/t/{tenant}/checklist"));
     assert!(b.source().contains("1 of 8 done"));
     b.screenshot("checklist");

@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
+mod evidence;
+
 use crate::pages::{admin, tenant};
 
 mod checklist;
@@ -483,9 +485,10 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "onus portal API", description = "Published models, tenants, users and invites, and each tenant's checklist."),
+    info(title = "onus portal API", description = "Published models, tenants, users and invites, and each tenant's checklist and evidence files."),
     paths(me, my_tokens, revoke_token, models, versions, publish, tenants, create_tenant, users, invite,
-        checklist::items, checklist::item, checklist::update, checklist::history, checklist::changes, checklist::review, checklist::export),
+        checklist::items, checklist::item, checklist::update, checklist::history, checklist::changes, checklist::review, checklist::export,
+        evidence::list, evidence::upload, evidence::show, evidence::content, evidence::delete),
     modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
@@ -552,6 +555,9 @@ pub fn routes() -> Vec<crate::pages::Route> {
             get(checklist::export),
         ),
     ]
+    .into_iter()
+    .chain(evidence::routes())
+    .collect()
 }
 
 /// Any other `/api/v1/` address: a problem, not the pages' HTML.

@@ -296,9 +296,115 @@ fn form_csrf(body: &[u8]) -> Option<&str> {
         .map(|(_, v)| v)
 }
 
+fn form_expired() -> Response {
+    crate::pages::message(
+        StatusCode::FORBIDDEN,
+        "Form expired",
+        "This form has expired or did not come from this portal. Go back, reload the page and send it again.",
+    )
+}
+
+/// The most of a streamed form read to find its CSRF token (bytes).
+const CSRF_PREFIX_LIMIT: usize = 8 * 1024;
+
+/// What the start of a `multipart/form-data` body says of its first field.
+#[derive(Debug, PartialEq, Eq)]
+enum FirstField<'a> {
+    /// The first field is `csrf`, with this value.
+    Csrf(&'a [u8]),
+    /// Not enough of the body yet.
+    More,
+    /// The body does not start with a `csrf` field.
+    Not,
+}
+
+/// Reads the first field of a multipart body (`head`, its first bytes).
+fn first_field<'a>(head: &'a [u8], boundary: &str) -> FirstField<'a> {
+    let open = format!("--{boundary}\r\n");
+    if head.len() < open.len() {
+        return if open.as_bytes().starts_with(head) {
+            FirstField::More
+        } else {
+            FirstField::Not
+        };
+    }
+    let Some(rest) = head.strip_prefix(open.as_bytes()) else {
+        return FirstField::Not;
+    };
+    let Some(end) = rest.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return FirstField::More;
+    };
+    let Ok(part_headers) = std::str::from_utf8(&rest[..end]) else {
+        return FirstField::Not;
+    };
+    let is_csrf = part_headers.split("\r\n").any(|line| {
+        let line = line.to_ascii_lowercase();
+        line.strip_prefix("content-disposition:").is_some_and(|v| {
+            let params: Vec<&str> = v.split(';').map(str::trim).collect();
+            params.first() == Some(&"form-data")
+                && params.contains(&"name=\"csrf\"")
+                && !params.iter().any(|p| p.starts_with("filename"))
+        })
+    });
+    if !is_csrf {
+        return FirstField::Not;
+    }
+    let value = &rest[end + 4..];
+    let close = format!("\r\n--{boundary}");
+    match value
+        .windows(close.len())
+        .position(|w| w == close.as_bytes())
+    {
+        Some(at) => FirstField::Csrf(&value[..at]),
+        None => FirstField::More,
+    }
+}
+
+/// The CSRF check of a streamed upload (`multipart/form-data`): its first
+/// field must be `csrf` with this browser's token (the upload form puts it
+/// first). Only that field is read (at most [`CSRF_PREFIX_LIMIT`] bytes);
+/// the body goes on whole, as a stream, to the handler.
+async fn streamed_form_csrf(
+    headers: &HeaderMap,
+    body: Body,
+    csrf: &str,
+    fresh: bool,
+) -> Result<Body, Response> {
+    use futures_util::StreamExt;
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|ct| multer::parse_boundary(ct).ok())
+        .ok_or_else(form_expired)?;
+    let mut stream = body.into_data_stream();
+    let mut head: Vec<u8> = Vec::new();
+    loop {
+        match first_field(&head, &boundary) {
+            FirstField::Csrf(token) => {
+                let token = std::str::from_utf8(token).unwrap_or("");
+                if fresh || !constant_time_eq(token, csrf) {
+                    return Err(form_expired());
+                }
+                break;
+            }
+            FirstField::Not => return Err(form_expired()),
+            FirstField::More if head.len() > CSRF_PREFIX_LIMIT => return Err(form_expired()),
+            FirstField::More => match stream.next().await {
+                Some(Ok(bytes)) => head.extend_from_slice(&bytes),
+                _ => return Err(form_expired()),
+            },
+        }
+    }
+    let head = axum::body::Bytes::from(head);
+    Ok(Body::from_stream(
+        futures_util::stream::once(async move { Ok::<_, axum::Error>(head) }).chain(stream),
+    ))
+}
+
 /// Loads the session, and refuses a POST whose form does not carry the
 /// CSRF token of this browser (the session's, or before signing in the
-/// `onus_pre` cookie's). The one place CSRF is checked.
+/// `onus_pre` cookie's); an evidence upload, streamed, carries it as its
+/// first field ([`streamed_form_csrf`]). The one place CSRF is checked.
 pub async fn session_layer(
     State(state): State<AppState>,
     request: Request,
@@ -344,7 +450,27 @@ pub async fn session_layer(
     };
     // The API authenticates by bearer token only, never by cookie: no CSRF there.
     let api = parts.uri.path().starts_with("/api/");
-    let body = if parts.method == Method::POST && !api {
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
+        });
+    let body = if parts.method == Method::POST
+        && !api
+        && multipart
+        && crate::evidence::is_upload(&parts.method, parts.uri.path())
+    {
+        // An upload is streamed to the handler, never buffered here (any
+        // other body to an upload address is checked as a form, below).
+        match streamed_form_csrf(&parts.headers, body, &csrf, new_pre.is_some()).await {
+            Ok(body) => body,
+            Err(refused) => return refused,
+        }
+    } else if parts.method == Method::POST && !api {
         let bytes = match axum::body::to_bytes(body, FORM_LIMIT).await {
             Ok(b) => b,
             Err(_) => {
@@ -357,11 +483,7 @@ pub async fn session_layer(
         };
         let fresh = new_pre.is_some();
         if fresh || !form_csrf(&bytes).is_some_and(|t| constant_time_eq(t, &csrf)) {
-            return crate::pages::message(
-                StatusCode::FORBIDDEN,
-                "Form expired",
-                "This form has expired or did not come from this portal. Go back, reload the page and send it again.",
-            );
+            return form_expired();
         }
         Body::from(bytes)
     } else {
@@ -459,6 +581,15 @@ mod tests {
         assert_eq!(cookie(&h, "c"), None);
         assert_eq!(form_csrf(b"email=x&csrf=ab12&p=3"), Some("ab12"));
         assert_eq!(form_csrf(b"email=x"), None);
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nab12\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\n\r\nhi\r\n--XyZ--\r\n";
+        assert_eq!(first_field(body, "XyZ"), FirstField::Csrf(b"ab12"));
+        assert_eq!(first_field(&body[..20], "XyZ"), FirstField::More);
+        assert_eq!(first_field(&body[..60], "XyZ"), FirstField::More);
+        assert_eq!(first_field(b"--Xy", "XyZ"), FirstField::More);
+        // The file first, or a preamble: no token.
+        let file_first = b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"csrf\"\r\n\r\nab12\r\n--XyZ--";
+        assert_eq!(first_field(file_first, "XyZ"), FirstField::Not);
+        assert_eq!(first_field(b"junk--XyZ\r\n", "XyZ"), FirstField::Not);
         let c = set_cookie("n", "v", true, Some(0));
         assert_eq!(
             c.to_str().unwrap(),

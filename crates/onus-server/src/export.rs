@@ -124,6 +124,12 @@ pub async fn download(
 ) -> Result<Response, StoreError> {
     let data = &a.data;
     let tenant_name = a.tenant.name.as_str();
+    let file = match kind {
+        Kind::Csv => "checklist.csv",
+        Kind::Xlsx => "checklist.xlsx",
+        Kind::Oscal => "checklist.oscal.json",
+    };
+    a.audit_read("checklist-exported", file).await?;
     let items = data.items().await?;
     let stem = file_stem(tenant_name);
     if kind == Kind::Oscal {
@@ -204,9 +210,19 @@ pub async fn download(
     })
 }
 
-/// The tenant's evidence files by item (filled in when evidence files land).
-async fn evidence(_data: &TenantData) -> Result<Evidence, StoreError> {
-    Ok(Evidence::new())
+/// The tenant's evidence files by item, oldest first; deleted ones are
+/// left out (their record stays on the item's evidence page and history).
+async fn evidence(data: &TenantData) -> Result<Evidence, StoreError> {
+    let mut by_item = Evidence::new();
+    for a in data.all_attachments().await? {
+        if !a.is_deleted() {
+            by_item
+                .entry(a.item_id)
+                .or_default()
+                .push((a.file_name, a.sha256));
+        }
+    }
+    Ok(by_item)
 }
 
 /// A file name's stem from a tenant's name: letters, digits and `-` only.

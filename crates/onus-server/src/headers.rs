@@ -21,7 +21,13 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
     let started = Instant::now();
     let method = request.method().clone();
     let path = request.uri().path().to_string();
-    let mut response = match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+    // An upload streams its body inside the handler: it gets longer.
+    let limit = if crate::evidence::is_upload(&method, &path) {
+        crate::evidence::UPLOAD_TIMEOUT
+    } else {
+        REQUEST_TIMEOUT
+    };
+    let mut response = match tokio::time::timeout(limit, next.run(request)).await {
         Ok(r) => r,
         Err(_) => crate::pages::message(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -30,10 +36,13 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         ),
     };
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A download sets a stricter one of its own (`evidence::DOWNLOAD_CSP`).
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -19,6 +19,7 @@ mod api;
 mod auth;
 pub mod bundled;
 pub mod checklist;
+pub mod evidence;
 mod export;
 mod headers;
 mod pages;
@@ -55,6 +56,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Reverse proxies whose `X-Forwarded-For` is believed (see [`proxy`]).
     pub trusted_proxies: Vec<proxy::TrustedProxy>,
+    /// The largest evidence file accepted, bytes (`--max-upload`;
+    /// [`evidence::DEFAULT_MAX_UPLOAD`]).
+    pub max_upload: u64,
     /// Let tenants' webhooks go to `http://` and private addresses (internal receivers).
     pub webhook_allow_private: bool,
 }
@@ -92,6 +96,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<[proxy::TrustedProxy]>,
     /// Resolved model versions, kept by the process.
     pub matrices: checklist::Matrices,
+    /// The largest evidence file accepted, bytes.
+    pub max_upload: u64,
     /// See [`Config::webhook_allow_private`].
     pub webhook_allow_private: bool,
 }
@@ -131,6 +137,7 @@ pub async fn serve(config: Config, ready: impl FnOnce(SocketAddr)) -> Result<(),
         public_url,
         trusted_proxies: config.trusted_proxies.clone().into(),
         matrices: checklist::Matrices::default(),
+        max_upload: config.max_upload,
         webhook_allow_private: config.webhook_allow_private,
     };
     // Versions published since the last start reach the checklists now.

@@ -20,6 +20,7 @@ pub fn spawn(db: &str, models: Option<PathBuf>) -> SocketAddr {
         behind_tls: false,
         public_url: None,
         trusted_proxies: Vec::new(),
+        max_upload: crate::evidence::DEFAULT_MAX_UPLOAD,
         // Tests' receivers listen on 127.0.0.1.
         webhook_allow_private: true,
     };
@@ -153,6 +154,20 @@ impl Client {
         }
         let mut jarless = Client::new(self.addr);
         jarless.send(method, path, &extra, json.map(str::to_string))
+    }
+
+    /// Uploads a text file as `multipart/form-data` (field `file`) to an
+    /// API address, with a bearer token.
+    pub fn upload(&mut self, path: &str, token: &str, name: &str, text: &str) -> Reply {
+        let boundary = "onus-test-boundary-7d1f";
+        let body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n"
+        );
+        let extra = format!(
+            "Authorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        Client::new(self.addr).send("POST", path, &extra, Some(body))
     }
 
     fn send(&mut self, method: &str, path: &str, extra: &str, body: Option<String>) -> Reply {

@@ -308,6 +308,18 @@ fn a_tenant_works_through_its_checklist_and_keeps_everything_across_versions() {
         );
         assert_eq!(forged.status, 404, "{backend}");
 
+        // Evidence on the duty that will be reworded and on the one that will go.
+        let token = mint(db, "boss@acme.io", "write");
+        for (item, name) in [(&assets, "dlp-report.txt"), (&reviews, "review-log.txt")] {
+            let up = boss.upload(
+                &format!("/api/v1/tenants/{a}/items/{item}/evidence"),
+                &token,
+                name,
+                &format!("{name}: evidence for the auditor\n"),
+            );
+            assert_eq!(up.status, 201, "{backend}: {}", up.body);
+        }
+        let hash_of = |name: &str| onus_store::hash(&format!("{name}: evidence for the auditor\n"));
         // The provider publishes a new version.
         let rt = runtime();
         rt.block_on(async {
@@ -345,6 +357,10 @@ fn a_tenant_works_through_its_checklist_and_keeps_everything_across_versions() {
             "{backend}: records kept"
         );
         assert!(page.body.contains("flag reworded"), "{backend}");
+        assert!(
+            page.body.contains("dlp-report.txt") && page.body.contains(&hash_of("dlp-report.txt")),
+            "{backend}: evidence kept"
+        );
         // Removed: archived with its records, still readable.
         let archived = between(&list, "id=\"archived-h\"", "</section>");
         assert!(
@@ -356,6 +372,10 @@ fn a_tenant_works_through_its_checklist_and_keeps_everything_across_versions() {
         assert!(
             page.body.contains("Archived") && !page.body.contains("name=\"revision\""),
             "{backend}: read-only"
+        );
+        assert!(
+            page.body.contains(&hash_of("review-log.txt")),
+            "{backend}: an archived item keeps its evidence"
         );
         // Added area: a new item, not started, flagged new.
         let incident = item_of(
@@ -720,6 +740,44 @@ fn the_checklist_api_uses_etags_and_exports_for_auditors() {
             boss.api("POST", &review, Some(&write), None).status,
             404,
             "{backend}: once"
+        );
+        // Every change and sensitive read is in the tenant's chain, which verifies.
+        let log = boss.get(&format!("/t/{a}/audit"));
+        assert_eq!(log.status, 200, "{backend}");
+        for action in [
+            "item-updated",
+            "checklist-exported",
+            "change-reviewed",
+            "checklist-synced",
+        ] {
+            assert!(
+                log.body.contains(action),
+                "{backend}: {action} in the audit log"
+            );
+        }
+        let export = boss.get(&format!("/t/{a}/audit.jsonl"));
+        assert_eq!(export.header("content-type"), Some("application/x-ndjson"));
+        let verified = onus_store::audit::verify_lines(&export.body).unwrap();
+        assert!(
+            verified.broken.is_empty(),
+            "{backend}: {:?}",
+            verified.broken
+        );
+        assert_eq!(
+            verified.chains.len(),
+            1,
+            "{backend}: the tenant's chain only"
+        );
+        let head = between(&log, "<code class=\"hash\" id=\"head\">", "<");
+        // The export records itself: the page's head is the entry just before it.
+        let lines: Vec<&str> = export.body.lines().collect();
+        assert!(
+            lines[lines.len() - 1].contains("\"action\":\"audit-exported\""),
+            "{backend}"
+        );
+        assert!(
+            lines[lines.len() - 2].ends_with(&format!("\"hash\":\"{head}\"}}")),
+            "{backend}: the head shown is the last entry's hash"
         );
         let spec = boss.api("GET", "/api/v1/openapi.json", None, None);
         for p in [

@@ -146,6 +146,13 @@ pub fn verify_lines(text: &str) -> std::result::Result<Verified, String> {
     Ok(out)
 }
 
+impl crate::TenantData {
+    /// The tenant's audit chain, in order.
+    pub async fn audit_chain(&self) -> Result<Vec<AuditEntry>> {
+        self.store().audit_chain(self.tenant_id()).await
+    }
+}
+
 impl Store {
     /// Appends an entry to `chain` (see the module), in one transaction
     /// that first takes the chain's head.

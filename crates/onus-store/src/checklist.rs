@@ -398,7 +398,7 @@ impl TenantData {
         Ok(row.as_ref().map(Item::from_row))
     }
 
-    async fn next_seq(&self, tx: &mut Transaction<'_, Any>, item: &str) -> Result<i64> {
+    pub(crate) async fn next_seq(&self, tx: &mut Transaction<'_, Any>, item: &str) -> Result<i64> {
         let row = sqlx::query(
             "SELECT COALESCE(MAX(seq), 0) FROM checklist_history WHERE tenant_id = $1 AND item_id = $2",
         )
@@ -410,7 +410,7 @@ impl TenantData {
     }
 
     #[allow(clippy::too_many_arguments)]
-    async fn log(
+    pub(crate) async fn log(
         &self,
         tx: &mut Transaction<'_, Any>,
         item: &str,

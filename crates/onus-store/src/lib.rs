@@ -16,6 +16,7 @@
 mod accounts;
 pub mod audit;
 mod checklist;
+mod evidence;
 mod models;
 mod tenants;
 pub mod testing;
@@ -33,6 +34,9 @@ pub use checklist::{
     Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
     Versions, STATUSES,
 };
+pub use evidence::{
+    Attachment, BoxFuture, ChunkStore, DbChunks, Upload, UploadError, ABANDONED_AFTER, CHUNK_SIZE,
+};
 pub use models::{ModelVersion, Published, VersionSummary};
 pub use tenants::{Invite, Member, Tenant};
 pub use webhooks::{Delivery, Webhook};
@@ -49,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "checklist",
         include_str!("../migrations/0003_checklist.sql"),
+    ),
+    (
+        4,
+        "evidence",
+        include_str!("../migrations/0004_evidence.sql"),
     ),
     (
         5,
@@ -91,6 +100,9 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Where evidence files' bytes live ([`DbChunks`] unless set with
+    /// [`Store::with_chunks`]).
+    chunks: std::sync::Arc<dyn ChunkStore>,
 }
 
 impl Store {
@@ -116,7 +128,12 @@ impl Store {
                 .execute(&pool)
                 .await?;
         }
-        let store = Store { pool, backend };
+        let chunks = std::sync::Arc::new(DbChunks::new(pool.clone()));
+        let store = Store {
+            pool,
+            backend,
+            chunks,
+        };
         store.migrate().await?;
         Ok(store)
     }

@@ -32,6 +32,11 @@ pub struct ServeArgs {
     /// per-address sign-in limit; repeatable. Without it the header is ignored.
     #[arg(long = "trusted-proxy", value_name = "ADDR[/PREFIX]")]
     trusted_proxies: Vec<onus_server::proxy::TrustedProxy>,
+    /// The largest evidence file accepted: bytes, or with K, M or G
+    /// (powers of 1024), e.g. 25MiB. A larger upload is refused (413)
+    /// while it streams, and nothing of it is kept.
+    #[arg(long, value_name = "SIZE", default_value = "25MiB", value_parser = onus_server::evidence::parse_size)]
+    max_upload: u64,
     /// Let tenants' webhooks go to `http://` and private or loopback
     /// addresses (by default: `https://` to public addresses only).
     #[arg(long)]
@@ -58,6 +63,7 @@ pub fn serve(args: ServeArgs) -> Result<(), CliError> {
         behind_tls: args.behind_tls,
         public_url: args.public_url,
         trusted_proxies: args.trusted_proxies,
+        max_upload: args.max_upload,
         webhook_allow_private: args.webhook_allow_private,
     })?;
     Ok(())

@@ -908,84 +908,6 @@ fn is_date(s: &str) -> bool {
     (1900..=2999).contains(&y) && (1..=days).contains(&d)
 }
 
-#[cfg(test)]
-mod date_tests {
-    use super::is_date;
-    use crate::check::test_support::{check_files, model};
-    use crate::load::ModelSet;
-
-    const UP: &str = "onus: 1
-model: { id: up, name: Up, publisher: up }
-parties:
-  up: { name: Up, role: provider }
-  customer: { name: Customer, role: customer }
-offerings:
-  paas: { name: PaaS }
-areas:
-  hosts: { name: Hosts }
-responsibilities:
-  hosts: up
-";
-
-    fn with(upstream: &str) -> String {
-        model(
-            &format!("upstreams:\n  up: {{ model: up.onus.yaml, {upstream} }}"),
-            "  data: customer\n  hosts: acme",
-        )
-    }
-
-    #[test]
-    fn an_upstream_keeps_its_package_and_authorization_date() {
-        let text = with("fedramp-package: FR1234567890, authorized: 2024-03-15");
-        let files: std::collections::HashMap<_, _> = [
-            (std::path::PathBuf::from("m.onus.yaml"), text.clone()),
-            (std::path::PathBuf::from("up.onus.yaml"), UP.to_string()),
-        ]
-        .into_iter()
-        .collect();
-        let set = ModelSet::load(&[std::path::PathBuf::from("m.onus.yaml")], &files).unwrap();
-        let up = &set.model(set.roots[0]).unwrap().upstreams["up"];
-        assert_eq!(up.fedramp_package.as_deref(), Some("FR1234567890"));
-        assert_eq!(
-            up.authorized.as_ref().map(|d| d.value.as_str()),
-            Some("2024-03-15")
-        );
-        let found = check_files(&[("m.onus.yaml", &text), ("up.onus.yaml", UP)]);
-        assert!(found.is_empty(), "{found:?}");
-    }
-
-    #[test]
-    fn an_authorization_date_that_is_no_date_is_refused() {
-        let text = with("authorized: 2024-02-30");
-        let found = check_files(&[("m.onus.yaml", &text), ("up.onus.yaml", UP)]);
-        assert!(
-            found.iter().any(|d| d.code.name() == "invalid-value"
-                && d.message.contains("`2024-02-30`, is not a date")),
-            "{found:?}"
-        );
-    }
-
-    #[test]
-    fn dates_are_calendar_dates() {
-        for ok in ["2024-03-15", "2024-02-29", "2000-02-29", "1900-01-01"] {
-            assert!(is_date(ok), "{ok}");
-        }
-        for bad in [
-            "2023-02-29",
-            "1900-02-29",
-            "2024-13-01",
-            "2024-04-31",
-            "24-03-15",
-            "2024-3-15",
-            "2024-03-15T00:00:00Z",
-            "1899-12-31",
-            "",
-        ] {
-            assert!(!is_date(bad), "{bad}");
-        }
-    }
-}
-
 /// What one entry of a section is called in messages.
 fn singular(section: &str) -> &str {
     match section {
@@ -1117,5 +1039,83 @@ mod tests {
         assert_eq!(unknown.2.as_deref(), Some("did you mean `text`?"));
         let f = found("{ id: patch, text: [a, b] }");
         assert_eq!(f[0].0, "invalid-type", "{f:?}");
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::is_date;
+    use crate::check::test_support::{check_files, model};
+    use crate::load::ModelSet;
+
+    const UP: &str = "onus: 1
+model: { id: up, name: Up, publisher: up }
+parties:
+  up: { name: Up, role: provider }
+  customer: { name: Customer, role: customer }
+offerings:
+  paas: { name: PaaS }
+areas:
+  hosts: { name: Hosts }
+responsibilities:
+  hosts: up
+";
+
+    fn with(upstream: &str) -> String {
+        model(
+            &format!("upstreams:\n  up: {{ model: up.onus.yaml, {upstream} }}"),
+            "  data: customer\n  hosts: acme",
+        )
+    }
+
+    #[test]
+    fn an_upstream_keeps_its_package_and_authorization_date() {
+        let text = with("fedramp-package: FR1234567890, authorized: 2024-03-15");
+        let files: std::collections::HashMap<_, _> = [
+            (std::path::PathBuf::from("m.onus.yaml"), text.clone()),
+            (std::path::PathBuf::from("up.onus.yaml"), UP.to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let set = ModelSet::load(&[std::path::PathBuf::from("m.onus.yaml")], &files).unwrap();
+        let up = &set.model(set.roots[0]).unwrap().upstreams["up"];
+        assert_eq!(up.fedramp_package.as_deref(), Some("FR1234567890"));
+        assert_eq!(
+            up.authorized.as_ref().map(|d| d.value.as_str()),
+            Some("2024-03-15")
+        );
+        let found = check_files(&[("m.onus.yaml", &text), ("up.onus.yaml", UP)]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn an_authorization_date_that_is_no_date_is_refused() {
+        let text = with("authorized: 2024-02-30");
+        let found = check_files(&[("m.onus.yaml", &text), ("up.onus.yaml", UP)]);
+        assert!(
+            found.iter().any(|d| d.code.name() == "invalid-value"
+                && d.message.contains("`2024-02-30`, is not a date")),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        for ok in ["2024-03-15", "2024-02-29", "2000-02-29", "1900-01-01"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in [
+            "2023-02-29",
+            "1900-02-29",
+            "2024-13-01",
+            "2024-04-31",
+            "24-03-15",
+            "2024-3-15",
+            "2024-03-15T00:00:00Z",
+            "1899-12-31",
+            "",
+        ] {
+            assert!(!is_date(bad), "{bad}");
+        }
     }
 }

@@ -328,6 +328,8 @@ struct ItemPage {
     approved_by: String,
     risk_expires: String,
     history: Vec<HistoryRow>,
+    evidence: Vec<crate::evidence::EvidenceRow>,
+    evidence_url: String,
     error: Option<String>,
 }
 
@@ -354,6 +356,7 @@ async fn item_page(
         a.tenant.nda_recorded_at.is_some(),
     );
     let row = row(&item, &owners, &contexts, now);
+    let evidence = db(crate::evidence::item_evidence(&a.data, item_id).await)?;
     let history = db(a.data.history(item_id).await)?
         .into_iter()
         .map(|h| {
@@ -395,6 +398,8 @@ async fn item_page(
                 .map(|m| (m.user_id.clone(), m.name.clone()))
                 .collect(),
             history,
+            evidence_url: crate::evidence::item_evidence_url(&a.tenant.id, &item.id),
+            evidence,
             error,
             row,
             item,

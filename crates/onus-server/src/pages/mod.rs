@@ -6,12 +6,14 @@
 //! - `tokens.rs`: the account's API tokens (mint, shown once; revoke).
 //! - `admin.rs`: platform admins: tenants, their invites and NDA, publishing.
 //! - `checklist.rs`: a tenant's checklist, its items and what changed.
+//! - `evidence.rs`: an item's evidence files (list, upload, download, delete).
 //! - `tenant.rs`: a tenant's own pages, all behind [`tenant::access`], the
 //!   one place tenant isolation is enforced.
 
 mod account;
 pub mod admin;
 pub mod checklist;
+mod evidence;
 mod public;
 pub mod tenant;
 mod tokens;
@@ -92,6 +94,8 @@ pub fn routes() -> Vec<Route> {
         (M::POST, "/t/{tenant}/invites", post(tenant::invite)),
         (M::POST, "/t/{tenant}/mfa", post(tenant::require_mfa)),
         (M::POST, "/t/{tenant}/webhook", post(tenant::set_webhook)),
+        (M::GET, "/t/{tenant}/audit", get(tenant::audit_log)),
+        (M::GET, "/t/{tenant}/audit.jsonl", get(tenant::audit_export)),
         (
             M::POST,
             "/t/{tenant}/webhook/remove",
@@ -106,6 +110,26 @@ pub fn routes() -> Vec<Route> {
             M::POST,
             "/t/{tenant}/members/{user}/remove",
             post(tenant::remove_member),
+        ),
+        (
+            M::GET,
+            "/t/{tenant}/items/{item}/evidence",
+            get(evidence::list),
+        ),
+        (
+            M::POST,
+            "/t/{tenant}/items/{item}/evidence",
+            post(evidence::upload),
+        ),
+        (
+            M::GET,
+            "/t/{tenant}/evidence/{file}/download",
+            get(evidence::download),
+        ),
+        (
+            M::POST,
+            "/t/{tenant}/evidence/{file}/delete",
+            post(evidence::delete),
         ),
     ];
     routes.extend(crate::api::routes());

@@ -33,6 +33,24 @@ impl Access {
         self.role == "tenant-admin"
     }
 
+    /// Records a sensitive read (a download, an export) in the tenant's audit chain.
+    pub async fn audit_read(
+        &self,
+        action: &str,
+        target: &str,
+    ) -> Result<(), onus_store::StoreError> {
+        self.data
+            .store()
+            .audit(
+                Some(&self.user.id),
+                Some(&self.tenant.id),
+                action,
+                target,
+                "",
+            )
+            .await
+    }
+
     /// Admins and members change the checklist; viewers read it.
     pub fn can_edit(&self) -> bool {
         self.role != "tenant-viewer"
@@ -458,4 +476,113 @@ pub async fn remove_webhook(
         )
         .await)?;
     Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
+}
+
+struct AuditRow {
+    seq: i64,
+    at: String,
+    who: String,
+    action: String,
+    target: String,
+    hash: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    head: String,
+    count: usize,
+    actions: Vec<String>,
+    filter: String,
+    entries: Vec<AuditRow>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AuditFilter {
+    action: String,
+}
+
+/// The tenant's audit chain, newest first, filtered by action (tenant admins).
+pub async fn audit_log(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    axum::extract::Query(f): axum::extract::Query<AuditFilter>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    let chain = db(a.data.audit_chain().await)?;
+    let members = db(a.data.members().await)?;
+    let name_of = |actor: &Option<String>| match actor {
+        None => "the portal".to_string(),
+        Some(u) => members
+            .iter()
+            .find(|m| m.user_id == *u)
+            .map_or_else(|| format!("user {u}"), |m| m.name.clone()),
+    };
+    let mut actions: Vec<String> = chain.iter().map(|e| e.action.clone()).collect();
+    actions.sort();
+    actions.dedup();
+    let head = chain.last().map(|e| e.hash.clone()).unwrap_or_default();
+    let entries = chain
+        .iter()
+        .rev()
+        .filter(|e| f.action.is_empty() || e.action == f.action)
+        .map(|e| AuditRow {
+            seq: e.seq,
+            at: display(e.at),
+            who: name_of(&e.actor),
+            action: e.action.clone(),
+            target: e.target.clone(),
+            hash: e.hash.clone(),
+        })
+        .collect();
+    Ok(page(
+        StatusCode::OK,
+        &AuditPage {
+            layout: Layout::new(format!("Audit log of {}", a.tenant.name), &viewer),
+            count: chain.len(),
+            id: a.tenant.id,
+            name: a.tenant.name,
+            head,
+            actions,
+            filter: f.action,
+            entries,
+        },
+    ))
+}
+
+/// The tenant's audit chain as JSON lines, with the hashes (tenant admins):
+/// `onus audit verify --file` checks it on its own.
+pub async fn audit_export(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    db(a.audit_read("audit-exported", "audit.jsonl").await)?;
+    let lines: String = db(a.data.audit_chain().await)?
+        .iter()
+        .map(|e| serde_json::to_string(e).unwrap_or_default() + "\n")
+        .collect();
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/x-ndjson".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}-audit.jsonl\"",
+                    crate::export::file_stem(&a.tenant.name)
+                ),
+            ),
+        ],
+        lines,
+    )
+        .into_response())
 }
