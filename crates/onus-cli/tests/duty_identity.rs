@@ -98,6 +98,11 @@ fn export(dir: &Path, up: &str, access: &str, customer: &str) -> HashMap<String,
     let o = onus(&["oscal", "export", file.to_str().unwrap(), "--kind", "ssp"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::shared("schemas/oscal_ssp_schema.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(jsonschema::draft7::new(&schema).unwrap().is_valid(&doc));
     let mut out = HashMap::new();
     let mut uuids = HashSet::new();
     let requirements = doc["system-security-plan"]["control-implementation"]
@@ -112,6 +117,29 @@ fn export(dir: &Path, up: &str, access: &str, customer: &str) -> HashMap<String,
             for e in b["export"][kind].as_array().into_iter().flatten() {
                 let uuid = e["uuid"].as_str().unwrap().to_string();
                 assert!(uuids.insert(uuid.clone()), "{uuid} twice");
+                // A duty with an id says it, qualified through the upstream.
+                let id = e["props"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|p| p["name"] == "duty-id")
+                    .map(|p| p["value"].as_str().unwrap().to_string());
+                let description = e["description"].as_str().unwrap();
+                let expected = [
+                    ("Runs single sign-on", "sso"),
+                    ("Operates the identity provider", "sso"),
+                    ("Reviews its access", "own-access"),
+                    ("Updates the firmware", "up/firmware"),
+                    ("Patches the guest operating system", "up/guest-os"),
+                    ("Rotates the signing keys", ""),
+                ];
+                if let Some((_, want)) = expected.iter().find(|(t, _)| *t == description) {
+                    assert_eq!(
+                        id.as_deref(),
+                        Some(*want).filter(|w| !w.is_empty()),
+                        "{description}"
+                    );
+                }
                 out.insert(e["description"].as_str().unwrap().to_string(), uuid);
             }
         }
