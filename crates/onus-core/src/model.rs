@@ -436,7 +436,7 @@ pub struct Holder {
 /// into the matrix rather than copying them.
 pub struct Holding {
     pub scope: Option<Spanned<Text>>,
-    pub duties: Vec<Spanned<Text>>,
+    pub duties: Vec<Duty>,
     /// Practice ids.
     pub how: Vec<Spanned<Text>>,
     /// Evidence ids.
@@ -466,6 +466,21 @@ impl Holding {
             RefKind::Evidence => &self.evidence,
         }
     }
+}
+
+/// One duty of a holding: a sentence people read, written as text or as
+/// `{ id: ..., text: ... }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Duty {
+    pub text: Spanned<Text>,
+    /// Its `id:`, if written: what the duty is known by while its text
+    /// changes (see [`crate::identity`]).
+    pub id: Option<Spanned<Text>>,
+}
+
+impl Duty {
+    /// The format's keys: keys of a duty written as a map (`schema.json` says the same).
+    pub const KEYS: &'static [&'static str] = &["id", "text"];
 }
 
 /// Whether `id` is lowercase kebab case: `[a-z0-9][a-z0-9-]*`.

@@ -11,7 +11,7 @@ mod tests {
 
     use super::JSON_SCHEMA;
     use crate::model::{
-        Area, Framework, Holding, Meta, Model, Offering, Party, RefKind, Reference, Upstream,
+        Area, Duty, Framework, Holding, Meta, Model, Offering, Party, RefKind, Reference, Upstream,
     };
 
     fn schema() -> Value {
@@ -71,6 +71,7 @@ mod tests {
                 Holding::KEYS,
                 "/definitions/holding/properties".into(),
             ),
+            ("Duty", Duty::KEYS, "/definitions/duty/properties".into()),
         ] {
             assert_eq!(sorted(keys), properties(&schema, &pointer), "{what}");
         }

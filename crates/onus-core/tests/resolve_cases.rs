@@ -19,6 +19,7 @@
 //!
 //! A holder line is `OFFERING/AREA: PARTY (ROLE)` followed by its non-empty
 //! `scope=[..]` (scopes joined with `; `), `duties=[..]` (joined with ` | `),
+//! `ids=[..]` (each duty's id, `-` for none; only when one has an id),
 //! `how=[..]`, `evidence=[..]`, `note=..` and `via=[..]`. Every model must
 //! check without errors. Adding a case is adding a file; `BLESS=1 cargo test
 //! -p onus-core --test resolve_cases` rewrites the `expect:` sections from
@@ -31,7 +32,7 @@ use std::path::{Path, PathBuf};
 use onus_core::check::check;
 use onus_core::load::ModelSet;
 use onus_core::model::RefKind;
-use onus_core::resolve::{resolve, Matrix, Text};
+use onus_core::resolve::{resolve, Matrix};
 
 struct Case {
     /// File name -> text, the first being the root.
@@ -74,10 +75,11 @@ fn parse_case(text: &str) -> Result<Case, String> {
     })
 }
 
-fn list(name: &str, items: &[Text], sep: &str) -> String {
+fn list<S: AsRef<str>>(name: &str, items: &[S], sep: &str) -> String {
     if items.is_empty() {
         String::new()
     } else {
+        let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
         format!(" {name}=[{}]", items.join(sep))
     }
 }
@@ -94,6 +96,12 @@ fn lines(m: &Matrix) -> Vec<String> {
                 let mut line = format!("{}/{}: {} ({})", o.id, a.id, h.party, h.role.as_str());
                 line += &list("scope", &h.scopes, "; ");
                 line += &list("duties", &h.duties, " | ");
+                if h.duties.has_ids() {
+                    let ids: Vec<&str> = (0..h.duties.len())
+                        .map(|i| h.duties.id(i).map_or("-", |id| id.as_str()))
+                        .collect();
+                    line += &list("ids", &ids, ", ");
+                }
                 line += &list("how", &h.how, ", ");
                 line += &list("evidence", &h.evidence, ", ");
                 if let Some(note) = &h.note {

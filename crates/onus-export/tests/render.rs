@@ -1088,16 +1088,25 @@ fn matrix_json_streamed_is_the_json_built() {
                 "areas": o.areas.iter().map(|a| json!({
                     "id": a.id,
                     "name": a.name,
-                    "holders": a.holders.iter().map(|h| json!({
-                        "party": h.party,
-                        "name": h.name,
-                        "role": h.role.as_str(),
-                        "scope": h.scope(),
-                        "duties": h.duties,
-                        "how": h.how,
-                        "evidence": h.evidence,
-                        "via": h.via,
-                    })).collect::<Vec<_>>(),
+                    "holders": a.holders.iter().map(|h| {
+                        let mut holder = json!({
+                            "party": h.party,
+                            "name": h.name,
+                            "role": h.role.as_str(),
+                            "scope": h.scope(),
+                            "duties": h.duties,
+                        });
+                        if h.duties.has_ids() {
+                            let ids: Vec<Option<&str>> = (0..h.duties.len())
+                                .map(|i| h.duties.id(i).map(|id| id.as_str()))
+                                .collect();
+                            holder["duty-ids"] = json!(ids);
+                        }
+                        holder["how"] = json!(h.how);
+                        holder["evidence"] = json!(h.evidence);
+                        holder["via"] = json!(h.via);
+                        holder
+                    }).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         });

@@ -80,6 +80,7 @@ const MODEL_RULES: &[Rule] = &[
     rules::duplicate_id::check,
     rules::unknown_reference::check,
     rules::duplicate_holder::check,
+    rules::duplicate_duty_id::check,
     rules::missing_holder::check,
     rules::unused_default::check,
     rules::shared_without_split::check,

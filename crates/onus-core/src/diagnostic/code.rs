@@ -211,6 +211,12 @@ codes! {
         example: "incident-response: [coherent, coherent]",
         fix: "Remove the repeat, or name the party you meant.",
     }
+    DuplicateDutyId = "duplicate-duty-id", Error, {
+        summary: "A duty id names two different duties of the model (two texts), or comes twice in one holding.",
+        why: "A duty's id is its identity: its OSCAL uuids and each tenant's checklist item are keyed on it, and `onus diff` pairs its old and new text by it. One id on two texts would make two duties one, and a text reworded in one place only would go unnoticed.",
+        example: "data:\n  acme: { duties: [{ id: backup, text: Backs up the database }] }\nhosts:\n  acme: { duties: [{ id: backup, text: Backs up the hosts }] }",
+        fix: "Give each duty its own id (`backup-database`, `backup-hosts`), or, where it is the same duty (in another offering or area), write the same text.",
+    }
     MissingHolder = "missing-holder", Error, {
         summary: "An area has no holder in some offering (no cell, an empty cell, or a per-offering cell that misses the offering and has no `default`).",
         why: "An area nobody holds is the gap a shared responsibility model exists to close.",

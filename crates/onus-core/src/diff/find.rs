@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::{classify, reword, Change, Class, Kind};
 use crate::model::{Access, RefKind};
-use crate::resolve::{Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering};
+use crate::resolve::{Duties, Matrix, ResolvedArea, ResolvedHolder, ResolvedOffering, Text};
 
 /// Compares two resolved versions of a model and classifies every change
 /// for the customer. See the module documentation for the order.
@@ -362,13 +362,15 @@ impl<'a> Differ<'a> {
 
     /// The duties of a holder that is new in an area, each one a change.
     fn new_duties(&mut self, offering: Option<&str>, area: &str, h: &ResolvedHolder) {
-        for duty in &h.duties {
-            self.push(
-                Change::new(Kind::DutyAdded, classify::duty_added(h.is_customer_part()))
-                    .at(offering, Some(area))
-                    .party(&h.party)
-                    .values(None, Some(duty)),
-            );
+        for (duty, id) in h.duties.with_ids() {
+            let c = Change::new(Kind::DutyAdded, classify::duty_added(h.is_customer_part()))
+                .at(offering, Some(area))
+                .party(&h.party)
+                .values(None, Some(duty));
+            self.push(match id {
+                Some(id) => c.reference(id),
+                None => c,
+            });
         }
     }
 
@@ -383,20 +385,36 @@ impl<'a> Differ<'a> {
             self.push(base(Kind::ScopeChanged, class).values(before, after));
         }
 
-        let pairing = reword::pair(&o.duties, &n.duties);
+        let (old_ids, new_ids) = (duty_ids(&o.duties), duty_ids(&n.duties));
+        let pairing = reword::pair_identified(&o.duties, &old_ids, &n.duties, &new_ids);
+        // A duty's id, where it has one, is the change's `reference`.
+        let with_id = |c: Change, id: Option<&Text>| match id {
+            Some(id) => c.reference(id),
+            None => c,
+        };
         for &i in &pairing.removed {
             let duty = &o.duties[i];
-            self.push(base(Kind::DutyRemoved, classify::duty_removed()).values(Some(duty), None));
+            let c = base(Kind::DutyRemoved, classify::duty_removed()).values(Some(duty), None);
+            self.push(with_id(c, o.duties.id(i)));
         }
         for &(i, j) in &pairing.reworded {
             let (before, after) = (&o.duties[i], &n.duties[j]);
             let class = classify::duty_reworded(customer, reword::is_trivial(before, after));
-            self.push(base(Kind::DutyReworded, class).values(Some(before), Some(after)));
+            let c = base(Kind::DutyReworded, class).values(Some(before), Some(after));
+            self.push(with_id(c, n.duties.id(j)));
         }
         for &j in &pairing.added {
             let duty = &n.duties[j];
             let class = classify::duty_added(customer);
-            self.push(base(Kind::DutyAdded, class).values(None, Some(duty)));
+            let c = base(Kind::DutyAdded, class).values(None, Some(duty));
+            self.push(with_id(c, n.duties.id(j)));
+        }
+        for &(i, j) in &pairing.kept {
+            let (before, after) = (o.duties.id(i), n.duties.id(j));
+            if before != after {
+                let c = base(Kind::DutyIdChanged, Class::Notable).field("id");
+                self.push(c.values(before.map(Text::as_str), after.map(Text::as_str)));
+            }
         }
         if pairing.reordered() {
             self.push(base(Kind::DutiesReordered, Class::Cosmetic));
@@ -433,6 +451,16 @@ impl<'a> Differ<'a> {
             self.push(base(Kind::NoteChanged, Class::Cosmetic).values(before, after));
         }
     }
+}
+
+/// Each duty's id (`None` for one without), or nothing when no duty has one.
+fn duty_ids(duties: &Duties) -> Vec<Option<&str>> {
+    if !duties.has_ids() {
+        return Vec::new();
+    }
+    (0..duties.len())
+        .map(|i| duties.id(i).map(Text::as_str))
+        .collect()
 }
 
 fn party_ids<'h>(holders: impl Iterator<Item = &'h ResolvedHolder>) -> Vec<String> {

@@ -130,16 +130,20 @@ kinds! {
     DutyAdded = "duty-added", [Notable, Breaking], {
         summary: "A new duty.",
         rule: "**breaking** for the customer, else notable",
-        values: "`party`; `after`: the duty",
+        values: "`party`; `after`: the duty; `reference`: its id, if it has one",
     }
     DutyRemoved = "duty-removed", [Notable], {
         summary: "A duty removed: the customer has less to do, or a provider commits to less.",
-        values: "`party`; `before`: the duty",
+        values: "`party`; `before`: the duty; `reference`: its id, if it has one",
     }
     DutyReworded = "duty-reworded", [Cosmetic, Notable, Breaking], {
-        summary: "A duty reworded (paired with its old wording as described above).",
+        summary: "A duty reworded: the same `id:` with another text, or, without ids, paired with its old wording as described above.",
         rule: "cosmetic if trivial; else **breaking** for the customer (onus cannot tell a wider duty from a clearer one, so the customer must re-read it), notable for other parties",
-        values: "`party`; `before`, `after`: the wordings",
+        values: "`party`; `before`, `after`: the wordings; `reference`: its id, if it has one",
+    }
+    DutyIdChanged = "duty-id-changed", [Notable], {
+        summary: "A duty keeps its text but its `id:` was given, changed or removed: what it is known by (its OSCAL uuids, a tenant's checklist items) starts afresh.",
+        values: "`party`; `field`: `id`; `before`, `after`: the ids (absent where it has none)",
     }
     DutiesReordered = "duties-reordered", [Cosmetic], {
         summary: "A holder's duties are listed in another order.",

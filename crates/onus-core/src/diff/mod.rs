@@ -96,7 +96,7 @@ pub struct Change {
     pub reference: Option<String>,
     /// Which attribute changed, for the `*-changed` kinds: `name`, `title`,
     /// `version`, `description`, `url`, `publisher`, `group`, `controls`,
-    /// `kind`, `access`, `role`.
+    /// `kind`, `access`, `role`; `id` for `duty-id-changed`.
     pub field: Option<&'static str>,
     /// The value before.
     pub before: Option<Value>,

@@ -1,9 +1,12 @@
 //! Pairing the duties of one holder across two versions, so that a
 //! reworded duty is one finding rather than a removal and an addition.
 //!
-//! Duties that are identical on both sides are kept. The rest are paired,
-//! most similar first, when their [`similarity`] reaches [`PAIR_THRESHOLD`];
-//! what stays unpaired was removed or added.
+//! Two duties of the same `id:` are one duty, kept or reworded whatever
+//! their texts (the id is its identity: [`crate::identity`]). Then duties
+//! that are identical on both sides are kept. The rest are paired, most
+//! similar first, when their [`similarity`] reaches [`PAIR_THRESHOLD`] —
+//! except two duties with different ids, which are two duties; what stays
+//! unpaired was removed or added.
 
 /// Two duties at least this similar are one duty, reworded.
 pub const PAIR_THRESHOLD: f64 = 0.5;
@@ -41,11 +44,45 @@ impl Pairing {
 /// similar remaining pairs, greedily (ties go to the earlier duties, so the
 /// result is deterministic).
 pub fn pair<S: AsRef<str>>(old: &[S], new: &[S]) -> Pairing {
+    pair_identified(old, &[], new, &[])
+}
+
+/// [`pair`] for duties that may have ids: `old_ids[i]` is the id of
+/// `old[i]` (an empty slice: no duty has one). Duties of the same id are
+/// paired first, kept when their texts are equal and reworded otherwise,
+/// however different; two duties of different ids are never paired.
+pub fn pair_identified<S: AsRef<str>>(
+    old: &[S],
+    old_ids: &[Option<&str>],
+    new: &[S],
+    new_ids: &[Option<&str>],
+) -> Pairing {
+    let old_id = |i: usize| old_ids.get(i).copied().flatten();
+    let new_id = |j: usize| new_ids.get(j).copied().flatten();
     let mut out = Pairing::default();
     let mut old_used = vec![false; old.len()];
     let mut new_used = vec![false; new.len()];
-    for (j, n) in new.iter().enumerate() {
-        if let Some(i) = (0..old.len()).find(|&i| !old_used[i] && old[i].as_ref() == n.as_ref()) {
+    if !old_ids.is_empty() && !new_ids.is_empty() {
+        for j in 0..new.len() {
+            let Some(id) = new_id(j) else { continue };
+            if let Some(i) = (0..old.len()).find(|&i| !old_used[i] && old_id(i) == Some(id)) {
+                old_used[i] = true;
+                new_used[j] = true;
+                if old[i].as_ref() == new[j].as_ref() {
+                    out.kept.push((i, j));
+                } else {
+                    out.reworded.push((i, j));
+                }
+            }
+        }
+    }
+    for j in 0..new.len() {
+        if new_used[j] {
+            continue;
+        }
+        if let Some(i) =
+            (0..old.len()).find(|&i| !old_used[i] && old[i].as_ref() == new[j].as_ref())
+        {
             old_used[i] = true;
             new_used[j] = true;
             out.kept.push((i, j));
@@ -54,6 +91,9 @@ pub fn pair<S: AsRef<str>>(old: &[S], new: &[S]) -> Pairing {
     let mut candidates = Vec::new();
     for (i, o) in old.iter().enumerate().filter(|(i, _)| !old_used[*i]) {
         for (j, n) in new.iter().enumerate().filter(|(j, _)| !new_used[*j]) {
+            if old_id(i).is_some() && new_id(j).is_some() {
+                continue;
+            }
             let score = similarity(o.as_ref(), n.as_ref());
             if score >= PAIR_THRESHOLD {
                 candidates.push((score, i, j));
@@ -68,6 +108,7 @@ pub fn pair<S: AsRef<str>>(old: &[S], new: &[S]) -> Pairing {
             out.reworded.push((i, j));
         }
     }
+    out.kept.sort_by_key(|&(_, j)| j);
     out.reworded.sort_by_key(|&(_, j)| j);
     out.removed = (0..old.len()).filter(|&i| !old_used[i]).collect();
     out.added = (0..new.len()).filter(|&j| !new_used[j]).collect();
@@ -158,6 +199,45 @@ mod tests {
             &strings(&["Runs annual disaster recovery tests"]),
         );
         assert_eq!((p.removed, p.added), (vec![0], vec![0]));
+    }
+
+    #[test]
+    fn duties_of_one_id_are_one_duty_whatever_their_texts() {
+        let old = strings(&["Encrypts data at rest", "Patches the hosts", "Runs backups"]);
+        let new = strings(&[
+            "Runs backups",
+            "Rotates the encryption keys yearly",
+            "Patches the hosts",
+        ]);
+        // Without ids: a removal and an addition (too unlike to pair), the rest kept.
+        let p = pair(&old, &new);
+        assert_eq!((p.removed.clone(), p.added.clone()), (vec![0], vec![1]));
+        // With ids: the same duty, reworded.
+        let p = pair_identified(
+            &old,
+            &[Some("encryption"), None, Some("backup")],
+            &new,
+            &[Some("backup"), Some("encryption"), None],
+        );
+        assert_eq!(p.reworded, [(0, 1)]);
+        assert_eq!(p.kept, [(2, 0), (1, 2)]);
+        assert!(p.removed.is_empty() && p.added.is_empty());
+        // Two different ids are two duties, however alike their texts.
+        let p = pair_identified(
+            &strings(&["Patches the hosts weekly"]),
+            &[Some("patch")],
+            &strings(&["Patches the hosts monthly"]),
+            &[Some("patch-monthly")],
+        );
+        assert_eq!((p.removed, p.added), (vec![0], vec![0]));
+        // An id written where there was none: paired by text as before.
+        let p = pair_identified(
+            &strings(&["Patches the hosts weekly"]),
+            &[],
+            &strings(&["Patches the hosts every week"]),
+            &[Some("patch")],
+        );
+        assert_eq!(p.reworded, [(0, 0)]);
     }
 
     #[test]

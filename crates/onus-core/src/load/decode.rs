@@ -825,10 +825,7 @@ impl Decoder {
         Some(Holding {
             rewords,
             scope: f.get("scope").and_then(|n| self.text(n, "`scope`")),
-            duties: f
-                .get("duties")
-                .map(|n| self.text_list(n, "`duties`"))
-                .unwrap_or_default(),
+            duties: f.get("duties").map(|n| self.duties(n)).unwrap_or_default(),
             how: f
                 .get("how")
                 .map(|n| self.id_list(n, "a practice id in `how`"))
@@ -839,6 +836,45 @@ impl Decoder {
                 .unwrap_or_default(),
             note: self.opt_text(&f, "note", &what),
         })
+    }
+
+    /// A holding's `duties`: each one text, or a map `{ id: ..., text: ... }`.
+    fn duties(&mut self, node: &Node) -> Vec<Duty> {
+        let items = self.list(node, "`duties`");
+        items.iter().filter_map(|n| self.duty(n)).collect()
+    }
+
+    fn duty(&mut self, node: &Node) -> Option<Duty> {
+        let Value::Map(entries) = &node.value else {
+            let text = self.text(node, "`duties`")?;
+            return Some(Duty { text, id: None });
+        };
+        // A map with neither key (nor a misspelling of one) is text that
+        // YAML read as a map (`- Note: backups are daily`), not a duty
+        // with an id.
+        let duty_key = |k: &str| {
+            Duty::KEYS.contains(&k)
+                || crate::diagnostic::closest(k, Duty::KEYS.iter().copied()).is_some()
+        };
+        if !entries
+            .iter()
+            .any(|(k, _)| k.as_text().is_some_and(duty_key))
+        {
+            self.push(
+                Diagnostic::new(
+                    Code::InvalidType,
+                    node.span,
+                    format!("a duty must be text or `{{ id: ..., text: ... }}`, found {}", node.kind_name()),
+                )
+                .with_help("quote a duty that holds `: `, as in `- \"Backups: daily\"`; a duty with an id is `{ id: ..., text: ... }`"),
+            );
+            return None;
+        }
+        let f = self.fields(node, "a duty", Duty::KEYS)?;
+        let id = f.get("id").and_then(|n| self.id(n, "the duty id"));
+        let text = self.required(&f, "text", "a duty with an `id`")?;
+        let text = self.text(text, "the `text` of a duty")?;
+        Some(Duty { text, id })
     }
 }
 
@@ -956,6 +992,54 @@ fn kebab(s: &str) -> String {
         }
     }
     out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::check::test_support::{check_files, model};
+
+    /// (code, message, help) of each finding for `data`'s cell.
+    fn found(data: &str) -> Vec<(&'static str, String, Option<String>)> {
+        let text = model(
+            "",
+            &format!("  data:\n    acme: {{ duties: [{data}] }}\n  hosts: acme"),
+        );
+        check_files(&[("m.onus.yaml", &text)])
+            .into_iter()
+            .map(|d| (d.code.name(), d.message, d.help))
+            .collect()
+    }
+
+    #[test]
+    fn a_duty_is_text_or_an_id_with_its_text() {
+        assert_eq!(found("Backs up, { id: patch, text: Patches }"), []);
+        assert_eq!(found("{ text: Patches }"), []);
+        let f = found("{ id: patch, txt: Patches }");
+        assert_eq!(f.len(), 2, "{f:?}");
+        let unknown = f.iter().find(|d| d.0 == "unknown-key").unwrap();
+        assert_eq!(unknown.2.as_deref(), Some("did you mean `text`?"));
+        let missing = f.iter().find(|d| d.0 == "missing-key").unwrap();
+        assert_eq!(missing.1, "a duty with an `id` has no `text`");
+        let f = found("{ id: Patch OS, text: Patches }");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, "invalid-id");
+        assert_eq!(f[0].2.as_deref(), Some("write it as `patch-os`"));
+        // A duty YAML read as a map (an unquoted `: `) is told to be quoted.
+        let f = found("{ Backups: daily }");
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].0, "invalid-type");
+        assert!(
+            f[0].2.as_deref().unwrap().starts_with("quote a duty"),
+            "{f:?}"
+        );
+        // A misspelt key is a duty's key misspelt.
+        let f = found("{ txt: Patches }");
+        assert_eq!(f.len(), 2, "{f:?}");
+        let unknown = f.iter().find(|d| d.0 == "unknown-key").unwrap();
+        assert_eq!(unknown.2.as_deref(), Some("did you mean `text`?"));
+        let f = found("{ id: patch, text: [a, b] }");
+        assert_eq!(f[0].0, "invalid-type", "{f:?}");
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::matrix::{
-    AreaInfo, Matrix, PartyInfo, RefIds, ResolvedArea, ResolvedHolder, ResolvedOffering,
+    AreaInfo, Duties, Matrix, PartyInfo, RefIds, ResolvedArea, ResolvedHolder, ResolvedOffering,
 };
 use super::merge::{annotate, merge};
 use super::upstream::{Inherit, Up};
@@ -31,7 +31,7 @@ impl Who {
             name: self.name.clone(),
             role: self.role,
             scopes: Texts::default(),
-            duties: Texts::default(),
+            duties: Duties::default(),
             how: RefIds::none(RefKind::Practice),
             evidence: RefIds::none(RefKind::Evidence),
             note: None,

@@ -83,7 +83,8 @@ pub struct ResolvedHolder {
     /// inherits several upstream areas with different scopes; see
     /// [`ResolvedHolder::scope`].
     pub scopes: Texts,
-    pub duties: Texts,
+    /// What it does, in order, with the `id:` of each duty written with one.
+    pub duties: Duties,
     /// Qualified practice ids.
     pub how: RefIds,
     /// Qualified evidence ids.
@@ -91,6 +92,123 @@ pub struct ResolvedHolder {
     pub note: Option<Text>,
     /// Upstream ids followed to reach the party, nearest first.
     pub via: Texts,
+}
+
+/// A holder's duties: their texts, in order (it reads as a slice of
+/// them), and the explicit `id:` of those written with one, qualified
+/// like a party when inherited (`azure/patch-os`). Cheap to clone, and a
+/// list without ids costs nothing more than its texts.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Duties {
+    texts: Texts,
+    /// One per text (`""` for a duty without an id), or `None` when no
+    /// duty has an id (nothing to make, clone or drop then).
+    ids: Option<Texts>,
+}
+
+impl Duties {
+    /// Duties from (text, id) pairs.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (Text, Option<&'a Text>)>) -> Duties {
+        let mut texts = Vec::new();
+        let mut ids = Vec::new();
+        for (text, id) in pairs {
+            texts.push(text);
+            ids.push(id.cloned().unwrap_or_default());
+        }
+        Duties::from_parts(texts.into(), Some(ids.into()))
+    }
+
+    /// Texts and their ids (`""` for none), of the same length; `None`
+    /// when no duty has an id.
+    pub(crate) fn from_parts(texts: Texts, ids: Option<Texts>) -> Duties {
+        debug_assert!(ids.as_ref().is_none_or(|ids| ids.len() == texts.len()));
+        let ids = ids.filter(|ids| ids.iter().any(|id| !id.is_empty()));
+        Duties { texts, ids }
+    }
+
+    /// The texts, in order.
+    pub fn texts(&self) -> &Texts {
+        &self.texts
+    }
+
+    /// The texts, to change in place: only for a list without ids.
+    pub(crate) fn texts_mut(&mut self) -> Option<&mut Texts> {
+        match self.ids {
+            None => Some(&mut self.texts),
+            Some(_) => None,
+        }
+    }
+
+    /// The explicit id of the `i`th duty, if it has one.
+    pub fn id(&self, i: usize) -> Option<&Text> {
+        self.ids.as_ref()?.get(i).filter(|id| !id.is_empty())
+    }
+
+    /// Each duty as (text, id).
+    pub fn with_ids(&self) -> impl Iterator<Item = (&Text, Option<&Text>)> {
+        self.texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| (text, self.id(i)))
+    }
+
+    /// Whether some duty has an explicit id.
+    pub fn has_ids(&self) -> bool {
+        self.ids.is_some()
+    }
+
+    /// The ids, one per duty (`""` for none), or `None` when no duty has one.
+    pub(crate) fn ids(&self) -> Option<&Texts> {
+        self.ids.as_ref()
+    }
+}
+
+impl From<Texts> for Duties {
+    fn from(texts: Texts) -> Duties {
+        Duties { texts, ids: None }
+    }
+}
+
+impl FromIterator<Text> for Duties {
+    fn from_iter<I: IntoIterator<Item = Text>>(iter: I) -> Duties {
+        Duties::from(iter.into_iter().collect::<Texts>())
+    }
+}
+
+impl std::ops::Deref for Duties {
+    type Target = [Text];
+    fn deref(&self) -> &[Text] {
+        &self.texts
+    }
+}
+
+impl<'a> IntoIterator for &'a Duties {
+    type Item = &'a Text;
+    type IntoIter = std::slice::Iter<'a, Text>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.texts.iter()
+    }
+}
+
+impl std::fmt::Debug for Duties {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.ids.is_none() {
+            return self.texts.fmt(f);
+        }
+        f.debug_list()
+            .entries(self.with_ids().map(|(t, id)| match id {
+                Some(id) => format!("{id}: {t}"),
+                None => t.to_string(),
+            }))
+            .finish()
+    }
+}
+
+/// Serialized as the list of texts (what every output has shown so far).
+impl serde::Serialize for Duties {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.texts.serialize(s)
+    }
 }
 
 /// The qualified ids of one kind of reference that a holder names (its
@@ -269,5 +387,46 @@ pub fn party_label(name: &str, via: &[Text]) -> String {
     match via {
         [] => name.to_string(),
         via => format!("{name} (via {})", via.join("/")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duties_carry_ids_only_when_some_duty_has_one() {
+        let id = Text::from("backup");
+        let duties = Duties::from_pairs([
+            (Text::from("Backs up"), Some(&id)),
+            (Text::from("Patches"), None),
+        ]);
+        assert!(duties.has_ids());
+        assert_eq!(duties[..], ["Backs up", "Patches"]);
+        assert_eq!(duties.id(0).map(Text::as_str), Some("backup"));
+        assert_eq!((duties.id(1), duties.id(2)), (None, None));
+        let pairs: Vec<(&str, Option<&str>)> = duties
+            .with_ids()
+            .map(|(t, i)| (t.as_str(), i.map(Text::as_str)))
+            .collect();
+        assert_eq!(pairs, [("Backs up", Some("backup")), ("Patches", None)]);
+        assert_eq!(format!("{duties:?}"), "[\"backup: Backs up\", \"Patches\"]");
+        // Outputs read the texts, as before ids.
+        assert_eq!(
+            serde_json::to_string(&duties).unwrap(),
+            "[\"Backs up\",\"Patches\"]"
+        );
+
+        // No id at all: nothing but the texts, equal to the plain list.
+        let plain = Duties::from_pairs([(Text::from("Backs up"), None)]);
+        assert!(!plain.has_ids());
+        assert_eq!(
+            plain,
+            ["Backs up"].into_iter().map(Text::from).collect::<Duties>()
+        );
+        assert_ne!(
+            plain,
+            Duties::from_pairs([(Text::from("Backs up"), Some(&id))])
+        );
     }
 }

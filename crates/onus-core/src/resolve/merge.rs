@@ -2,8 +2,8 @@
 //! named twice (its own holding and an inherited one, or two inherited
 //! areas) is one holder with the union of its duties, references and scopes.
 
-use super::matrix::ResolvedHolder;
-use crate::model::Holding;
+use super::matrix::{Duties, ResolvedHolder};
+use crate::model::{Duty, Holding};
 use crate::source::Spanned;
 use crate::text::{Text, Texts};
 
@@ -12,11 +12,32 @@ pub(super) fn annotate(h: &mut ResolvedHolder, holding: &Holding) {
     if let Some(scope) = &holding.scope {
         h.scopes = Texts::from(vec![scope.value.clone()]);
     }
-    add_written(&mut h.duties, &holding.duties);
+    add_duties(&mut h.duties, &holding.duties);
     add_written(h.how.ids_mut(), &holding.how);
     add_written(h.evidence.ids_mut(), &holding.evidence);
     if let Some(note) = &holding.note {
         h.note = Some(note.clone());
+    }
+}
+
+/// [`add_written`] for duties, with their ids.
+fn add_duties(list: &mut Duties, items: &[Duty]) {
+    if items.is_empty() {
+        return;
+    }
+    let texts: Texts = items.iter().map(|d| d.text.value.clone()).collect();
+    let ids = items.iter().any(|d| d.id.is_some()).then(|| {
+        items
+            .iter()
+            .map(|d| d.id.as_ref().map(|id| id.value.clone()).unwrap_or_default())
+            .collect()
+    });
+    let written = Duties::from_parts(texts, ids);
+    let distinct = |d: &Duties| (1..d.len()).all(|i| !d[..i].contains(&d[i]));
+    if list.is_empty() && distinct(&written) {
+        *list = written;
+    } else {
+        extend_duties(list, &written);
     }
 }
 
@@ -34,6 +55,28 @@ fn add_written(list: &mut Texts, items: &[Spanned<Text>]) {
     }
 }
 
+/// Appends the duties whose text `list` does not have yet, in order, each
+/// with its id (a text that comes twice keeps its first id).
+fn extend_duties(list: &mut Duties, items: &Duties) {
+    if !items.has_ids() {
+        if let Some(texts) = list.texts_mut() {
+            extend_unique(texts, items.iter().cloned());
+            return;
+        }
+    }
+    let mut texts: Vec<Text> = list.texts().to_vec();
+    let mut ids: Vec<Text> = (0..texts.len())
+        .map(|i| list.id(i).cloned().unwrap_or_default())
+        .collect();
+    for (text, id) in items.with_ids() {
+        if !texts.contains(text) {
+            texts.push(text.clone());
+            ids.push(id.cloned().unwrap_or_default());
+        }
+    }
+    *list = Duties::from_parts(texts.into(), Some(ids.into()));
+}
+
 /// Adds a holder, or folds it into the entry the same party already has.
 /// A scope written for the party in this model (`own`) wins over inherited
 /// ones; two inherited parts with different scopes (the area stands for
@@ -48,7 +91,11 @@ pub(super) fn merge(holders: &mut Vec<ResolvedHolder>, new: ResolvedHolder, own:
     } else {
         merge_list(&mut existing.scopes, new.scopes);
     }
-    merge_list(&mut existing.duties, new.duties);
+    if existing.duties.is_empty() {
+        existing.duties = new.duties;
+    } else {
+        extend_duties(&mut existing.duties, &new.duties);
+    }
     merge_list(existing.how.ids_mut(), new.how.ids().clone());
     merge_list(existing.evidence.ids_mut(), new.evidence.ids().clone());
     if existing.note.is_none() {
@@ -102,7 +149,7 @@ mod tests {
             name: Text::from(party),
             role: Role::Provider,
             scopes: texts(scopes),
-            duties: texts(duties),
+            duties: texts(duties).into(),
             how: RefIds::none(RefKind::Practice),
             evidence: RefIds::none(RefKind::Evidence),
             note: None,

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use crate::load::{ModelId, ModelSet};
 pub use crate::text::{Text, Texts};
 pub use matrix::{
-    party_label, AreaInfo, Matrix, PartyInfo, RefIds, ResolvedArea, ResolvedHolder,
+    party_label, AreaInfo, Duties, Matrix, PartyInfo, RefIds, ResolvedArea, ResolvedHolder,
     ResolvedOffering,
 };
 

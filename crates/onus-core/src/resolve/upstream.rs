@@ -7,7 +7,7 @@ use std::sync::Arc;
 use rustc_hash::FxHashMap;
 
 use super::build::Who;
-use super::matrix::{Matrix, PartyInfo, RefIds, ResolvedHolder};
+use super::matrix::{Duties, Matrix, PartyInfo, RefIds, ResolvedHolder};
 use super::merge::{annotate, merge};
 use crate::model::{Holding, Model, RefKind, References, Role};
 use crate::text::{Text, Texts};
@@ -38,6 +38,8 @@ pub(super) struct Up<'a> {
     parties: FxHashMap<Text, Qualified>,
     /// Upstream practices and evidence, as qualified here.
     refs: Refs,
+    /// Upstream duty id lists, by address -> qualified here.
+    duty_ids: FxHashMap<usize, Texts>,
     /// Take only customer parts.
     parts_only: bool,
 }
@@ -89,6 +91,7 @@ impl<'a> Up<'a> {
             offerings,
             parties: FxHashMap::default(),
             refs: Refs::default(),
+            duty_ids: FxHashMap::default(),
             parts_only,
         }
     }
@@ -127,6 +130,7 @@ impl<'a> Up<'a> {
                 let refs = &mut matrix.references;
                 let how = self.refs.list(self.name, &up.references, refs, &h.how);
                 let evidence = self.refs.list(self.name, &up.references, refs, &h.evidence);
+                let duties = self.duties(&h.duties);
                 let mut resolved = if q.customer_part {
                     ResolvedHolder {
                         // Folded into a party's own holding, the upstream's
@@ -136,7 +140,7 @@ impl<'a> Up<'a> {
                         } else {
                             Texts::default()
                         },
-                        duties: h.duties.clone(),
+                        duties,
                         how,
                         evidence,
                         note: h.note.clone().filter(|_| cell),
@@ -148,7 +152,7 @@ impl<'a> Up<'a> {
                         name: q.name,
                         role: q.role,
                         scopes: h.scopes.clone(),
-                        duties: h.duties.clone(),
+                        duties,
                         how,
                         evidence,
                         note: h.note.clone(),
@@ -161,6 +165,28 @@ impl<'a> Up<'a> {
                 merge(holders, resolved, false);
             }
         }
+    }
+
+    /// An upstream holder's duties as they read here: the same texts,
+    /// their ids qualified like a party (`azure/patch-os`), so that an
+    /// upstream's id never meets one of this model's in a holder. The
+    /// ids of a list are qualified once: the upstream matrix, and so
+    /// every list in it, lives as long as this.
+    fn duties(&mut self, duties: &Duties) -> Duties {
+        let Some(up_ids) = duties.ids() else {
+            return duties.clone();
+        };
+        let name = self.name;
+        let ids = self.duty_ids.entry(up_ids.address()).or_insert_with(|| {
+            up_ids
+                .iter()
+                .map(|id| match id.is_empty() {
+                    true => Text::default(),
+                    false => Text::from(format!("{name}/{id}")),
+                })
+                .collect()
+        });
+        Duties::from_parts(duties.texts().clone(), Some(ids.clone()))
     }
 
     /// How upstream holder `h` reads here (worked out once per party).

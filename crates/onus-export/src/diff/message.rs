@@ -119,6 +119,24 @@ impl<'a> Wording<'a> {
                 before.unwrap_or_default(),
                 after.unwrap_or_default()
             ),
+            Kind::DutyIdChanged => {
+                let duty = match (before, after) {
+                    (_, Some(id)) => self.duty_text(self.new, c, id),
+                    (Some(id), None) => self.duty_text(self.old, c, id),
+                    (None, None) => None,
+                };
+                let duty = duty.map_or_else(String::new, |d| format!(" \"{d}\""));
+                match (before, after) {
+                    (None, Some(a)) => format!("duty{duty} of {} now has the id `{a}`", who()),
+                    (Some(b), Some(a)) => {
+                        format!("duty{duty} of {} now has the id `{a}` (was `{b}`)", who())
+                    }
+                    (Some(b), None) => {
+                        format!("duty{duty} of {} no longer has the id `{b}`", who())
+                    }
+                    (None, None) => format!("duty of {} changed its id", who()),
+                }
+            }
             Kind::DutiesReordered => format!("duties of {} reordered", who()),
             Kind::PracticeAdded => {
                 format!(
@@ -221,6 +239,19 @@ impl<'a> Wording<'a> {
                 m.references.get(kind, id).map(|r| r.name.as_str())
             })
             .unwrap_or(id)
+    }
+
+    /// The text of the duty of id `id` that `c` is about, in `side`.
+    fn duty_text<'m>(&self, side: &'m Matrix, c: &Change, id: &str) -> Option<&'m str> {
+        side.offering(c.offering.as_deref()?)?
+            .area(c.area.as_deref()?)?
+            .holders
+            .iter()
+            .find(|h| Some(h.party.as_str()) == c.party.as_deref())?
+            .duties
+            .with_ids()
+            .find(|(_, x)| x.is_some_and(|x| x.as_str() == id))
+            .map(|(text, _)| text.as_str())
     }
 
     /// How people read a party ([`party_label`]), as `side` names it.

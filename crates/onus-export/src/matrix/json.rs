@@ -75,8 +75,22 @@ fn holder(j: &mut Pretty<'_>, h: &ResolvedHolder) {
         [one] => j.string(one),
         several => j.string(&several.join("; ")),
     }
+    j.key("duties");
+    j.strings(&h.duties);
+    // Each duty's `id:` (null for one without), only when one has an id.
+    if h.duties.has_ids() {
+        j.key("duty-ids");
+        j.open(b'[');
+        for i in 0..h.duties.len() {
+            j.item();
+            match h.duties.id(i) {
+                Some(id) => j.string(id),
+                None => j.null(),
+            }
+        }
+        j.close(b']');
+    }
     for (key, list) in [
-        ("duties", &h.duties[..]),
         ("how", &h.how[..]),
         ("evidence", &h.evidence[..]),
         ("via", &h.via[..]),

@@ -343,8 +343,9 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
     let mut provided = Vec::new();
     for h in a.holders.iter().filter(|h| !is_customer(h)) {
         let duties = Context::duty_texts(h, a, &o.name);
-        for (key, duty) in duty_keys(h, &duties).iter().zip(duties) {
-            provided.push(entry(ctx, h, ids("provided", h, key), None, duty));
+        for (i, (key, duty)) in duty_keys(h, &duties).iter().zip(duties).enumerate() {
+            let uuid = ids("provided", h, key);
+            provided.push(entry(ctx, h, uuid, None, duty, h.duties.id(i)));
         }
     }
     let first_provided = provided
@@ -354,13 +355,14 @@ fn by_component(ctx: &Context<'_>, o: &ResolvedOffering, control: &str, a: &Reso
     let mut responsibilities = Vec::new();
     for h in a.holders.iter().filter(|h| is_customer(h)) {
         let duties = Context::duty_texts(h, a, &o.name);
-        for (key, duty) in duty_keys(h, &duties).iter().zip(duties) {
+        for (i, (key, duty)) in duty_keys(h, &duties).iter().zip(duties).enumerate() {
             responsibilities.push(entry(
                 ctx,
                 h,
                 ids("responsibility", h, key),
                 first_provided.clone(),
                 duty,
+                h.duties.id(i),
             ));
         }
     }
@@ -441,11 +443,16 @@ fn link_across_areas(by_components: &mut [Value]) {
 }
 
 /// The identities of `texts`, a holder's duties as [`Context::duty_texts`]
-/// gives them: the one place the exports read a duty's identity
+/// gives them (the one sentence of a holder without duties has no id):
+/// the one place the exports read a duty's identity
 /// ([`onus_core::identity::duty_keys`]) from.
 pub(crate) fn duty_keys(h: &ResolvedHolder, texts: &[String]) -> Vec<String> {
-    let _ = h;
-    onus_core::identity::duty_keys(texts)
+    onus_core::identity::duty_keys(
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, text)| (text.as_str(), h.duties.id(i).map(|id| id.as_str()))),
+    )
 }
 
 /// A `provided` entry (no `provided-uuid`) or a `responsibilities` one.
@@ -455,6 +462,7 @@ fn entry(
     uuid: String,
     provided_uuid: Option<String>,
     description: String,
+    duty_id: Option<&onus_core::resolve::Text>,
 ) -> Value {
     let mut e = Map::new();
     e.insert("uuid".into(), json!(uuid));
@@ -462,7 +470,11 @@ fn entry(
         e.insert("provided-uuid".into(), json!(p));
     }
     e.insert("description".into(), json!(description));
-    let props = ctx.holding_props(h);
+    let mut props = ctx.holding_props(h);
+    // The duty's `id:`, so whoever reads the entry knows which duty it is.
+    if let Some(id) = duty_id {
+        props.push(prop("duty-id", id));
+    }
     if !props.is_empty() {
         e.insert("props".into(), Value::Array(props));
     }

@@ -642,7 +642,9 @@ mod tests {
             assert_eq!(m.offerings["o"].name, text, "{yaml}");
             let cell = &m.responsibilities["a"];
             let holders = cell.body.for_offering("o").unwrap();
-            let duty = &holders.list[0].holding.as_ref().unwrap().duties[0].value;
+            let duty = &holders.list[0].holding.as_ref().unwrap().duties[0]
+                .text
+                .value;
             assert_eq!(duty, text, "{yaml}");
         }
     }

@@ -1,6 +1,7 @@
 //! One rule per file. Each file's `check` adds its findings for one model.
 
 pub mod coverage;
+pub mod duplicate_duty_id;
 pub mod duplicate_holder;
 pub mod duplicate_id;
 pub mod inheritance;
