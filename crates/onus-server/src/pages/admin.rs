@@ -331,7 +331,7 @@ async fn request_page(
             let text = format!(
                 "{} for {}, asked {}: {}",
                 g.scope,
-                super::tenant::duration(g.minutes),
+                super::grants::duration(g.minutes),
                 display(g.requested_at),
                 g.reason
             );

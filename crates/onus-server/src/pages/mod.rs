@@ -7,13 +7,17 @@
 //! - `admin.rs`: platform admins: tenants, their invites and NDA, publishing.
 //! - `checklist.rs`: a tenant's checklist, its items and what changed.
 //! - `evidence.rs`: an item's evidence files (list, upload, download, delete).
+//! - `audit.rs`: a tenant's audit chain (read, filter, export).
+//! - `grants.rs`: just-in-time access requests and grants, the tenant's side.
 //! - `tenant.rs`: a tenant's own pages, all behind [`tenant::access`], the
 //!   one place tenant isolation is enforced.
 
 mod account;
 pub mod admin;
+mod audit;
 pub mod checklist;
 mod evidence;
+mod grants;
 mod public;
 pub mod tenant;
 mod tokens;
@@ -90,16 +94,16 @@ pub fn routes() -> Vec<Route> {
             "/admin/tenants/{tenant}/access",
             post(admin::request_access),
         ),
-        (M::GET, "/t/{tenant}/access", get(tenant::grants)),
+        (M::GET, "/t/{tenant}/access", get(grants::grants)),
         (
             M::POST,
             "/t/{tenant}/access/{grant}/decide",
-            post(tenant::decide_grant),
+            post(grants::decide_grant),
         ),
         (
             M::POST,
             "/t/{tenant}/access/{grant}/revoke",
-            post(tenant::revoke_grant),
+            post(grants::revoke_grant),
         ),
         (M::GET, "/t/{tenant}", get(tenant::home)),
         (M::GET, "/t/{tenant}/checklist", get(checklist::list)),
@@ -115,8 +119,8 @@ pub fn routes() -> Vec<Route> {
         (M::POST, "/t/{tenant}/invites", post(tenant::invite)),
         (M::POST, "/t/{tenant}/mfa", post(tenant::require_mfa)),
         (M::POST, "/t/{tenant}/webhook", post(tenant::set_webhook)),
-        (M::GET, "/t/{tenant}/audit", get(tenant::audit_log)),
-        (M::GET, "/t/{tenant}/audit.jsonl", get(tenant::audit_export)),
+        (M::GET, "/t/{tenant}/audit", get(audit::audit_log)),
+        (M::GET, "/t/{tenant}/audit.jsonl", get(audit::audit_export)),
         (
             M::POST,
             "/t/{tenant}/webhook/remove",

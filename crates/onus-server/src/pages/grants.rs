@@ -1,0 +1,177 @@
+//! Just-in-time access, the tenant's side: its admins see every request
+//! and grant, approve or deny with a comment, and end a grant early.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::Form;
+use onus_export::render::xlsx::utc_date as display;
+use serde::Deserialize;
+
+use super::tenant::admin_access;
+use super::{db, not_found_page, page, Layout, PageResult};
+use crate::auth::Viewer;
+use crate::AppState;
+
+struct GrantRow {
+    id: String,
+    who: String,
+    scope: String,
+    duration: String,
+    state: &'static str,
+    reason: String,
+    asked: String,
+    decided: String,
+    comment: String,
+    until: String,
+}
+
+#[derive(Template)]
+#[template(path = "grants.html")]
+struct GrantsPage {
+    layout: Layout,
+    id: String,
+    name: String,
+    grants: Vec<GrantRow>,
+}
+
+/// Minutes as people read them: `45 minutes`, `2 h`, `1 h 30 min`.
+pub fn duration(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} minutes"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// The tenant's access requests and grants, past and present (tenant admins).
+pub async fn grants(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    let now = onus_store::now();
+    let members = db(a.data.members().await)?;
+    let name_of = |u: &Option<String>| {
+        u.as_deref()
+            .map(|u| {
+                members
+                    .iter()
+                    .find(|m| m.user_id == u)
+                    .map_or("a former admin".to_string(), |m| m.name.clone())
+            })
+            .unwrap_or_default()
+    };
+    let grants = db(a.data.grants().await)?
+        .into_iter()
+        .map(|g| GrantRow {
+            state: g.state(now),
+            who: g.requester_name.clone(),
+            scope: if g.scope == "write" {
+                "read and write".into()
+            } else {
+                "read".into()
+            },
+            duration: duration(g.minutes),
+            reason: g.reason.clone(),
+            asked: display(g.requested_at),
+            decided: g
+                .decided_at
+                .map(|at| {
+                    format!(
+                        "{} by {}, {}",
+                        g.decision.clone().unwrap_or_default(),
+                        name_of(&g.decided_by),
+                        display(at)
+                    )
+                })
+                .unwrap_or_default(),
+            comment: g.comment.clone(),
+            until: match (g.revoked_at, g.expires_at) {
+                (Some(r), _) => format!("ended early {}", display(r)),
+                (None, Some(e)) => display(e),
+                _ => String::new(),
+            },
+            id: g.id,
+        })
+        .collect();
+    Ok(page(
+        StatusCode::OK,
+        &GrantsPage {
+            layout: Layout::new(format!("Access requests · {}", a.tenant.name), &viewer),
+            id: a.tenant.id,
+            name: a.tenant.name,
+            grants,
+        },
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Decision {
+    decision: String,
+    comment: String,
+}
+
+/// A tenant admin approves or denies a pending request (audited).
+pub async fn decide_grant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, grant)): Path<(String, String)>,
+    Form(f): Form<Decision>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    let approve = match f.decision.as_str() {
+        "approve" => true,
+        "deny" => false,
+        _ => return Err(not_found_page()),
+    };
+    let comment: String = f.comment.trim().chars().take(1000).collect();
+    if !db(a
+        .data
+        .decide_grant(&grant, &a.user.id, approve, &comment)
+        .await)?
+    {
+        return Err(not_found_page());
+    }
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            if approve {
+                "grant-approved"
+            } else {
+                "grant-denied"
+            },
+            &format!("grant {grant}"),
+            &comment,
+        )
+        .await)?;
+    Ok(Redirect::to(&format!("/t/{}/access", a.tenant.id)).into_response())
+}
+
+/// A tenant admin ends an active grant now (audited).
+pub async fn revoke_grant(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, grant)): Path<(String, String)>,
+) -> PageResult {
+    let a = admin_access(&state, &viewer, &id).await?;
+    if !db(a.data.revoke_grant(&grant, &a.user.id).await)? {
+        return Err(not_found_page());
+    }
+    db(state
+        .store
+        .audit(
+            Some(&a.user.id),
+            Some(&a.tenant.id),
+            "grant-revoked",
+            &format!("grant {grant}"),
+            "",
+        )
+        .await)?;
+    Ok(Redirect::to(&format!("/t/{}/access", a.tenant.id)).into_response())
+}
