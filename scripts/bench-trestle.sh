@@ -149,11 +149,13 @@ if command -v hyperfine >/dev/null; then
     "$py" - "$work/hyperfine.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-print(f"\n{'command':<56} {'median ms':>10} {'min ms':>9}")
+cpu = {name: (x["user"] + x["system"]) * 1e3 for name, x in r.items()}
+print(f"\n{'command':<56} {'median ms':>10} {'min ms':>9} {'cpu ms':>8}")
 for name, x in r.items():
-    print(f"{name:<56} {x['median'] * 1e3:>10.1f} {x['min'] * 1e3:>9.1f}")
+    print(f"{name:<56} {x['median'] * 1e3:>10.1f} {x['min'] * 1e3:>9.1f} {cpu[name]:>8.1f}")
 print(f"\ntrestle / onus, whole process: median {r['trestle']['median'] / r['onus']['median']:.1f}x, "
-      f"min {r['trestle']['min'] / r['onus']['min']:.1f}x")
+      f"min {r['trestle']['min'] / r['onus']['min']:.1f}x, cpu (user + system, mean) "
+      f"{cpu['trestle'] / cpu['onus']:.1f}x")
 PY
 else
     # No hyperfine (apt-get install hyperfine): median and min of $runs runs.
