@@ -105,8 +105,16 @@ trestle_cmd="$venv/bin/trestle author profile-resolve -n fedramp_low -o fedramp_
 import_cmd="$py -c 'import trestle.core.profile_resolver'"
 
 # --- same result? -------------------------------------------------------------
-eval "$onus_cmd" 2>"$work/onus.stderr"
-eval "$trestle_cmd" >/dev/null 2>&1
+if ! eval "$onus_cmd" 2>"$work/onus.stderr"; then
+    echo "bench-trestle: onus could not resolve the chain:" >&2
+    cat "$work/onus.stderr" >&2
+    exit 1
+fi
+if ! eval "$trestle_cmd" >"$work/trestle.log" 2>&1; then
+    echo "bench-trestle: trestle could not resolve the chain (what it can do is recorded in docs/benchmarks.md):" >&2
+    tail -20 "$work/trestle.log" >&2
+    exit 1
+fi
 echo
 echo "== control ids (document order, groups and nested enhancements included)"
 "$py" - "$onus_out" "$trestle_out" "$oracle" <<'PY'
