@@ -134,8 +134,8 @@ impl Matrices {
     ) -> Result<Option<(i64, Arc<Matrix>)>, StoreError> {
         let number = match version {
             Some(n) => n,
-            None => match state.store.versions(model).await?.first() {
-                Some(v) => v.version,
+            None => match state.store.latest_version(model).await? {
+                Some(n) => n,
                 None => return Ok(None),
             },
         };

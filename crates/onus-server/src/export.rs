@@ -105,109 +105,117 @@ pub enum Kind {
 }
 
 impl Kind {
+    const ALL: [Kind; 3] = [Kind::Csv, Kind::Xlsx, Kind::Oscal];
+
     /// The file a name asks for: `checklist.csv`, `checklist.xlsx`, `checklist.oscal.json`.
     pub fn of(file: &str) -> Option<Kind> {
-        match file {
-            "checklist.csv" => Some(Kind::Csv),
-            "checklist.xlsx" => Some(Kind::Xlsx),
-            "checklist.oscal.json" => Some(Kind::Oscal),
-            _ => None,
+        Kind::ALL.into_iter().find(|k| k.file() == file)
+    }
+
+    /// The file's name (after the tenant's stem in a download).
+    pub fn file(self) -> &'static str {
+        match self {
+            Kind::Csv => "checklist.csv",
+            Kind::Xlsx => "checklist.xlsx",
+            Kind::Oscal => "checklist.oscal.json",
+        }
+    }
+
+    fn content_type(self) -> &'static str {
+        match self {
+            Kind::Csv => "text/csv; charset=utf-8",
+            Kind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Kind::Oscal => "application/json",
         }
     }
 }
 
-/// The checklist of `data` as a download named after the tenant.
+/// Why an export could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write the {what}: {message}")]
+    Write { what: &'static str, message: String },
+}
+
+/// `body` as a download named `name` (a name the portal made: no quoting needed).
+pub fn attachment(name: &str, content_type: &str, body: impl IntoResponse) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The checklist of the tenant of `a` as a download named after the
+/// tenant (recorded as a sensitive read).
 pub async fn download(
     a: &crate::pages::tenant::Access,
     matrix: &onus_core::resolve::Matrix,
     kind: Kind,
-) -> Result<Response, StoreError> {
+) -> Result<Response, ExportError> {
     let data = &a.data;
     let tenant_name = a.tenant.name.as_str();
-    let file = match kind {
-        Kind::Csv => "checklist.csv",
-        Kind::Xlsx => "checklist.xlsx",
-        Kind::Oscal => "checklist.oscal.json",
-    };
-    a.audit_read("checklist-exported", file).await?;
+    a.audit_read("checklist-exported", kind.file()).await?;
     let items = data.items().await?;
-    let stem = file_stem(tenant_name);
-    if kind == Kind::Oscal {
-        let records: Vec<DutyRecord> = items
-            .iter()
-            .filter(|i| i.archived_at.is_none())
-            .map(|i| DutyRecord {
-                item: i.duty_id.clone(),
-                status: DutyStatus::parse(&i.status).unwrap_or(DutyStatus::NotStarted),
-                note: Some(i.notes.clone()).filter(|n| !n.trim().is_empty()),
-            })
-            .collect();
-        let changed = items.iter().map(|i| i.updated_at).max().map(date);
-        let tenant = onus_oscal::export::Tenant {
-            id: &a.tenant.id,
-            name: tenant_name,
-            date: changed.as_deref(),
-            authorization: None,
-        };
-        let document =
-            onus_oscal::export::leveraging_ssp(matrix, &a.tenant.offering, &records, tenant)
-                .map_err(|e| {
-                    StoreError::Corrupt(format!("cannot write the OSCAL document: {e}"))
-                })?;
-        return Ok((
-            [
-                (header::CONTENT_TYPE, "application/json".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{stem}-checklist.oscal.json\""),
-                ),
-            ],
-            serde_json::to_string_pretty(&document).unwrap_or_default(),
-        )
-            .into_response());
-    }
-    let members = data.members().await?;
-    let history = data.history_counts().await?;
-    let evidence = evidence(data).await?;
-    let rows = rows(&items, &members, &evidence, &history);
-    Ok(match kind {
-        Kind::Csv => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{stem}-checklist.csv\""),
-                ),
-            ],
-            onus_export::csv::render(&rows),
-        )
-            .into_response(),
-        Kind::Oscal => unreachable!("written above"),
-        Kind::Xlsx => {
-            let title = format!("Checklist of {tenant_name}");
-            let bytes = onus_export::render::xlsx::sheets(
-                &title,
-                "onus portal",
-                &[("Checklist", &HEADERS, &rows[1..])],
-            )
-            .map_err(|e| StoreError::Corrupt(format!("cannot write the workbook: {e}")))?;
-            (
-                [
-                    (
-                        header::CONTENT_TYPE,
-                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                            .to_string(),
-                    ),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{stem}-checklist.xlsx\""),
-                    ),
-                ],
-                bytes,
-            )
-                .into_response()
+    let body: Vec<u8> = match kind {
+        Kind::Oscal => {
+            let records: Vec<DutyRecord> = items
+                .iter()
+                .filter(|i| i.archived_at.is_none())
+                .map(|i| DutyRecord {
+                    item: i.duty_id.clone(),
+                    status: DutyStatus::parse(&i.status).unwrap_or(DutyStatus::NotStarted),
+                    note: Some(i.notes.clone()).filter(|n| !n.trim().is_empty()),
+                })
+                .collect();
+            let changed = items.iter().map(|i| i.updated_at).max().map(date);
+            let tenant = onus_oscal::export::Tenant {
+                id: &a.tenant.id,
+                name: tenant_name,
+                date: changed.as_deref(),
+                authorization: None,
+            };
+            let document =
+                onus_oscal::export::leveraging_ssp(matrix, &a.tenant.offering, &records, tenant)
+                    .map_err(|e| ExportError::Write {
+                        what: "OSCAL document",
+                        message: e.to_string(),
+                    })?;
+            serde_json::to_string_pretty(&document)
+                .unwrap_or_default()
+                .into_bytes()
         }
-    })
+        Kind::Csv | Kind::Xlsx => {
+            let members = data.members().await?;
+            let history = data.history_counts().await?;
+            let evidence = evidence(data).await?;
+            let rows = rows(&items, &members, &evidence, &history);
+            if kind == Kind::Csv {
+                onus_export::csv::render(&rows).into_bytes()
+            } else {
+                let title = format!("Checklist of {tenant_name}");
+                onus_export::render::xlsx::sheets(
+                    &title,
+                    "onus portal",
+                    &[("Checklist", &HEADERS, &rows[1..])],
+                )
+                .map_err(|e| ExportError::Write {
+                    what: "workbook",
+                    message: e.to_string(),
+                })?
+            }
+        }
+    };
+    let name = format!("{}-{}", file_stem(tenant_name), kind.file());
+    Ok(attachment(&name, kind.content_type(), body))
 }
 
 /// The tenant's evidence files by item, oldest first; deleted ones are

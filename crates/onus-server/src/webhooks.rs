@@ -6,7 +6,7 @@
 //!   `TIMESTAMP.BODY` with the tenant's key; `X-Onus-Timestamp` is the
 //!   Unix time of the attempt (receivers refuse old ones: no replays).
 //! - Retries: a failed attempt (no answer, or not 2xx) is tried again after
-//!   30 s, 1, 2, 4 ... minutes, 8 attempts in all (about two hours), then
+//!   30 s, 1, 2, 4 ... minutes, 8 attempts in all (about an hour), then
 //!   given up; each attempt is recorded with its error.
 //! - Addresses: `https://` to a public address only (the host is resolved
 //!   and every address checked before each attempt, redirects are not
@@ -43,15 +43,15 @@ pub fn retry_at(now: i64, attempts: i64) -> Option<i64> {
 }
 
 /// Whether `url` may receive webhooks: a sentence saying why not.
-pub fn check_url(url: &str, allow_private: bool) -> Result<(), String> {
+pub fn check_url(url: &str, allow_private: bool) -> Result<(String, u16), String> {
     let url = url.trim();
     if url.len() > 2000 || url.chars().any(|c| c.is_control() || c.is_whitespace()) {
         return Err("Enter one address, without spaces, under 2000 characters.".into());
     }
-    let rest = if let Some(rest) = url.strip_prefix("https://") {
-        rest
+    let (rest, default) = if let Some(rest) = url.strip_prefix("https://") {
+        (rest, 443)
     } else if let Some(rest) = url.strip_prefix("http://").filter(|_| allow_private) {
-        rest
+        (rest, 80)
     } else {
         return Err("The webhook address must start with https://.".into());
     };
@@ -59,7 +59,28 @@ pub fn check_url(url: &str, allow_private: bool) -> Result<(), String> {
     if authority.is_empty() || authority.contains('@') {
         return Err("The webhook address needs a host, and no user name or password in it.".into());
     }
-    Ok(())
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((host, after)) => (host, after.strip_prefix(':')),
+            None => {
+                return Err("The webhook address has an IPv6 host without its closing `]`.".into())
+            }
+        },
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    let port = match port {
+        None => default,
+        Some(p) => p.parse().map_err(|_| {
+            format!("The webhook address's port `{p}` is not a number from 1 to 65535.")
+        })?,
+    };
+    if host.is_empty() {
+        return Err("The webhook address needs a host.".into());
+    }
+    Ok((host.to_string(), port))
 }
 
 /// Whether an address is one the portal may call without the operator's leave.
@@ -88,30 +109,9 @@ fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-/// The host and port of an `http(s)://` URL.
-fn host_port(url: &str) -> Option<(String, u16)> {
-    let (rest, default) = match url.strip_prefix("https://") {
-        Some(r) => (r, 443),
-        None => (url.strip_prefix("http://")?, 80),
-    };
-    let authority = rest.split(['/', '?', '#']).next()?;
-    if let Some(v6) = authority.strip_prefix('[') {
-        let (host, after) = v6.split_once(']')?;
-        let port = after
-            .strip_prefix(':')
-            .map_or(Some(default), |p| p.parse().ok())?;
-        return Some((host.to_string(), port));
-    }
-    match authority.rsplit_once(':') {
-        Some((h, p)) => Some((h.to_string(), p.parse().ok()?)),
-        None => Some((authority.to_string(), default)),
-    }
-}
-
 /// One attempt: the body posted, signed; `Err` with what went wrong.
 pub fn send(d: &Delivery, secret: &str, allow_private: bool) -> Result<(), String> {
-    check_url(&d.url, allow_private)?;
-    let (host, port) = host_port(&d.url).ok_or("the address has no host")?;
+    let (host, port) = check_url(&d.url, allow_private)?;
     let addrs: Vec<_> = (host.as_str(), port)
         .to_socket_addrs()
         .map_err(|e| format!("cannot resolve {host}: {e}"))?
@@ -237,16 +237,16 @@ mod tests {
         }
         assert!(is_public("93.184.216.34".parse().unwrap()));
         assert_eq!(
-            host_port("https://[::1]:8443/x"),
-            Some(("::1".into(), 8443))
+            check_url("https://[::1]:8443/x", false),
+            Ok(("::1".into(), 8443))
         );
         assert_eq!(
-            host_port("https://a.example/x?y"),
-            Some(("a.example".into(), 443))
+            check_url("https://a.example/x?y", false),
+            Ok(("a.example".into(), 443))
         );
         assert_eq!(
-            host_port("http://a.example:81"),
-            Some(("a.example".into(), 81))
+            check_url("http://a.example:81", true),
+            Ok(("a.example".into(), 81))
         );
     }
 

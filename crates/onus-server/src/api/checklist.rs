@@ -346,5 +346,7 @@ pub async fn export(
         return Err(not_found());
     };
     let (_, a, matrix) = checklist_access(&state, &headers, &tenant).await?;
-    db(crate::export::download(&a, &matrix, kind).await)
+    crate::export::download(&a, &matrix, kind)
+        .await
+        .map_err(|e| super::internal(&e))
 }

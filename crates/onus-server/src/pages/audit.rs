@@ -5,7 +5,6 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
 use onus_export::render::xlsx::utc_date as display;
 use serde::Deserialize;
 
@@ -104,21 +103,9 @@ pub async fn audit_export(
         .iter()
         .map(|e| serde_json::to_string(e).unwrap_or_default() + "\n")
         .collect();
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/x-ndjson".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"{}-audit.jsonl\"",
-                    crate::export::file_stem(&a.tenant.name)
-                ),
-            ),
-        ],
+    Ok(crate::export::attachment(
+        &format!("{}-audit.jsonl", crate::export::file_stem(&a.tenant.name)),
+        "application/x-ndjson",
         lines,
-    )
-        .into_response())
+    ))
 }

@@ -605,5 +605,7 @@ pub async fn download(
     let Some((_, matrix, _)) = current(&state, &a).await? else {
         return Ok(unpublished(&a));
     };
-    db(crate::export::download(&a, &matrix, kind).await)
+    crate::export::download(&a, &matrix, kind)
+        .await
+        .map_err(|e| super::internal_error(&e))
 }
