@@ -109,6 +109,18 @@ impl Driver {
         self.no_console_errors(url);
     }
 
+    /// Goes to a page that answers 404 (the browser logs that, and only that).
+    fn go_to_missing(&mut self, url: &str) {
+        self.call("POST", "/url", Some(json!({"url": url})));
+        let logs = self.call("POST", "/se/log", Some(json!({"type": "browser"})));
+        for e in logs.as_array().unwrap() {
+            assert!(
+                e["level"] != "SEVERE" || e["message"].as_str().is_some_and(|m| m.contains("404")),
+                "console error at {url}: {e}"
+            );
+        }
+    }
+
     fn find(&mut self, css: &str) -> String {
         let v = self.call(
             "POST",
@@ -122,8 +134,10 @@ impl Driver {
             .to_string()
     }
 
+    /// Replaces the text of the field at `css`.
     fn fill(&mut self, css: &str, text: &str) {
         let id = self.find(css);
+        self.call("POST", &format!("/element/{id}/clear"), Some(json!({})));
         self.call(
             "POST",
             &format!("/element/{id}/value"),
@@ -326,7 +340,13 @@ fn journey(db: &str, shots: &'static str) {
     b.fill("#code", &totp_now(&secret));
     b.click("form.form button[type=submit]");
     assert_eq!(b.text("h1"), "Your recovery codes");
-    assert_eq!(b.source().matches("<li><code>").count(), 10);
+    let codes: Vec<String> = b
+        .source()
+        .split("<li><code>")
+        .skip(1)
+        .map(|s| s.split('<').next().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.len(), 10, "{codes:?}");
     b.screenshot("recovery-codes");
 
     // Out, and in again with a code.
@@ -357,6 +377,182 @@ fn journey(db: &str, shots: &'static str) {
     b.screenshot("tokens");
 
     checklist(&mut b, &base, &db, &tenant, shots);
+    just_in_time_access(&mut b, &base, &db, &tenant, shots, &codes);
+}
+
+/// Signs in at the login form; with a second factor, with `code`.
+fn sign_in(b: &mut Driver, base: &str, email: &str, password: &str, code: Option<&str>) {
+    b.go(&format!("{base}/login"));
+    b.fill("#email", email);
+    b.fill("#password", password);
+    b.click("form.form button[type=submit]");
+    if let Some(code) = code {
+        b.wait_for("/login/mfa");
+        b.fill("#code", code);
+        b.click("form.form button[type=submit]");
+    }
+    assert!(b.source().contains("Sign out"), "{email} is not signed in");
+}
+
+fn block_on<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// A platform operator asks for access, the tenant's admin approves it,
+/// the operator reads the checklist until the grant expires by itself;
+/// the admin finds every step in the audit log, exports it, and the
+/// export and the database verify with `onus audit verify`.
+fn just_in_time_access(
+    b: &mut Driver,
+    base: &str,
+    db: &str,
+    tenant: &str,
+    shots: &str,
+    codes: &[String],
+) {
+    let password = block_on(async {
+        let store = onus_store::Store::open(db).await.unwrap();
+        onus_server::admin_create_user(
+            &store,
+            "ops@portal.io",
+            "Olu Ops",
+            "platform-operator",
+            None,
+        )
+        .await
+        .unwrap()
+        .1
+    });
+    b.click("form[action='/logout'] button");
+
+    // The operator has no standing access, and asks for one minute of reading.
+    sign_in(b, base, "ops@portal.io", &password, None);
+    b.go_to_missing(&format!("{base}/t/{tenant}/checklist"));
+    assert_eq!(b.text("h1"), "Not found");
+    b.go(&format!("{base}/admin/tenants/{tenant}/access"));
+    b.fill(
+        "#reason",
+        "Ticket 4711: the customer reports a wrong progress count",
+    );
+    b.choose("#scope", "read");
+    b.fill("#minutes", "1");
+    b.click("form.form button[type=submit]");
+    assert!(b.source().contains("pending"), "{}", b.source());
+    b.screenshot("grant-asked");
+    b.click("form[action='/logout'] button");
+
+    // The tenant's admin approves it with a comment.
+    sign_in(b, base, "boss@acme.io", PASSWORD, Some(&codes[0]));
+    b.go(&format!("{base}/t/{tenant}"));
+    assert!(b.source().contains("1 waiting"), "{}", b.source());
+    b.go(&format!("{base}/t/{tenant}/access"));
+    let page = b.source();
+    assert!(
+        page.contains("Ticket 4711") && page.contains("Olu Ops"),
+        "{page}"
+    );
+    let grant = page
+        .split("/access/")
+        .nth(1)
+        .and_then(|s| s.split("/decide").next())
+        .unwrap()
+        .to_string();
+    b.fill("input[name=comment]", "ok for this ticket");
+    b.screenshot("grant-request");
+    b.click("button[value=approve]");
+    assert!(b.source().contains("active"), "{}", b.source());
+    b.screenshot("grant-approved");
+    b.click("form[action='/logout'] button");
+
+    // The operator reads the checklist and an item, and cannot write.
+    sign_in(b, base, "ops@portal.io", &password, None);
+    b.go(&format!("{base}/t/{tenant}/checklist"));
+    assert_eq!(b.text("h1"), "Checklist");
+    b.screenshot("grant-reading");
+    b.click("table.checklist a");
+    assert!(
+        !b.source().contains("name=\"revision\""),
+        "a read grant shows no form"
+    );
+
+    // The grant ends by itself at its expiry.
+    let expires = block_on(async {
+        let store = onus_store::Store::open(db).await.unwrap();
+        let grants = store.tenant_data(tenant).grants().await.unwrap();
+        grants
+            .iter()
+            .find(|g| g.id == grant)
+            .unwrap()
+            .expires_at
+            .unwrap()
+    });
+    let wait = expires + 1 - onus_store::now();
+    assert!(
+        (0..=62).contains(&wait),
+        "a one-minute grant: {wait} s left"
+    );
+    std::thread::sleep(Duration::from_secs(wait.unsigned_abs()));
+    b.go_to_missing(&format!("{base}/t/{tenant}/checklist"));
+    assert_eq!(b.text("h1"), "Not found");
+    b.screenshot("grant-expired");
+    b.go(&format!("{base}/account"));
+    b.click("form[action='/logout'] button");
+
+    // The tenant's admin sees the grant expired, what was done under it,
+    // and every step in the audit log, and exports it.
+    sign_in(b, base, "boss@acme.io", PASSWORD, Some(&codes[1]));
+    b.go(&format!("{base}/t/{tenant}/access"));
+    let page = b.source();
+    assert!(
+        page.contains("expired") && page.contains(&format!("GET /t/{tenant}/checklist")),
+        "{page}"
+    );
+    b.screenshot("grants");
+    b.go(&format!("{base}/t/{tenant}/audit"));
+    let page = b.source();
+    for action in ["access-requested", "grant-approved", "grant-used"] {
+        assert!(page.contains(action), "{action} in {page}");
+    }
+    b.choose("#f-action", "grant-used");
+    b.click("form.filters button");
+    let rows = b.text("tbody");
+    assert!(rows.contains("Olu Ops (platform staff)"), "{rows}");
+    assert!(!rows.contains("grant-approved"), "filtered: {rows}");
+    b.screenshot("audit");
+    let head = b.text("#head");
+    b.download("a[href$='/audit.jsonl']");
+    let file = downloads_of(shots).join("acme-corp-audit.jsonl");
+    let started = Instant::now();
+    while !file.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no download at {}",
+            file.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let export = std::fs::read_to_string(&file).unwrap();
+    assert!(export.contains(&head), "the export ends at the head shown");
+
+    // The real CLI verifies the database and the exported file.
+    for args in [vec!["--db", db], vec!["--file", file.to_str().unwrap()]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_onus"))
+            .args(["audit", "verify"])
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "onus audit verify {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 /// The tenant's checklist in the browser: filter, record an item as

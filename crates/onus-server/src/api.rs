@@ -196,6 +196,8 @@ pub struct TokenDto {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// When it stops working by itself (unix seconds).
+    pub expires_at: Option<i64>,
 }
 
 /// The current user's API tokens, newest first, revoked ones included (never the secrets).
@@ -213,6 +215,7 @@ async fn my_tokens(State(state): State<AppState>, headers: HeaderMap) -> ApiResu
             created_at: t.created_at,
             last_used_at: t.last_used_at,
             revoked_at: t.revoked_at,
+            expires_at: t.expires_at,
         })
         .collect();
     Ok(Json(list).into_response())

@@ -401,6 +401,18 @@ async fn streamed_form_csrf(
     ))
 }
 
+tokio::task_local! {
+    /// The request being served, as `METHOD /path`.
+    static REQUEST: String;
+}
+
+/// The request being served, as `METHOD /path` (never the query), for the
+/// audit entries that say what was done (access under a grant); empty
+/// outside a request.
+pub fn current_request() -> String {
+    REQUEST.try_with(Clone::clone).unwrap_or_default()
+}
+
 /// Loads the session, and refuses a POST whose form does not carry the
 /// CSRF token of this browser (the session's, or before signing in the
 /// `onus_pre` cookie's); an evidence upload, streamed, carries it as its
@@ -494,7 +506,10 @@ pub async fn session_layer(
         csrf,
         address,
     });
-    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let line = format!("{} {}", parts.method, parts.uri.path());
+    let mut response = REQUEST
+        .scope(line, next.run(Request::from_parts(parts, body)))
+        .await;
     if let Some(pre) = new_pre {
         response.headers_mut().append(
             header::SET_COOKIE,

@@ -26,7 +26,7 @@ mod pages;
 pub mod proxy;
 pub mod publish;
 pub mod testing;
-mod tokens;
+pub mod tokens;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -303,19 +303,20 @@ pub async fn admin_create_user(
 }
 
 /// `onus admin token`: mints an API token for the user with this email
-/// (`read` or `write`; bound to `tenant` when given); returns it (to be
-/// shown once).
+/// (`read` or `write`; bound to `tenant` when given; working for `days`);
+/// returns it (to be shown once).
 pub async fn admin_mint_token(
     store: &Store,
     email: &str,
     scope: &str,
     tenant: Option<&str>,
     name: &str,
+    days: u32,
 ) -> Result<String, ServeError> {
     let Some((user, _)) = store.local_login(email).await? else {
         return Err(ServeError::Usage(format!("there is no user {email}")));
     };
-    tokens::mint(store, &user, scope, tenant, name)
+    tokens::mint(store, &user, scope, tenant, name, days)
         .await
         .map_err(|e| match e {
             tokens::TokenError::Store(e) => ServeError::Store(e),

@@ -8,6 +8,11 @@ use onus_store::{Store, User};
 /// The scopes a token can have.
 pub const SCOPES: &[&str] = &["read", "write"];
 
+/// How long a token works unless told otherwise, in days.
+pub const DEFAULT_DAYS: u32 = 90;
+/// The longest a token may work, in days: none works for ever.
+pub const MAX_DAYS: u32 = 366;
+
 /// Why a token was not minted (shown to whoever asked).
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
@@ -15,6 +20,8 @@ pub enum TokenError {
     Scope(String),
     #[error("give the token a name (what it is for), at most 100 characters")]
     Name,
+    #[error("a token works for 1 to {MAX_DAYS} days, not {0}")]
+    Days(u32),
     #[error("{0} is not a member of tenant {1}")]
     NotMember(String, String),
     #[error(transparent)]
@@ -22,16 +29,21 @@ pub enum TokenError {
 }
 
 /// Mints a token for `user` (bound to `tenant` when given, which the user
-/// must belong to); returns the secret, to be shown once. Audited.
+/// must belong to) that works for `days`; returns the secret, to be shown
+/// once. Audited.
 pub async fn mint(
     store: &Store,
     user: &User,
     scope: &str,
     tenant: Option<&str>,
     name: &str,
+    days: u32,
 ) -> Result<String, TokenError> {
     if !SCOPES.contains(&scope) {
         return Err(TokenError::Scope(scope.to_string()));
+    }
+    if !(1..=MAX_DAYS).contains(&days) {
+        return Err(TokenError::Days(days));
     }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
@@ -44,7 +56,14 @@ pub async fn mint(
     }
     let token = format!("onus_{}", onus_store::random_token());
     let id = store
-        .create_api_token(&token, &user.id, tenant, name, scope)
+        .create_api_token(
+            &token,
+            &user.id,
+            tenant,
+            name,
+            scope,
+            onus_store::now() + i64::from(days) * 86_400,
+        )
         .await?;
     store
         .audit(
@@ -52,7 +71,7 @@ pub async fn mint(
             tenant,
             "api-token-created",
             &id,
-            &format!("{name} ({scope})"),
+            &format!("{name} ({scope}, {days} days)"),
         )
         .await?;
     Ok(token)

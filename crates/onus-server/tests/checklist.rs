@@ -520,7 +520,7 @@ fn two_tenants(db: &str) -> (Client, Client, Client, String, String) {
 fn mint(db: &str, email: &str, scope: &str) -> String {
     runtime().block_on(async {
         let store = Store::open(db).await.unwrap();
-        let token = onus_server::admin_mint_token(&store, email, scope, None, "test")
+        let token = onus_server::admin_mint_token(&store, email, scope, None, "test", 90)
             .await
             .unwrap();
         store.close().await;

@@ -683,19 +683,22 @@ async fn api_upload(
 async fn the_api_uploads_lists_downloads_and_deletes_with_problems() {
     for (backend, store) in fresh_stores().await {
         let w = world(store).await;
-        let write = onus_server::admin_mint_token(&w.store, "member@acme.io", "write", None, "ci")
-            .await
-            .unwrap();
-        let read = onus_server::admin_mint_token(&w.store, "viewer@acme.io", "read", None, "ci")
-            .await
-            .unwrap();
-        let viewer_write =
-            onus_server::admin_mint_token(&w.store, "viewer@acme.io", "write", None, "ci")
+        let write =
+            onus_server::admin_mint_token(&w.store, "member@acme.io", "write", None, "ci", 90)
                 .await
                 .unwrap();
-        let other = onus_server::admin_mint_token(&w.store, "member@bolt.io", "write", None, "ci")
-            .await
-            .unwrap();
+        let read =
+            onus_server::admin_mint_token(&w.store, "viewer@acme.io", "read", None, "ci", 90)
+                .await
+                .unwrap();
+        let viewer_write =
+            onus_server::admin_mint_token(&w.store, "viewer@acme.io", "write", None, "ci", 90)
+                .await
+                .unwrap();
+        let other =
+            onus_server::admin_mint_token(&w.store, "member@bolt.io", "write", None, "ci", 90)
+                .await
+                .unwrap();
         let (a, ia) = (&w.a, &w.item_a);
         let list_url = format!("/api/v1/tenants/{a}/items/{ia}/evidence");
         let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR";

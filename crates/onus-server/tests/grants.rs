@@ -20,9 +20,9 @@ fn an_operator_reads_a_tenant_only_under_a_grant_its_admin_approved() {
         let list = boss.get(&format!("/t/{a}/checklist"));
         assert_eq!(list.status, 200, "{backend}: {}", list.body);
         let rt = runtime();
-        let password = rt.block_on(async {
+        let (password, member_password) = rt.block_on(async {
             let store = Store::open(db).await.unwrap();
-            let (_, pw) = onus_server::admin_create_user(
+            let (_, ops) = onus_server::admin_create_user(
                 &store,
                 "ops@portal.io",
                 "Olu Ops",
@@ -31,8 +31,22 @@ fn an_operator_reads_a_tenant_only_under_a_grant_its_admin_approved() {
             )
             .await
             .unwrap();
-            pw
+            let (_, member) = onus_server::admin_create_user(
+                &store,
+                "mo@acme.io",
+                "Mo Member",
+                "tenant-member",
+                Some(&a),
+            )
+            .await
+            .unwrap();
+            (ops, member)
         });
+        let mut member = Client::new(admin.addr);
+        assert_eq!(
+            sign_in(&mut member, "mo@acme.io", &member_password).status,
+            303
+        );
         let mut ops = Client::new(admin.addr);
         assert_eq!(sign_in(&mut ops, "ops@portal.io", &password).status, 303);
         let _ = PASSWORD;
@@ -86,9 +100,15 @@ fn an_operator_reads_a_tenant_only_under_a_grant_its_admin_approved() {
         );
         let grant = between(&page, "/access/", "/decide");
         assert_eq!(grant.len(), 32);
-        // A platform admin cannot approve on the tenant's behalf, nor the operator itself.
-        for c in [&mut admin, &mut ops] {
-            let csrf = c.get("/admin").csrf();
+        // A platform admin cannot approve on the tenant's behalf, nor the
+        // operator itself, nor a tenant member who is not its admin.
+        assert_eq!(
+            member.get(&format!("/t/{a}/access")).status,
+            404,
+            "{backend}"
+        );
+        for c in [&mut admin, &mut ops, &mut member] {
+            let csrf = c.get("/").csrf();
             let r = c.post(
                 &format!("/t/{a}/access/{grant}/decide"),
                 &[("csrf", &csrf), ("decision", "approve"), ("comment", "")],
@@ -135,8 +155,22 @@ fn an_operator_reads_a_tenant_only_under_a_grant_its_admin_approved() {
         // Recorded, with the grant's id.
         let log = boss.get(&format!("/t/{a}/audit?action=grant-used"));
         assert!(
-            log.body.contains("Olu Ops") || log.body.contains("user "),
-            "{backend}"
+            log.body.contains("Olu Ops (platform staff)"),
+            "{backend}: {}",
+            log.body
+        );
+        // The tenant sees what was done under the grant, request by request.
+        assert!(
+            log.body.contains(&format!("GET /t/{a}/items/{item}")),
+            "{backend}: {}",
+            log.body
+        );
+        let access = boss.get(&format!("/t/{a}/access"));
+        assert!(
+            access.body.contains("Done under it")
+                && access.body.contains(&format!("GET /t/{a}/checklist")),
+            "{backend}: {}",
+            access.body
         );
         let export = boss.get(&format!("/t/{a}/audit.jsonl"));
         assert!(

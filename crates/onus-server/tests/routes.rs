@@ -127,13 +127,58 @@ fn setup_link_accounts_csrf_and_lockout() {
         sign_out(&mut c);
         assert_eq!(c.get("/admin").location(), Some("/login"));
 
-        // Wrong passwords: a clear message, then a lockout even for the right one.
+        // A burst of concurrent wrong passwords gets no more guesses checked
+        // than the limit (each attempt counts before its password is
+        // checked); sequential ones then get a clear message until the
+        // lockout, which holds even for the right password.
+        let burst = std::sync::Barrier::new(12);
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let threads: Vec<_> = (0..12)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut attacker = Client::new(c.addr);
+                        let csrf = attacker.get("/login").csrf();
+                        burst.wait();
+                        attacker
+                            .post(
+                                "/login",
+                                &[
+                                    ("csrf", &csrf),
+                                    ("email", "admin@portal.io"),
+                                    ("password", "a burst of guesses"),
+                                ],
+                            )
+                            .status
+                    })
+                })
+                .collect();
+            threads.into_iter().map(|t| t.join().unwrap()).collect()
+        });
+        let checked = statuses.iter().filter(|s| **s == 401).count();
+        assert!(
+            statuses.iter().all(|s| *s == 401 || *s == 429),
+            "{backend}: {statuses:?}"
+        );
         let mut attacker = Client::new(c.addr);
-        for _ in 0..5 {
+        let mut more = 0;
+        loop {
             let r = sign_in(&mut attacker, "admin@portal.io", "not the password at all");
+            if r.status == 429 {
+                break;
+            }
             assert_eq!(r.status, 401, "{backend}");
             assert!(r.body.contains("The email or the password is wrong"));
+            more += 1;
+            assert!(
+                more <= 5,
+                "{backend}: no lockout after {more} more failures"
+            );
         }
+        assert_eq!(
+            checked + more,
+            5,
+            "{backend}: burst {statuses:?}, then {more}"
+        );
         let locked = sign_in(&mut attacker, "admin@portal.io", PASSWORD);
         assert_eq!(locked.status, 429, "{backend}");
         assert!(locked.body.contains("locked for"), "{}", locked.body);
@@ -487,6 +532,7 @@ fn the_api_answers_with_tokens_json_and_problems() {
                 "write",
                 None,
                 "ci",
+                90,
             ))
             .unwrap();
         let read = rt
@@ -496,6 +542,7 @@ fn the_api_answers_with_tokens_json_and_problems() {
                 "read",
                 None,
                 "ci",
+                90,
             ))
             .unwrap();
 
@@ -620,6 +667,7 @@ fn the_api_answers_with_tokens_json_and_problems() {
                 "write",
                 Some(&tenant_id),
                 "ci",
+                90,
             ))
             .unwrap();
         let users = c.api(
@@ -758,6 +806,58 @@ fn api_tokens_are_minted_on_the_account_page_shown_once_listed_and_revoked() {
         assert!(account.body.contains("nightly export"), "{backend}");
         assert!(!account.body.contains(&token), "{backend}: shown once only");
 
+        // A token works for the days asked (1 to 366), and not a second more.
+        let forever = c.post(
+            "/account/tokens",
+            &[
+                ("csrf", &csrf),
+                ("name", "forever"),
+                ("scope", "read"),
+                ("tenant", ""),
+                ("days", "5000"),
+            ],
+        );
+        assert_eq!(forever.status, 422, "{backend}: {}", forever.body);
+        assert!(forever.body.contains("1 to 366 days"), "{}", forever.body);
+        let weekly = c.post(
+            "/account/tokens",
+            &[
+                ("csrf", &csrf),
+                ("name", "weekly"),
+                ("scope", "read"),
+                ("tenant", ""),
+                ("days", "7"),
+            ],
+        );
+        let weekly = shown_value(&weekly);
+        let listed: serde_json::Value =
+            serde_json::from_str(&c.api("GET", "/api/v1/me/tokens", Some(&weekly), None).body)
+                .unwrap();
+        let week = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "weekly")
+            .unwrap();
+        let lifetime = week["expires_at"].as_i64().unwrap() - week["created_at"].as_i64().unwrap();
+        assert_eq!(lifetime, 7 * 86_400, "{backend}: {week}");
+        let week_id = week["id"].as_str().unwrap().to_string();
+        runtime().block_on(async {
+            let store = Store::open(db).await.unwrap();
+            store
+                .exec_for_test(&format!(
+                    "UPDATE api_tokens SET expires_at = {} WHERE id = '{week_id}'",
+                    onus_store::now() - 1
+                ))
+                .await;
+        });
+        assert_eq!(
+            c.api("GET", "/api/v1/me", Some(&weekly), None).status,
+            401,
+            "{backend}: expired at once"
+        );
+        assert!(c.get("/account").body.contains("expired "), "{backend}");
+
         // A second token revokes the first through the API; the page revokes the second.
         let second = c.post(
             "/account/tokens",
@@ -823,7 +923,7 @@ fn api_tokens_are_minted_on_the_account_page_shown_once_listed_and_revoked() {
                 .iter()
                 .filter(|a| **a == "api-token-created")
                 .count(),
-            2,
+            3,
             "{actions:?}"
         );
         assert_eq!(

@@ -56,14 +56,6 @@ pub struct Session {
     pub last_seen: i64,
 }
 
-/// One sign-in attempt, for rate limiting.
-#[derive(Clone, Copy, Debug)]
-pub struct LoginAttempt<'a> {
-    pub account: &'a str,
-    pub address: &'a str,
-    pub ok: bool,
-}
-
 impl Store {
     /// Creates a user with a local password identity (`password_hash` is
     /// the argon2id string). The email is kept lowercase; a second user with
@@ -357,17 +349,40 @@ impl Store {
             .map(Some)
     }
 
-    pub async fn record_login_attempt(&self, attempt: LoginAttempt<'_>) -> Result<()> {
+    /// Records a sign-in attempt for `account` from `address` as failed
+    /// until [`Store::login_succeeded`] says otherwise; returns its id. It is
+    /// counted before the secret is checked, so a burst of concurrent
+    /// attempts gets no more guesses than the lockout allows.
+    pub async fn begin_login_attempt(&self, account: &str, address: &str) -> Result<String> {
+        let id = random_id();
         sqlx::query(
-            "INSERT INTO login_attempts (id, account, address, at, ok) VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO login_attempts (id, account, address, at, ok) VALUES ($1, $2, $3, $4, 0)",
         )
-        .bind(random_id())
-        .bind(attempt.account.trim().to_lowercase())
-        .bind(attempt.address)
+        .bind(&id)
+        .bind(account.trim().to_lowercase())
+        .bind(address)
         .bind(now())
-        .bind(i64::from(attempt.ok))
         .execute(&self.pool)
         .await?;
+        Ok(id)
+    }
+
+    /// The attempt succeeded: the account's failures before it stop counting.
+    pub async fn login_succeeded(&self, attempt: &str) -> Result<()> {
+        sqlx::query("UPDATE login_attempts SET ok = 1 WHERE id = $1")
+            .bind(attempt)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The attempt was refused unchecked (the account or address was
+    /// locked): it does not count, so a lockout ends when its window does.
+    pub async fn forget_login_attempt(&self, attempt: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_attempts WHERE id = $1")
+            .bind(attempt)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 
@@ -388,10 +403,11 @@ impl Store {
         .await?
         .get::<i64, _>(0);
         let by_account = sqlx::query(
-            "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_attempts WHERE account = $1 AND ok = 0 AND at >= $2",
+            "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM login_attempts WHERE account = $1 AND ok = 0 AND at >= $2 AND at > $3",
         )
         .bind(&account)
-        .bind(since.max(last_ok))
+        .bind(since)
+        .bind(last_ok)
         .fetch_one(&self.pool)
         .await?;
         let by_address = sqlx::query(
@@ -431,13 +447,16 @@ pub struct TokenSummary {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// When it stops working by itself (none for tokens minted before
+    /// expiry existed).
+    pub expires_at: Option<i64>,
 }
 
 impl Store {
     /// The user's API tokens, newest first, revoked ones included.
     pub async fn api_tokens(&self, user: &str) -> Result<Vec<TokenSummary>> {
         let rows = sqlx::query(
-            "SELECT id, name, scope, tenant_id, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id",
+            "SELECT id, name, scope, tenant_id, created_at, last_used_at, revoked_at, expires_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at DESC, id",
         )
         .bind(user)
         .fetch_all(&self.pool)
@@ -452,11 +471,13 @@ impl Store {
                 created_at: r.get("created_at"),
                 last_used_at: r.get("last_used_at"),
                 revoked_at: r.get("revoked_at"),
+                expires_at: r.get("expires_at"),
             })
             .collect())
     }
 
-    /// Records an API token (stored hashed); returns its id.
+    /// Records an API token (stored hashed) that works until `expires_at`
+    /// (unix seconds); returns its id.
     pub async fn create_api_token(
         &self,
         token: &str,
@@ -464,10 +485,11 @@ impl Store {
         tenant: Option<&str>,
         name: &str,
         scope: &str,
+        expires_at: i64,
     ) -> Result<String> {
         let id = random_id();
         sqlx::query(
-            "INSERT INTO api_tokens (id, token_hash, user_id, tenant_id, name, scope, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            "INSERT INTO api_tokens (id, token_hash, user_id, tenant_id, name, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&id)
         .bind(hash(token))
@@ -476,18 +498,20 @@ impl Store {
         .bind(name)
         .bind(scope)
         .bind(now())
+        .bind(expires_at)
         .execute(&self.pool)
         .await?;
         Ok(id)
     }
 
-    /// The grant of a bearer token, if it exists and is not revoked; its
-    /// last-used time is set to now.
+    /// The grant of a bearer token, if it exists, is not revoked and has
+    /// not expired; its last-used time is set to now.
     pub async fn api_token(&self, token: &str) -> Result<Option<ApiToken>> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, a.id AS token_id, a.tenant_id, a.scope FROM api_tokens a JOIN users u ON u.id = a.user_id WHERE a.token_hash = $1 AND a.revoked_at IS NULL"
+            "SELECT {USER_COLUMNS}, a.id AS token_id, a.tenant_id, a.scope FROM api_tokens a JOIN users u ON u.id = a.user_id WHERE a.token_hash = $1 AND a.revoked_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $2)"
         ))
         .bind(hash(token))
+        .bind(now())
         .fetch_optional(&self.pool)
         .await?;
         let Some(row) = row else { return Ok(None) };

@@ -30,7 +30,7 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
-pub use accounts::{ApiToken, LoginAttempt, Session, TokenSummary, User};
+pub use accounts::{ApiToken, Session, TokenSummary, User};
 pub use checklist::{
     Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
     Versions, STATUSES,
@@ -75,6 +75,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         "access grants",
         include_str!("../migrations/0007_access_grants.sql"),
+    ),
+    (
+        8,
+        "api token expiry",
+        include_str!("../migrations/0008_api_token_expiry.sql"),
     ),
 ];
 

@@ -1,7 +1,7 @@
 //! Every storage behaviour, on SQLite and on PostgreSQL alike.
 
 use onus_store::testing::fresh_stores;
-use onus_store::{LoginAttempt, Published, Store, StoreError};
+use onus_store::{Published, Store, StoreError};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn migrations_run_again_without_harm() {
@@ -125,20 +125,12 @@ async fn failed_logins_are_counted_per_account_and_address() {
     for (backend, store) in fresh_stores().await {
         for _ in 0..3 {
             store
-                .record_login_attempt(LoginAttempt {
-                    account: "A@x.io",
-                    address: "10.0.0.1",
-                    ok: false,
-                })
+                .begin_login_attempt("A@x.io", "10.0.0.1")
                 .await
                 .unwrap();
         }
         store
-            .record_login_attempt(LoginAttempt {
-                account: "b@x.io",
-                address: "10.0.0.1",
-                ok: false,
-            })
+            .begin_login_attempt("b@x.io", "10.0.0.1")
             .await
             .unwrap();
         let ((account, _), (address, _)) = store
@@ -146,6 +138,28 @@ async fn failed_logins_are_counted_per_account_and_address() {
             .await
             .unwrap();
         assert_eq!((account, address), (3, 4), "{backend}");
+        // A refused attempt does not count; a success ends the account's
+        // count (not the address's).
+        let refused = store
+            .begin_login_attempt("a@x.io", "10.0.0.1")
+            .await
+            .unwrap();
+        store.forget_login_attempt(&refused).await.unwrap();
+        let ((account, _), _) = store
+            .recent_failures("a@x.io", "10.0.0.1", 0)
+            .await
+            .unwrap();
+        assert_eq!(account, 3, "{backend}");
+        let good = store
+            .begin_login_attempt("a@x.io", "10.0.0.1")
+            .await
+            .unwrap();
+        store.login_succeeded(&good).await.unwrap();
+        let ((account, _), (address, _)) = store
+            .recent_failures("a@x.io", "10.0.0.1", 0)
+            .await
+            .unwrap();
+        assert_eq!((account, address), (0, 4), "{backend}");
         let ((other, _), _) = store
             .recent_failures("c@x.io", "10.0.0.2", 0)
             .await
@@ -344,7 +358,7 @@ async fn api_tokens_are_hashed_revocable_and_track_use() {
     for (backend, store) in fresh_stores().await {
         let user = store.create_user("u@x.io", "U", None, "h").await.unwrap();
         let id = store
-            .create_api_token("secret-token", &user.id, None, "ci", "read")
+            .create_api_token("secret-token", &user.id, None, "ci", "read", i64::MAX)
             .await
             .unwrap();
         let grant = store

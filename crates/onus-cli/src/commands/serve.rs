@@ -128,6 +128,9 @@ enum AdminAction {
         /// What the token is for (shown in the audit log).
         #[arg(long, default_value = "cli")]
         name: String,
+        /// How many days the token works (1 to 366).
+        #[arg(long, value_name = "DAYS", default_value_t = onus_server::tokens::DEFAULT_DAYS)]
+        days: u32,
     },
 }
 
@@ -154,11 +157,19 @@ pub fn admin(args: AdminArgs) -> Result<(), CliError> {
             scope,
             tenant,
             name,
+            days,
         } => {
             let token = onus_server::with_store(&db, |store| {
                 Box::pin(async move {
-                    onus_server::admin_mint_token(store, &email, &scope, tenant.as_deref(), &name)
-                        .await
+                    onus_server::admin_mint_token(
+                        store,
+                        &email,
+                        &scope,
+                        tenant.as_deref(),
+                        &name,
+                        days,
+                    )
+                    .await
                 })
             })?;
             println!("{token}");

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
-use onus_store::{LoginAttempt, StoreError, User};
+use onus_store::{StoreError, User};
 use serde::Deserialize;
 
 use super::{db, message, page, Layout, PageResult};
@@ -191,6 +191,37 @@ fn minutes(seconds: i64) -> i64 {
     (seconds + 59) / 60
 }
 
+/// Counts a sign-in attempt as failed before its secret is checked, so a
+/// burst of concurrent attempts gets no more guesses than the limit, and
+/// refuses it (uncounted) while the account or the address is locked.
+/// Open: the attempt's id and the account's failures, this one included.
+/// Locked: why, to show.
+async fn gate(
+    state: &AppState,
+    account: &str,
+    address: &str,
+) -> Result<Result<(String, i64), String>, StoreError> {
+    let attempt = state.store.begin_login_attempt(account, address).await?;
+    let now = onus_store::now();
+    let ((account_fails, account_oldest), (address_fails, address_oldest)) = state
+        .store
+        .recent_failures(account, address, now - LOCKOUT_WINDOW)
+        .await?;
+    let locked = if account_fails > ACCOUNT_LIMIT {
+        let wait = minutes(account_oldest + LOCKOUT_WINDOW - now);
+        format!("Too many failed sign-ins for this account: it is locked for {wait} more minute(s). Try again then.")
+    } else if address_fails > ADDRESS_LIMIT {
+        let wait = minutes(address_oldest + LOCKOUT_WINDOW - now);
+        format!(
+            "Too many failed sign-ins from your network address: try again in {wait} minute(s)."
+        )
+    } else {
+        return Ok(Ok((attempt, account_fails)));
+    };
+    state.store.forget_login_attempt(&attempt).await?;
+    Ok(Err(locked))
+}
+
 pub async fn login(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -206,25 +237,10 @@ pub async fn login(
             },
         )
     };
-    let now = onus_store::now();
-    let ((account_fails, account_oldest), (address_fails, address_oldest)) = db(state
-        .store
-        .recent_failures(&f.email, &viewer.address, now - LOCKOUT_WINDOW)
-        .await)?;
-    if account_fails >= ACCOUNT_LIMIT {
-        let wait = minutes(account_oldest + LOCKOUT_WINDOW - now);
-        return Ok(refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("Too many failed sign-ins for this account: it is locked for {wait} more minute(s). Try again then."),
-        ));
-    }
-    if address_fails >= ADDRESS_LIMIT {
-        let wait = minutes(address_oldest + LOCKOUT_WINDOW - now);
-        return Ok(refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!("Too many failed sign-ins from your network address: try again in {wait} minute(s)."),
-        ));
-    }
+    let (attempt, account_fails) = match db(gate(&state, &f.email, &viewer.address).await)? {
+        Ok(open) => open,
+        Err(locked) => return Ok(refuse(StatusCode::TOO_MANY_REQUESTS, locked)),
+    };
     let found = db(state.store.local_login(&f.email).await)?;
     let (user, hash) = match found {
         Some((u, h)) => (Some(u), h),
@@ -235,16 +251,11 @@ pub async fn login(
         .await
         .map_err(|e| super::internal_error(&e))?;
     let ok = ok && user.is_some();
-    db(state
-        .store
-        .record_login_attempt(LoginAttempt {
-            account: &f.email,
-            address: &viewer.address,
-            ok,
-        })
-        .await)?;
+    if ok {
+        db(state.store.login_succeeded(&attempt).await)?;
+    }
     let Some(user) = user.filter(|_| ok) else {
-        let left = ACCOUNT_LIMIT - account_fails - 1;
+        let left = ACCOUNT_LIMIT - account_fails;
         let hint = if left <= 2 {
             format!(" {left} attempt(s) left before the account is locked for 15 minutes.")
         } else {
@@ -296,6 +307,17 @@ pub async fn mfa(State(state): State<AppState>, viewer: Viewer, Form(f): Form<Co
         return Ok(Redirect::to("/login").into_response());
     };
     let user = &session.user;
+    let locked = || {
+        message(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Account locked",
+            "Too many wrong codes: the account is locked for 15 minutes. Sign in again then.",
+        )
+    };
+    let Ok((attempt, fails)) = db(gate(&state, &user.email, &viewer.address).await)? else {
+        db(state.store.end_session(&session.id_hash).await)?;
+        return Ok(locked());
+    };
     let secret = user.totp_secret.clone().unwrap_or_default();
     let ok = match auth::totp_step(&secret, &f.code) {
         // A code is good once: the same code again (a replay) is refused.
@@ -305,30 +327,10 @@ pub async fn mfa(State(state): State<AppState>, viewer: Viewer, Form(f): Form<Co
             .use_recovery_code(&user.id, &auth::normalize_recovery_code(&f.code))
             .await)?,
     };
-    db(state
-        .store
-        .record_login_attempt(LoginAttempt {
-            account: &user.email,
-            address: &viewer.address,
-            ok,
-        })
-        .await)?;
     if !ok {
-        let ((fails, _), _) = db(state
-            .store
-            .recent_failures(
-                &user.email,
-                &viewer.address,
-                onus_store::now() - LOCKOUT_WINDOW,
-            )
-            .await)?;
         if fails >= ACCOUNT_LIMIT {
             db(state.store.end_session(&session.id_hash).await)?;
-            return Ok(message(
-                StatusCode::TOO_MANY_REQUESTS,
-                "Account locked",
-                "Too many wrong codes: the account is locked for 15 minutes. Sign in again then.",
-            ));
+            return Ok(locked());
         }
         return Ok(page(
             StatusCode::UNAUTHORIZED,
@@ -338,6 +340,7 @@ pub async fn mfa(State(state): State<AppState>, viewer: Viewer, Form(f): Form<Co
             },
         ));
     }
+    db(state.store.login_succeeded(&attempt).await)?;
     db(state.store.complete_mfa(&session.id_hash).await)?;
     Ok(Redirect::to("/").into_response())
 }
@@ -402,7 +405,9 @@ struct TokenRow {
     tenant: Option<String>,
     created: String,
     last_used: String,
-    revoked: Option<String>,
+    /// Revoked, expired, or when it will expire.
+    status: String,
+    live: bool,
 }
 
 pub async fn account(State(state): State<AppState>, viewer: Viewer) -> PageResult {
@@ -417,6 +422,7 @@ pub async fn account(State(state): State<AppState>, viewer: Viewer) -> PageResul
             role,
         })
         .collect();
+    let now = onus_store::now();
     let tokens = db(state.store.api_tokens(&user.id).await)?
         .into_iter()
         .map(|t| TokenRow {
@@ -431,7 +437,13 @@ pub async fn account(State(state): State<AppState>, viewer: Viewer) -> PageResul
             scope: t.scope,
             created: display(t.created_at),
             last_used: t.last_used_at.map_or_else(|| "never".into(), display),
-            revoked: t.revoked_at.map(display),
+            live: t.revoked_at.is_none() && t.expires_at.is_none_or(|at| at > now),
+            status: match (t.revoked_at, t.expires_at) {
+                (Some(at), _) => format!("revoked {}", display(at)),
+                (None, Some(at)) if at <= now => format!("expired {}", display(at)),
+                (None, Some(at)) => format!("expires {}", display(at)),
+                (None, None) => "never expires".into(),
+            },
         })
         .collect();
     Ok(page(

@@ -50,13 +50,25 @@ pub async fn audit_log(
 ) -> PageResult {
     let a = admin_access(&state, &viewer, &id).await?;
     let chain = db(a.data.audit_chain().await)?;
-    let members = db(a.data.members().await)?;
+    // Who acted, by name: the tenant's members, and anyone else who did
+    // (platform staff under a grant, members since removed).
+    let mut names: std::collections::HashMap<String, String> = db(a.data.members().await)?
+        .into_iter()
+        .map(|m| (m.user_id, m.name))
+        .collect();
+    for actor in chain.iter().filter_map(|e| e.actor.as_deref()) {
+        if !names.contains_key(actor) {
+            let name = match db(state.store.user(actor).await)? {
+                Some(u) if u.is_platform_staff() => format!("{} (platform staff)", u.name),
+                Some(u) => u.name,
+                None => format!("user {actor} (deleted)"),
+            };
+            names.insert(actor.to_string(), name);
+        }
+    }
     let name_of = |actor: &Option<String>| match actor {
         None => "the portal".to_string(),
-        Some(u) => members
-            .iter()
-            .find(|m| m.user_id == *u)
-            .map_or_else(|| format!("user {u}"), |m| m.name.clone()),
+        Some(u) => names.get(u).cloned().unwrap_or_default(),
     };
     let mut actions: Vec<String> = chain.iter().map(|e| e.action.clone()).collect();
     actions.sort();

@@ -25,6 +25,8 @@ struct GrantRow {
     decided: String,
     comment: String,
     until: String,
+    /// What was done under it: (when, `METHOD /path`), oldest first.
+    used: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -36,9 +38,10 @@ struct GrantsPage {
     grants: Vec<GrantRow>,
 }
 
-/// Minutes as people read them: `45 minutes`, `2 h`, `1 h 30 min`.
+/// Minutes as people read them: `1 minute`, `45 minutes`, `2 h`, `1 h 30 min`.
 pub fn duration(minutes: i64) -> String {
     match (minutes / 60, minutes % 60) {
+        (0, 1) => "1 minute".into(),
         (0, m) => format!("{m} minutes"),
         (h, 0) => format!("{h} h"),
         (h, m) => format!("{h} h {m} min"),
@@ -64,9 +67,19 @@ pub async fn grants(
             })
             .unwrap_or_default()
     };
+    let chain = db(a.data.audit_chain().await)?;
+    let used = |grant: &str| -> Vec<(String, String)> {
+        let details = format!("grant {grant}");
+        chain
+            .iter()
+            .filter(|e| e.action == "grant-used" && e.details == details)
+            .map(|e| (display(e.at), e.target.clone()))
+            .collect()
+    };
     let grants = db(a.data.grants().await)?
         .into_iter()
         .map(|g| GrantRow {
+            used: used(&g.id),
             state: g.state(now),
             who: g.requester_name.clone(),
             scope: if g.scope == "write" {
@@ -174,4 +187,13 @@ pub async fn revoke_grant(
         )
         .await)?;
     Ok(Redirect::to(&format!("/t/{}/access", a.tenant.id)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_read_as_people_say_them() {
+        let said: Vec<String> = [1, 45, 120, 90].map(super::duration).into();
+        assert_eq!(said, ["1 minute", "45 minutes", "2 h", "1 h 30 min"]);
+    }
 }

@@ -119,7 +119,7 @@ pub async fn member(
                 Some(&user.id),
                 Some(&tenant.id),
                 "grant-used",
-                &tenant.name,
+                &auth::current_request(),
                 &format!("grant {g}"),
             )
             .await?;

@@ -19,6 +19,8 @@ pub struct NewToken {
     scope: String,
     /// A tenant id, or empty for a personal token.
     tenant: String,
+    /// How many days it works; the default when absent.
+    days: Option<u32>,
 }
 
 pub async fn create(
@@ -30,7 +32,15 @@ pub async fn create(
         return Ok(auth::sign_in_first());
     };
     let tenant = Some(f.tenant.as_str()).filter(|t| !t.is_empty());
-    match tokens::mint(&state.store, user, &f.scope, tenant, &f.name).await {
+    match tokens::mint(
+        &state.store,
+        user,
+        &f.scope,
+        tenant,
+        &f.name,
+        f.days.unwrap_or(tokens::DEFAULT_DAYS),
+    )
+    .await {
         Ok(token) => Ok(page(
             StatusCode::CREATED,
             &LinkPage {
