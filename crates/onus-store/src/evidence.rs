@@ -294,6 +294,20 @@ impl TenantData {
         Ok(rows.len())
     }
 
+    /// The tenant's uploads never completed (invisible to every reader),
+    /// with how many chunks of `evidence_chunks` each has stored: what
+    /// tests of crash safety look at.
+    #[doc(hidden)]
+    pub async fn incomplete_uploads_for_test(&self) -> Result<Vec<(String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT e.id, (SELECT COUNT(*) FROM evidence_chunks c WHERE c.tenant_id = e.tenant_id AND c.attachment_id = e.id) FROM evidence e WHERE e.tenant_id = $1 AND e.complete = 0 ORDER BY e.id",
+        )
+        .bind(self.tenant_id())
+        .fetch_all(&self.store().pool)
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
     /// An incomplete upload's bytes and record, gone.
     async fn remove_upload(&self, id: &str) -> Result<()> {
         self.store().chunks.delete(self.tenant_id(), id).await?;
