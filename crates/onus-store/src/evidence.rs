@@ -321,7 +321,8 @@ impl TenantData {
 
     /// Deletes attachment `id`'s bytes and marks its record deleted by
     /// `user` (the record stays: it existed, with this name and hash), and
-    /// records it in the item's history.
+    /// records it in the item's history and the tenant's audit chain
+    /// (`evidence-deleted`), in one transaction.
     /// The attachment as now recorded; `None` when the tenant has no such
     /// attachment or it already was deleted.
     pub async fn delete_attachment(&self, id: &str, user: &str) -> Result<Option<Attachment>> {
@@ -352,6 +353,18 @@ impl TenantData {
             "evidence",
             &history_value(&found.file_name, &found.sha256),
             "",
+        )
+        .await?;
+        crate::audit::append_in(
+            &mut tx,
+            self.tenant_id(),
+            Some(user),
+            "evidence-deleted",
+            id,
+            &format!(
+                "{} (sha256 {}) on item {}",
+                found.file_name, found.sha256, found.item_id
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -424,9 +437,11 @@ impl Upload {
     }
 
     /// Stores what is left and records the attachment as complete, served
-    /// as `content_type` (decided by the caller from its bytes), and in its
+    /// as `content_type` (decided by the caller from its bytes), in its
     /// item's history (field `evidence`: its name and SHA-256; the item's
-    /// revision is left alone, so no one's edit of the item goes stale).
+    /// revision is left alone, so no one's edit of the item goes stale)
+    /// and in the tenant's audit chain (`evidence-uploaded`), in one
+    /// transaction: a crash keeps all three or none.
     pub async fn finish(mut self, content_type: &str) -> Result<Attachment> {
         let data = self.data.clone();
         if !self.buffer.is_empty() {
@@ -473,6 +488,18 @@ impl Upload {
             "evidence",
             "",
             &history_value(&name, &sha256),
+        )
+        .await?;
+        crate::audit::append_in(
+            &mut tx,
+            data.tenant_id(),
+            Some(&self.user),
+            "evidence-uploaded",
+            &self.id,
+            &format!(
+                "{name} ({content_type}, {size} bytes, sha256 {sha256}) on item {}",
+                self.item
+            ),
         )
         .await?;
         tx.commit().await?;
