@@ -389,18 +389,12 @@ pub async fn edit(
     if next == item.record() {
         return Ok(item);
     }
-    let stored = a.data.update_item(id, revision, &next, &a.user.id).await?;
-    a.data
-        .store()
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            "item-updated",
-            id,
-            format!("status {} -> {} {}", item.status, stored.status, a.under()).trim_end(),
-        )
-        .await?;
-    Ok(stored)
+    // Audited in the update's own transaction (the status before is the
+    // one read: the update is refused unless the item is still at it).
+    let details = format!("status {} -> {} {}", item.status, next.status, a.under());
+    Ok(a.data
+        .update_item(id, revision, &next, &a.user.id, details.trim_end())
+        .await?)
 }
 
 fn bounded(text: &str, what: &str) -> Result<String, EditError> {

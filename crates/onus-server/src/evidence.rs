@@ -473,22 +473,8 @@ pub async fn upload(
                 return Err(Refused::Type(why));
             }
         };
+        // Audited by the store, in the transaction that completes it.
         let attachment = up.finish(&served).await?;
-        data.store()
-            .audit(
-                Some(&a.user.id),
-                Some(data.tenant_id()),
-                "evidence-uploaded",
-                &attachment.id,
-                &format!(
-                    "{} ({}, {} bytes, sha256 {}) on item {item}",
-                    attachment.file_name,
-                    attachment.content_type,
-                    attachment.size,
-                    attachment.sha256
-                ),
-            )
-            .await?;
         return Ok(attachment);
     }
     Err(Refused::Form(
@@ -506,21 +492,10 @@ pub async fn delete(
     if !may_change(&a.role) {
         return Err(Refused::ReadOnly(a.role.clone()));
     }
+    // Audited by the store, in the transaction that marks it deleted.
     let Some(gone) = data.delete_attachment(id, &a.user.id).await? else {
         return Ok(None);
     };
-    data.store()
-        .audit(
-            Some(&a.user.id),
-            Some(data.tenant_id()),
-            "evidence-deleted",
-            &gone.id,
-            &format!(
-                "{} (sha256 {}) on item {}",
-                gone.file_name, gone.sha256, gone.item_id
-            ),
-        )
-        .await?;
     Ok(Some(gone))
 }
 

@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use crate::{hex, now, random_id, Result, Store};
 
@@ -146,6 +146,69 @@ pub fn verify_lines(text: &str) -> std::result::Result<Verified, String> {
     Ok(out)
 }
 
+/// Appends an entry to `chain` inside the caller's transaction `tx`,
+/// taking the chain's head first: a change and the entry that records it
+/// commit together, so a crash keeps both or neither.
+pub(crate) async fn append_in(
+    tx: &mut Transaction<'_, Any>,
+    chain: &str,
+    actor: Option<&str>,
+    action: &str,
+    target: &str,
+    details: &str,
+) -> Result<AuditEntry> {
+    // Taking the head first (an UPDATE) locks it until commit.
+    let moved = sqlx::query("UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1")
+        .bind(chain)
+        .execute(&mut **tx)
+        .await?;
+    if moved.rows_affected() == 0 {
+        // A new chain: created at place 1. Two servers starting the
+        // same chain at once: one insert fails and that append is retried.
+        sqlx::query("INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 1, '')")
+            .bind(chain)
+            .execute(&mut **tx)
+            .await?;
+    }
+    let head = sqlx::query("SELECT seq, hash FROM audit_heads WHERE chain = $1")
+        .bind(chain)
+        .fetch_one(&mut **tx)
+        .await?;
+    let mut entry = AuditEntry {
+        chain: chain.to_string(),
+        seq: head.get(0),
+        at: now(),
+        actor: actor.map(str::to_string),
+        action: action.to_string(),
+        target: target.to_string(),
+        details: details.to_string(),
+        prev_hash: head.get(1),
+        hash: String::new(),
+    };
+    entry.hash = entry_hash(&entry);
+    let tenant = (chain != PLATFORM).then_some(chain);
+    sqlx::query("INSERT INTO audit (id, at, actor, tenant_id, action, target, details, chain, seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+            .bind(random_id())
+            .bind(entry.at)
+            .bind(&entry.actor)
+            .bind(tenant)
+            .bind(&entry.action)
+            .bind(&entry.target)
+            .bind(&entry.details)
+            .bind(&entry.chain)
+            .bind(entry.seq)
+            .bind(&entry.prev_hash)
+            .bind(&entry.hash)
+            .execute(&mut **tx)
+            .await?;
+    sqlx::query("UPDATE audit_heads SET hash = $1 WHERE chain = $2")
+        .bind(&entry.hash)
+        .bind(chain)
+        .execute(&mut **tx)
+        .await?;
+    Ok(entry)
+}
+
 impl crate::TenantData {
     /// The tenant's audit chain, in order.
     pub async fn audit_chain(&self) -> Result<Vec<AuditEntry>> {
@@ -165,55 +228,7 @@ impl Store {
         details: &str,
     ) -> Result<AuditEntry> {
         let mut tx = self.pool.begin().await?;
-        // Taking the head first (an UPDATE) locks it until commit.
-        let moved = sqlx::query("UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1")
-            .bind(chain)
-            .execute(&mut *tx)
-            .await?;
-        if moved.rows_affected() == 0 {
-            // A new chain: created at place 1. Two servers starting the
-            // same chain at once: one insert fails and that append is retried.
-            sqlx::query("INSERT INTO audit_heads (chain, seq, hash) VALUES ($1, 1, '')")
-                .bind(chain)
-                .execute(&mut *tx)
-                .await?;
-        }
-        let head = sqlx::query("SELECT seq, hash FROM audit_heads WHERE chain = $1")
-            .bind(chain)
-            .fetch_one(&mut *tx)
-            .await?;
-        let mut entry = AuditEntry {
-            chain: chain.to_string(),
-            seq: head.get(0),
-            at: now(),
-            actor: actor.map(str::to_string),
-            action: action.to_string(),
-            target: target.to_string(),
-            details: details.to_string(),
-            prev_hash: head.get(1),
-            hash: String::new(),
-        };
-        entry.hash = entry_hash(&entry);
-        let tenant = (chain != PLATFORM).then_some(chain);
-        sqlx::query("INSERT INTO audit (id, at, actor, tenant_id, action, target, details, chain, seq, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-            .bind(random_id())
-            .bind(entry.at)
-            .bind(&entry.actor)
-            .bind(tenant)
-            .bind(&entry.action)
-            .bind(&entry.target)
-            .bind(&entry.details)
-            .bind(&entry.chain)
-            .bind(entry.seq)
-            .bind(&entry.prev_hash)
-            .bind(&entry.hash)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE audit_heads SET hash = $1 WHERE chain = $2")
-            .bind(&entry.hash)
-            .bind(chain)
-            .execute(&mut *tx)
-            .await?;
+        let entry = append_in(&mut tx, chain, actor, action, target, details).await?;
         tx.commit().await?;
         Ok(entry)
     }

@@ -338,16 +338,33 @@ impl TenantData {
 
     /// Stores `update` on item `id` if it is still at revision `expected`
     /// (optimistic concurrency: two people editing one item never silently
-    /// overwrite each other), recording each changed field in its history
-    /// and clearing its flag. The item as stored.
+    /// overwrite each other), recording each changed field in its history,
+    /// clearing its flag, and appending `item-updated` (with `details`) to
+    /// the tenant's audit chain, all in one transaction: a crash keeps the
+    /// change, its history and its audit entry, or none of them. The item
+    /// as stored.
     pub async fn update_item(
         &self,
         id: &str,
         expected: i64,
         update: &Update,
         actor: &str,
+        details: &str,
     ) -> Result<Item, UpdateError> {
         let mut tx = self.store.pool.begin().await.map_err(StoreError::from)?;
+        // Take the item first (a write that changes nothing): on
+        // PostgreSQL its row lock, on SQLite the write lock, waited for.
+        // Reading first would make SQLite's transaction a reader that
+        // cannot become the writer while another one writes ("database is
+        // locked" at once, without waiting): concurrent edits failed.
+        sqlx::query(
+            "UPDATE checklist_items SET revision = revision WHERE tenant_id = $1 AND id = $2",
+        )
+        .bind(&self.tenant)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(StoreError::from)?;
         let current = self
             .item_in(&mut tx, id)
             .await?
@@ -398,6 +415,15 @@ impl TenantData {
             .item_in(&mut tx, id)
             .await?
             .ok_or(UpdateError::NotFound)?;
+        crate::audit::append_in(
+            &mut tx,
+            &self.tenant,
+            Some(actor),
+            "item-updated",
+            id,
+            details,
+        )
+        .await?;
         tx.commit().await.map_err(StoreError::from)?;
         Ok(item)
     }

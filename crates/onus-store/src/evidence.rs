@@ -294,6 +294,20 @@ impl TenantData {
         Ok(rows.len())
     }
 
+    /// The tenant's uploads never completed (invisible to every reader),
+    /// with how many chunks of `evidence_chunks` each has stored: what
+    /// tests of crash safety look at.
+    #[doc(hidden)]
+    pub async fn incomplete_uploads_for_test(&self) -> Result<Vec<(String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT e.id, (SELECT COUNT(*) FROM evidence_chunks c WHERE c.tenant_id = e.tenant_id AND c.attachment_id = e.id) FROM evidence e WHERE e.tenant_id = $1 AND e.complete = 0 ORDER BY e.id",
+        )
+        .bind(self.tenant_id())
+        .fetch_all(&self.store().pool)
+        .await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
     /// An incomplete upload's bytes and record, gone.
     async fn remove_upload(&self, id: &str) -> Result<()> {
         self.store().chunks.delete(self.tenant_id(), id).await?;
@@ -307,7 +321,8 @@ impl TenantData {
 
     /// Deletes attachment `id`'s bytes and marks its record deleted by
     /// `user` (the record stays: it existed, with this name and hash), and
-    /// records it in the item's history.
+    /// records it in the item's history and the tenant's audit chain
+    /// (`evidence-deleted`), in one transaction.
     /// The attachment as now recorded; `None` when the tenant has no such
     /// attachment or it already was deleted.
     pub async fn delete_attachment(&self, id: &str, user: &str) -> Result<Option<Attachment>> {
@@ -338,6 +353,18 @@ impl TenantData {
             "evidence",
             &history_value(&found.file_name, &found.sha256),
             "",
+        )
+        .await?;
+        crate::audit::append_in(
+            &mut tx,
+            self.tenant_id(),
+            Some(user),
+            "evidence-deleted",
+            id,
+            &format!(
+                "{} (sha256 {}) on item {}",
+                found.file_name, found.sha256, found.item_id
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -410,9 +437,11 @@ impl Upload {
     }
 
     /// Stores what is left and records the attachment as complete, served
-    /// as `content_type` (decided by the caller from its bytes), and in its
+    /// as `content_type` (decided by the caller from its bytes), in its
     /// item's history (field `evidence`: its name and SHA-256; the item's
-    /// revision is left alone, so no one's edit of the item goes stale).
+    /// revision is left alone, so no one's edit of the item goes stale)
+    /// and in the tenant's audit chain (`evidence-uploaded`), in one
+    /// transaction: a crash keeps all three or none.
     pub async fn finish(mut self, content_type: &str) -> Result<Attachment> {
         let data = self.data.clone();
         if !self.buffer.is_empty() {
@@ -459,6 +488,18 @@ impl Upload {
             "evidence",
             "",
             &history_value(&name, &sha256),
+        )
+        .await?;
+        crate::audit::append_in(
+            &mut tx,
+            data.tenant_id(),
+            Some(&self.user),
+            "evidence-uploaded",
+            &self.id,
+            &format!(
+                "{name} ({content_type}, {size} bytes, sha256 {sha256}) on item {}",
+                self.item
+            ),
         )
         .await?;
         tx.commit().await?;
