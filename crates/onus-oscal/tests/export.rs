@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use common::{example, schema_errors, validator, EXAMPLES};
+use common::{example, from_files, schema_errors, validator, EXAMPLES};
 use onus_oscal::export::{component_definition, ssp};
 use serde_json::Value;
 
@@ -405,6 +405,81 @@ fn codat_inherits_what_azures_own_export_provides() {
         .get("leveraged-authorizations")
         .is_none());
     assert_eq!(entries(&doc2, "inherited").len(), inherited.len());
+}
+
+/// An upstream whose provider holds the same words twice, as two duties
+/// told apart by their `id:`, in two areas mapped to one control: each
+/// inherited duty points at its own `provided` entry, not the first one
+/// with those words.
+#[test]
+fn inherited_duties_find_their_provided_entry_by_duty_id() {
+    const UP: &str = "onus: 1
+model: { id: up, name: Up, publisher: cloud }
+parties:
+  cloud: { name: Cloud, role: provider }
+  customer: { name: Customer, role: customer }
+offerings:
+  iaas: { name: IaaS }
+frameworks:
+  nist-800-53-rev5: { name: NIST SP 800-53 Rev. 5 }
+areas:
+  compute: { name: Compute, controls: [nist-800-53-rev5:si-2] }
+  storage: { name: Storage, controls: [nist-800-53-rev5:si-2] }
+responsibilities:
+  compute:
+    cloud: { duties: [{ id: patch-compute, text: Patches the hosts }] }
+  storage:
+    cloud: { duties: [{ id: patch-storage, text: Patches the hosts }] }
+";
+    const APP: &str = "onus: 1
+model: { id: app, name: App, publisher: acme }
+parties:
+  acme: { name: Acme, role: provider }
+  customer: { name: Customer, role: customer }
+upstreams:
+  up: { model: up.onus.yaml }
+offerings:
+  app: { name: App, runs-on: { up: iaas } }
+frameworks:
+  nist-800-53-rev5: { name: NIST SP 800-53 Rev. 5 }
+areas:
+  compute: { name: Compute, controls: [nist-800-53-rev5:si-2] }
+  storage: { name: Storage, controls: [nist-800-53-rev5:si-2] }
+responsibilities:
+  compute: { up: ~ }
+  storage: { up: ~ }
+";
+    let files = [("up.onus.yaml", UP), ("app.onus.yaml", APP)];
+    let app = from_files("app.onus.yaml", &files);
+    let up = from_files("up.onus.yaml", &files);
+    let packages = vec!["FR-up".to_string()];
+    let ups = app.leveraged(&packages, None);
+    let doc = ssp::export(app.input().with_upstreams(&ups), &app.matrix.offerings[0]).unwrap();
+    let up_doc = ssp::export(up.input(), &up.matrix.offerings[0]).unwrap();
+    // The upstream's provided uuids, by duty id.
+    let by_id: HashMap<String, String> = entries(&up_doc, "provided")
+        .into_iter()
+        .map(|(_, e)| {
+            let id = e["props"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "duty-id")
+                .unwrap()["value"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            (e["uuid"].as_str().unwrap().to_string(), id)
+        })
+        .collect();
+    assert_eq!(by_id.len(), 2, "{up_doc:#}");
+    let pointed: Vec<&str> = entries(&doc, "inherited")
+        .into_iter()
+        .map(|(_, e)| by_id[e["provided-uuid"].as_str().unwrap()].as_str())
+        .collect();
+    let mut sorted = pointed.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, ["patch-compute", "patch-storage"], "{doc:#}");
 }
 
 #[test]

@@ -336,3 +336,62 @@ fn a_leveraging_ssp_keeps_what_a_model_can_hold() {
         .iter()
         .any(|n| n.contains("Implementation status of ac-2: partial. Half of it.")));
 }
+
+/// Duty ids come back: an SSP export of a model whose duties have `id:`s
+/// imports into a model with the same ids, whose export is the same
+/// document (the uuids derive from the ids). A hostile document that
+/// gives one id to two texts, or an id the format cannot hold, keeps the
+/// duties by their text.
+#[test]
+fn an_ssp_import_keeps_duty_ids() {
+    const MODEL: &str = "onus: 1
+model: { id: ids, name: Ids, publisher: acme }
+parties:
+  acme: { name: Acme, role: provider }
+  customer: { name: Customer, role: customer }
+offerings:
+  app: { name: App }
+frameworks:
+  nist-800-53-rev5: { name: NIST SP 800-53 Rev. 5 }
+areas:
+  accounts: { name: Accounts, controls: [nist-800-53-rev5:ac-2] }
+responsibilities:
+  accounts:
+    acme:
+      duties:
+        - { id: sso, text: Runs single sign-on for every tenant }
+        - Reviews administrator access every quarter
+    customer:
+      duties:
+        - { id: own-users, text: Manages its users and their roles }
+";
+    let (original, found) = from_text(MODEL);
+    assert!(found.iter().all(|d| !d.is_error()), "{found:#?}");
+    let original = original.unwrap();
+    let first = ssp::export(original.input(), &original.matrix.offerings[0]).unwrap();
+    let json = to_json_pretty(&first);
+    let (model, yaml) = imported(&json, "ids");
+    assert!(
+        yaml.contains("- id: sso\n") && yaml.contains("- id: own-users\n"),
+        "{yaml}"
+    );
+    let second = ssp::export(model.input(), &model.matrix.offerings[0]).unwrap();
+    assert!(
+        first == second,
+        "{yaml}\n{}",
+        first_difference(&first, &second)
+    );
+
+    // One id on two texts: the first keeps it. A qualified id is dropped.
+    let two_texts = json.replace("\"value\": \"own-users\"", "\"value\": \"sso\"");
+    let qualified = json.replace("\"value\": \"sso\"", "\"value\": \"aws/sso\"");
+    for (what, hostile, kept) in [
+        ("two texts", two_texts, "sso"),
+        ("qualified", qualified, "own-users"),
+    ] {
+        assert_ne!(hostile, json);
+        let (_, yaml) = imported(&hostile, what);
+        assert_eq!(yaml.matches("- id: ").count(), 1, "{what}: {yaml}");
+        assert!(yaml.contains(&format!("- id: {kept}\n")), "{what}: {yaml}");
+    }
+}

@@ -502,8 +502,9 @@ struct Leveraged<'a> {
     offering: String,
     /// The upstream's export context: its party uuids.
     up_ctx: Context<'a>,
-    /// (upstream party uuid, normalised duty) -> (control, `provided` uuid),
-    /// in the upstream export's order.
+    /// (upstream party uuid, duty key) -> (control, `provided` uuid), in
+    /// the upstream export's order. The key is [`match_key`]'s: the duty's
+    /// `id:` when it has one, so a reworded duty is still found.
     provided: HashMap<(String, String), Vec<(String, String)>>,
     /// Upstream party uuid -> (control, uuid) of its holdings without duties.
     holds: HashMap<String, Vec<(String, String)>>,
@@ -552,7 +553,13 @@ impl<'a> Leveraged<'a> {
                         if none {
                             l.holds.entry(party.to_string()).or_default().push(row);
                         } else {
-                            let duty = normalise(p["description"].as_str().unwrap_or_default());
+                            let id = list(&p, "props")
+                                .iter()
+                                .find(|x| x["name"] == "duty-id")
+                                .and_then(|x| x["value"].as_str())
+                                .map(str::to_string);
+                            let text = p["description"].as_str().unwrap_or_default();
+                            let duty = match_key(text, id.as_deref());
                             l.provided
                                 .entry((party.to_string(), duty))
                                 .or_default()
@@ -672,9 +679,9 @@ impl<'a> Leveraged<'a> {
         }));
     }
 
-    /// The upstream export's `provided` uuid for duty `duty` (`None`: the
-    /// holding without duties) of holder `h`, reached through this
-    /// upstream; the one for `control` when there is one.
+    /// The upstream export's `provided` uuid for the duty of [`match_key`]
+    /// `duty` (`None`: the holding without duties) of holder `h`, reached
+    /// through this upstream; the one for `control` when there is one.
     fn provided_uuid(&self, h: &ResolvedHolder, duty: Option<&str>, control: &str) -> Option<&str> {
         if h.via.first().map(|v| v.as_str()) != Some(self.up.id) {
             return None;
@@ -682,7 +689,7 @@ impl<'a> Leveraged<'a> {
         let party = h.party.strip_prefix(self.up.id)?.strip_prefix('/')?;
         let party = self.up_ctx.party_uuid(party);
         let rows = match duty {
-            Some(d) => self.provided.get(&(party, normalise(d)))?,
+            Some(d) => self.provided.get(&(party, d.to_string()))?,
             None => self.holds.get(&party)?,
         };
         rows.iter()
@@ -705,10 +712,17 @@ impl<'a> Leveraged<'a> {
         for a in areas {
             for h in a.holders.iter().filter(|h| !is_customer(h)) {
                 let texts = Context::duty_texts(h, a, &o.name);
-                for (key, text) in duty_keys(h, &texts).iter().zip(&texts) {
-                    // A holder without duties is matched by its party alone.
-                    let duty = (!h.duties.is_empty()).then_some(text.as_str());
-                    let Some(provided) = self.provided_uuid(h, duty, control) else {
+                for (i, (key, text)) in duty_keys(h, &texts).iter().zip(&texts).enumerate() {
+                    // A holder without duties is matched by its party alone;
+                    // a duty id, qualified here by the upstream it came
+                    // through, is the upstream's own without it.
+                    let id = h.duties.id(i).map(|id| {
+                        id.strip_prefix(self.up.id)
+                            .and_then(|rest| rest.strip_prefix('/'))
+                            .unwrap_or(id)
+                    });
+                    let duty = (!h.duties.is_empty()).then(|| match_key(text, id));
+                    let Some(provided) = self.provided_uuid(h, duty.as_deref(), control) else {
                         continue;
                     };
                     let uuid = ctx.uuid(&[
@@ -742,6 +756,16 @@ impl<'a> Leveraged<'a> {
             "description": format!("What {} provides for this control, inherited.", self.title()),
             "inherited": inherited,
         }))
+    }
+}
+
+/// How a leveraging export finds a duty among its upstream's `provided`
+/// entries: by its `id:` when it has one (the entry's `duty-id` prop), else
+/// by its normalised text.
+fn match_key(text: &str, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("id:{id}"),
+        None => format!("text:{}", normalise(text)),
     }
 }
 

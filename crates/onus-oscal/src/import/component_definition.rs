@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use onus_core::model::Role;
 
-use super::draft::{DraftArea, DraftHolding, DraftOffering, DraftParty, Key};
+use super::draft::{DraftArea, DraftDuty, DraftHolding, DraftOffering, DraftParty, Key};
 use super::{area_id_of_control, customer_only, kebab, list, onus_prop, onus_props, text, Reader};
 use crate::crm::control_label;
 use crate::Error;
@@ -77,7 +77,7 @@ fn read_onus(r: &mut Reader<'_>) {
                 continue;
             }
             let duties = text(ci, "description")
-                .map(|d| d.split("\n\n").map(str::to_string).collect())
+                .map(|d| d.split("\n\n").map(DraftDuty::from).collect())
                 .unwrap_or_default();
             let mut holding = r.holding(ci, duties);
             holding.note = list(ci, "implemented-requirements")
@@ -229,7 +229,8 @@ pub(super) fn area_for(r: &mut Reader<'_>, control: &str, framework: &str) -> St
 fn plain(duties: Vec<String>) -> DraftHolding {
     let mut h = DraftHolding::default();
     for d in duties {
-        if !d.trim().is_empty() && !h.duties.contains(&d) {
+        let d = DraftDuty::from(d.as_str());
+        if !d.text.trim().is_empty() && !h.duties.contains(&d) {
             h.duties.push(d);
         }
     }

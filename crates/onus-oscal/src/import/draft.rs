@@ -110,10 +110,27 @@ pub(crate) struct DraftFramework {
     pub url: Option<String>,
 }
 
+/// A duty as the document gives it: its text, and the `id:` an onus export
+/// wrote beside it (its `duty-id` prop) when that id can stand in the model.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DraftDuty {
+    pub text: String,
+    pub id: Option<String>,
+}
+
+impl From<&str> for DraftDuty {
+    fn from(text: &str) -> DraftDuty {
+        DraftDuty {
+            text: text.to_string(),
+            id: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct DraftHolding {
     pub scope: Option<String>,
-    pub duties: Vec<String>,
+    pub duties: Vec<DraftDuty>,
     pub how: Vec<String>,
     pub evidence: Vec<String>,
     pub note: Option<String>,
@@ -129,8 +146,12 @@ impl DraftHolding {
         if self.scope.is_none() {
             self.scope = other.scope;
         }
+        for duty in other.duties {
+            if !self.duties.contains(&duty) {
+                self.duties.push(duty);
+            }
+        }
         for (list, more) in [
-            (&mut self.duties, other.duties),
             (&mut self.how, other.how),
             (&mut self.evidence, other.evidence),
         ] {
@@ -372,7 +393,14 @@ fn holding(w: &mut Writer, indent: usize, party: &str, h: &DraftHolding) {
     if !h.duties.is_empty() {
         w.push_str(&format!("{}duties:\n", " ".repeat(inner)));
         for d in &h.duties {
-            item(w, inner + 2, d);
+            match &d.id {
+                Some(id) => {
+                    let pad = " ".repeat(inner + 2);
+                    w.push_str(&format!("{pad}- id: {}\n", scalar(id)));
+                    field(w, inner + 4, "text", Some(&d.text));
+                }
+                None => item(w, inner + 2, &d.text),
+            }
         }
     }
     if !h.how.is_empty() {
@@ -619,7 +647,13 @@ mod tests {
                 },
             );
             let holding = DraftHolding {
-                duties: vec![text.into()],
+                duties: vec![
+                    text.into(),
+                    DraftDuty {
+                        text: format!("{text} again"),
+                        id: Some("again".into()),
+                    },
+                ],
                 ..DraftHolding::default()
             };
             d.hold("a", "o", "p", holding);
@@ -642,10 +676,11 @@ mod tests {
             assert_eq!(m.offerings["o"].name, text, "{yaml}");
             let cell = &m.responsibilities["a"];
             let holders = cell.body.for_offering("o").unwrap();
-            let duty = &holders.list[0].holding.as_ref().unwrap().duties[0]
-                .text
-                .value;
-            assert_eq!(duty, text, "{yaml}");
+            let duties = &holders.list[0].holding.as_ref().unwrap().duties;
+            assert_eq!(duties[0].text.value, text, "{yaml}");
+            assert!(duties[0].id.is_none(), "{yaml}");
+            assert_eq!(duties[1].text.value, format!("{text} again"), "{yaml}");
+            assert_eq!(duties[1].id.as_ref().unwrap().value, "again", "{yaml}");
         }
     }
 }

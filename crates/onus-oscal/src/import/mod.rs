@@ -31,7 +31,7 @@ use onus_core::model::{is_valid_id, Role, DEFAULT_OFFERING};
 
 use crate::export::{Kind, CATALOG_MEDIA_TYPE, NS, UNVERSIONED};
 use crate::Error;
-use draft::{Draft, DraftFramework, DraftHolding, DraftParty, DraftReference, Key};
+use draft::{Draft, DraftDuty, DraftFramework, DraftHolding, DraftParty, DraftReference, Key};
 use origin::Noted;
 pub use origin::Origins;
 
@@ -156,6 +156,8 @@ pub(crate) struct Reader<'d> {
     /// Ids taken in the namespace parties and offerings share.
     taken: HashSet<String>,
     taken_areas: HashSet<String>,
+    /// Duty id -> the text it was first read with.
+    duty_ids: HashMap<String, String>,
     /// The element of the document each part of the draft was read from.
     noted: Noted<'d>,
 }
@@ -185,6 +187,7 @@ impl<'d> Reader<'d> {
             resources: HashMap::new(),
             taken: HashSet::new(),
             taken_areas: HashSet::new(),
+            duty_ids: HashMap::new(),
             noted: Noted::default(),
         };
         r.metadata();
@@ -399,8 +402,28 @@ impl<'d> Reader<'d> {
         id
     }
 
+    /// The duty an onus export's entry `v` describes as `text`: with the
+    /// id of its `duty-id` prop when that is an id the model can hold (one
+    /// written through an upstream, `aws/guest-os`, is not) and names no
+    /// other text in this document (one id, one duty), else known by its
+    /// text alone.
+    pub fn duty(&mut self, v: &Value, text: &str) -> DraftDuty {
+        let id = onus_prop(v, "duty-id")
+            .filter(|id| onus_core::model::is_valid_id(id))
+            .filter(|id| {
+                self.duty_ids
+                    .entry((*id).to_string())
+                    .or_insert_with(|| text.to_string())
+                    == text
+            });
+        DraftDuty {
+            text: text.to_string(),
+            id: id.map(str::to_string),
+        }
+    }
+
     /// The practices and evidence a holding's links point to.
-    pub fn holding(&self, v: &Value, duties: Vec<String>) -> DraftHolding {
+    pub fn holding(&self, v: &Value, duties: Vec<DraftDuty>) -> DraftHolding {
         let mut h = DraftHolding {
             scope: onus_prop(v, "scope").map(str::to_string),
             note: text(v, "remarks").map(str::to_string),
@@ -409,7 +432,7 @@ impl<'d> Reader<'d> {
         if onus_prop(v, "duties") != Some("none") {
             h.duties = duties
                 .into_iter()
-                .filter(|d| !d.trim().is_empty())
+                .filter(|d| !d.text.trim().is_empty())
                 .collect();
         }
         for l in list(v, "links") {

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use onus_core::model::Role;
 
-use super::draft::{DraftArea, DraftHolding, DraftOffering, DraftParty, Key};
+use super::draft::{DraftArea, DraftDuty, DraftHolding, DraftOffering, DraftParty, Key};
 use super::{kebab, list, onus_prop, onus_props, text, Reader};
 use crate::Error;
 
@@ -198,11 +198,15 @@ fn read_onus(r: &mut Reader<'_>, offering: &str) {
             }
         }
         for (party, entries) in parties {
-            let duties = entries
-                .iter()
-                .filter_map(|e| text(e, "description"))
-                .map(str::to_string)
-                .collect();
+            let mut duties: Vec<DraftDuty> = Vec::new();
+            for e in &entries {
+                if let Some(d) = text(e, "description") {
+                    let duty = r.duty(e, d);
+                    if !duties.contains(&duty) {
+                        duties.push(duty);
+                    }
+                }
+            }
             let holding = r.holding(entries[0], duties);
             let key = Key::Holding(area.clone(), offering.to_string(), party.clone());
             r.note(key, entries[0]);
@@ -446,7 +450,7 @@ fn leveraged_authorizations(r: &mut Reader<'_>) -> Vec<(String, String)> {
 
 fn duty(text: &str) -> DraftHolding {
     DraftHolding {
-        duties: vec![text.to_string()],
+        duties: vec![text.into()],
         ..DraftHolding::default()
     }
 }

@@ -78,6 +78,17 @@ pub fn from_text(yaml: &str) -> (Option<Example>, Vec<Diagnostic>) {
     (Some(model(&set)), found)
 }
 
+/// The model `root` among `files` (name -> YAML text), its upstreams read
+/// from them too, checked clean and resolved.
+pub fn from_files(root: &str, files: &[(&str, &str)]) -> Example {
+    let files: std::collections::HashMap<PathBuf, String> = files
+        .iter()
+        .map(|(p, t)| (PathBuf::from(p), (*t).to_string()))
+        .collect();
+    let set = ModelSet::load(&[PathBuf::from(root)], &files).unwrap();
+    model(&set)
+}
+
 fn model(set: &ModelSet) -> Example {
     let errors: Vec<_> = check(set).into_iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
