@@ -15,14 +15,13 @@
 mod common;
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+use common::server::Server;
 use common::{onus, stdout};
 use onus_server::testing::{setup_admin, Client, PASSWORD};
 use onus_store::testing::{fresh_pg_url, fresh_sqlite_url};
@@ -43,77 +42,6 @@ const MAX_WRITES: usize = 5_000;
 /// client stops sending (and waits for the kill).
 const BIG: usize = 8 * 1024 * 1024;
 const BIG_SENT: usize = 2 * 1024 * 1024;
-
-/// A running `onus serve`; killed (SIGKILL) and waited for when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    /// What it printed before listening.
-    lines: Vec<String>,
-}
-
-impl Server {
-    fn start(db: &str, home: &std::path::Path) -> Server {
-        let child = Command::new(env!("CARGO_BIN_EXE_onus"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--db", db])
-            .current_dir(home)
-            .env("XDG_DATA_HOME", home)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut server = Server {
-            child,
-            addr: "127.0.0.1:0".parse().unwrap(),
-            lines: Vec::new(),
-        };
-        let mut reader = BufReader::new(server.child.stdout.take().unwrap());
-        loop {
-            let mut line = String::new();
-            assert!(
-                reader.read_line(&mut line).unwrap() > 0,
-                "onus serve stopped early: {:?}",
-                server.lines
-            );
-            let line = line.trim_end().to_string();
-            if let Some(addr) = line.strip_prefix("onus portal: listening on http://") {
-                server.addr = addr.parse().unwrap();
-                server.lines.push(line);
-                // Keep reading its output so it never blocks on a full pipe.
-                std::thread::spawn(move || for _ in reader.lines() {});
-                return server;
-            }
-            server.lines.push(line);
-        }
-    }
-
-    fn setup_token(&self) -> Option<String> {
-        self.lines
-            .iter()
-            .find_map(|l| l.split_once("/setup?token=").map(|(_, t)| t.to_string()))
-    }
-
-    /// SIGKILL: no handler runs, no connection is closed cleanly.
-    fn kill(mut self) {
-        self.child.kill().unwrap();
-        let status = self.child.wait().unwrap();
-        assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
-    }
-
-    /// SIGTERM, a clean stop.
-    fn stop(mut self) {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(self.child.wait().unwrap().success());
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
@@ -397,7 +325,7 @@ fn verify_audit(db: &str, tenant: &str, backend: &str) {
 
 fn crash_loses_nothing(backend: &str, db: &str) {
     let home = tempfile::tempdir().unwrap();
-    let server = Server::start(db, home.path());
+    let server = Server::start(&["--db", db], home.path());
     let (tenant, token) = set_up(&server);
     let mut c = Client::new(server.addr);
     let listed = c.api(
@@ -468,7 +396,7 @@ fn crash_loses_nothing(backend: &str, db: &str) {
     );
 
     // Started again on the same database.
-    let server = Server::start(db, home.path());
+    let server = Server::start(&["--db", db], home.path());
     assert!(server.setup_token().is_none(), "{:?}", server.lines);
     let mut c = Client::new(server.addr);
     let rt = runtime();
@@ -638,7 +566,7 @@ fn crash_loses_nothing(backend: &str, db: &str) {
         assert_eq!(json(&again.body)["revision"], revision + 1);
     }
     rt.block_on(store.close());
-    server.stop();
+    assert!(server.stop().success(), "SIGTERM is a clean stop");
     verify_audit(db, &tenant, backend);
 }
 

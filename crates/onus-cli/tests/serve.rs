@@ -4,80 +4,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-
+use common::server::Server;
 use common::{onus, root, stderr, stdout};
 use onus_server::testing::{setup_admin, Client};
 use onus_store::testing::{fresh_pg_url, fresh_sqlite_url};
-
-/// A running `onus serve`, stopped (SIGTERM) when dropped.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    /// What it printed before listening.
-    lines: Vec<String>,
-}
-
-impl Server {
-    fn start(args: &[&str], data_home: &std::path::Path) -> Server {
-        let child = Command::new(env!("CARGO_BIN_EXE_onus"))
-            .arg("serve")
-            .args(["--listen", "127.0.0.1:0"])
-            .args(args)
-            .current_dir(data_home)
-            .env("XDG_DATA_HOME", data_home)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        // Owned by a Server from the start: killed and waited for on any panic.
-        let mut server = Server {
-            child,
-            addr: "127.0.0.1:0".parse().unwrap(),
-            lines: Vec::new(),
-        };
-        let mut reader = BufReader::new(server.child.stdout.take().unwrap());
-        loop {
-            let mut line = String::new();
-            assert!(
-                reader.read_line(&mut line).unwrap() > 0,
-                "onus serve stopped early: {:?}",
-                server.lines
-            );
-            let line = line.trim_end().to_string();
-            if let Some(addr) = line.strip_prefix("onus portal: listening on http://") {
-                server.addr = addr.parse().unwrap();
-                server.lines.push(line);
-                // Keep reading its output so it never blocks on a full pipe.
-                std::thread::spawn(move || for _ in reader.lines() {});
-                return server;
-            }
-            server.lines.push(line);
-        }
-    }
-
-    fn setup_token(&self) -> Option<String> {
-        self.lines
-            .iter()
-            .find_map(|l| l.split_once("/setup?token=").map(|(_, t)| t.to_string()))
-    }
-
-    /// SIGTERM, then the exit status.
-    fn stop(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        self.child.wait().unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn serve_without_a_database_uses_a_sqlite_file_and_the_bundled_examples() {
