@@ -683,8 +683,10 @@ impl TenantData {
     }
 
     /// Marks change `id` reviewed by `user` (and the tenant reviewed up to
-    /// its version); false when there is no such change or it already was.
-    pub async fn review_change(&self, id: &str, user: &str) -> Result<bool> {
+    /// its version); false when there is no such change or it already was
+    /// (nothing is audited), else `audit` is appended (in the tenant's
+    /// chain) in the same transaction.
+    pub async fn review_change(&self, id: &str, user: &str, audit: &crate::Audit) -> Result<bool> {
         let mut tx = self.store.pool.begin().await?;
         let done = sqlx::query("UPDATE model_changes SET reviewed_at = $1, reviewed_by = $2 WHERE tenant_id = $3 AND id = $4 AND reviewed_at IS NULL")
             .bind(now())
@@ -700,6 +702,7 @@ impl TenantData {
             .bind(&self.tenant)
             .execute(&mut *tx)
             .await?;
+        audit.in_tenant(&self.tenant).append_in(&mut tx).await?;
         tx.commit().await?;
         Ok(true)
     }
