@@ -195,10 +195,7 @@ impl TenantData {
         if rows != 1 {
             return Ok(false);
         }
-        audit
-            .in_tenant(self.tenant_id())
-            .append_in(&mut tx)
-            .await?;
+        audit.in_tenant(self.tenant_id()).append_in(&mut tx).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -30,8 +30,8 @@ use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
-pub use audit::Audit;
 pub use accounts::{ApiToken, Session, TokenSummary, User};
+pub use audit::Audit;
 pub use checklist::{
     Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
     Versions, STATUSES,

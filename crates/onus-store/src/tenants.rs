@@ -340,12 +340,11 @@ pub(crate) async fn insert_member(
     user: &str,
     role: &str,
 ) -> Result<()> {
-    let existing =
-        sqlx::query("SELECT 1 FROM memberships WHERE tenant_id = $1 AND user_id = $2")
-            .bind(tenant)
-            .bind(user)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let existing = sqlx::query("SELECT 1 FROM memberships WHERE tenant_id = $1 AND user_id = $2")
+        .bind(tenant)
+        .bind(user)
+        .fetch_optional(&mut **tx)
+        .await?;
     if existing.is_some() {
         return Err(StoreError::Conflict(
             "already a member of this tenant".into(),

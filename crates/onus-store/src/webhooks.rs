@@ -76,10 +76,7 @@ impl TenantData {
             .bind(self.tenant_id())
             .execute(&mut *tx)
             .await?;
-        audit
-            .in_tenant(self.tenant_id())
-            .append_in(&mut tx)
-            .await?;
+        audit.in_tenant(self.tenant_id()).append_in(&mut tx).await?;
         tx.commit().await?;
         Ok(secret)
     }
@@ -96,10 +93,7 @@ impl TenantData {
             .bind(self.tenant_id())
             .execute(&mut *tx)
             .await?;
-        audit
-            .in_tenant(self.tenant_id())
-            .append_in(&mut tx)
-            .await?;
+        audit.in_tenant(self.tenant_id()).append_in(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
