@@ -53,7 +53,7 @@ async fn item_of(store: &Store, tenant: &str) -> String {
         }],
         ..SyncPlan::default()
     };
-    data.sync(None, 1, &plan).await.unwrap().unwrap();
+    data.sync(None, 1, &plan, |_| None).await.unwrap().unwrap();
     data.items().await.unwrap().remove(0).id
 }
 

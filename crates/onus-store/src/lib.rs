@@ -33,7 +33,7 @@ use sqlx::{AnyPool, Row};
 pub use accounts::{ApiToken, Session, TokenSummary, User};
 pub use audit::Audit;
 pub use checklist::{
-    Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
+    ChangeRecord, Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
     Versions, STATUSES,
 };
 pub use evidence::{

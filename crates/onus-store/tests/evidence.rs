@@ -30,7 +30,7 @@ async fn tenant_with_item(store: &Store, name: &str) -> (TenantData, String, Str
         }],
         ..SyncPlan::default()
     };
-    data.sync(None, 1, &plan).await.unwrap().unwrap();
+    data.sync(None, 1, &plan, |_| None).await.unwrap().unwrap();
     let item = data.items().await.unwrap().remove(0).id;
     let user = store
         .create_user(
