@@ -33,8 +33,8 @@ use sqlx::{AnyPool, Row};
 pub use accounts::{ApiToken, Session, TokenSummary, User};
 pub use audit::Audit;
 pub use checklist::{
-    ChangeRecord, Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
-    Versions, STATUSES,
+    ChangeRecord, Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update,
+    UpdateError, Versions, STATUSES,
 };
 pub use evidence::{
     Attachment, BoxFuture, ChunkStore, DbChunks, Upload, UploadError, ABANDONED_AFTER, CHUNK_SIZE,
