@@ -261,6 +261,9 @@ pub async fn publish_now(
         Ok(lines) => lines,
         Err(e) => return Ok(Err(e.to_string())),
     };
+    // The one change still audited after it commits: each model was
+    // published in a transaction of its own (retried when two servers
+    // race for a number), and this entry sums them up (docs/security.md).
     db(state
         .store
         .audit(
