@@ -315,22 +315,6 @@ impl Store {
         tx.commit().await?;
         Ok(Some((user, invite.tenant)))
     }
-
-    /// Makes `user` a member of `tenant` as `role` (a conflict when they
-    /// already are); `audit` is appended in the same transaction.
-    pub async fn add_member(
-        &self,
-        tenant: &str,
-        user: &str,
-        role: &str,
-        audit: &Audit,
-    ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        insert_member(&mut tx, tenant, user, role).await?;
-        audit.append_in(&mut tx).await?;
-        tx.commit().await?;
-        Ok(())
-    }
 }
 
 /// Inserts a membership inside `tx`: a conflict when there is one already.
