@@ -19,7 +19,9 @@ use onus_core::diff::{self, reword, Class};
 use onus_core::identity::{holder_duties, item_id};
 use onus_core::resolve::{Matrix, ResolvedHolder, ResolvedOffering};
 use onus_export::diff::message::Wording;
-use onus_store::{Duty, StoreError, SyncPlan, Tenant, TenantData};
+use onus_store::{
+    Audit, ChangeRecord, Duty, StoreError, SyncOutcome, SyncPlan, Tenant, TenantData,
+};
 use serde_json::json;
 
 use crate::publish::resolve_version;
@@ -185,55 +187,71 @@ pub async fn sync(
         None => None,
     };
     let plan = plan(old.as_ref().map(|(_, m)| &**m), &matrix, &tenant.offering);
-    let Some(outcome) = data.sync(versions.synced, latest, &plan).await? else {
-        // Another server brought it there first.
-        return Ok(Some((latest, matrix)));
+    // What changed for the tenant (from an earlier version): recorded for
+    // its review, with its audit entry, in the sync's own transaction.
+    let change = match (versions.synced, &old) {
+        (Some(from), Some((_, old))) => {
+            let changes = diff::diff(old, &matrix);
+            let wording = Wording::new(old, &matrix);
+            let mine: Vec<_> = changes
+                .iter()
+                .filter(|c| c.offering.as_deref().is_none_or(|o| o == tenant.offering))
+                .collect();
+            let worst = mine
+                .iter()
+                .map(|c| c.class)
+                .max()
+                .map_or("none", Class::as_str);
+            let changes_json = json!(mine
+                .iter()
+                .map(|c| json!({
+                    "class": c.class.as_str(),
+                    "kind": c.kind.as_str(),
+                    "area": c.area,
+                    "message": wording.message(c),
+                }))
+                .collect::<Vec<_>>());
+            Some((from, worst, changes_json.to_string()))
+        }
+        _ => None,
     };
-    if let (Some(from), Some((_, old))) = (versions.synced, old) {
-        let changes = diff::diff(&old, &matrix);
-        let wording = Wording::new(&old, &matrix);
-        let mine: Vec<_> = changes
-            .iter()
-            .filter(|c| c.offering.as_deref().is_none_or(|o| o == tenant.offering))
-            .collect();
-        let worst = mine
-            .iter()
-            .map(|c| c.class)
-            .max()
-            .map_or("none", Class::as_str);
-        let changes_json = json!(mine
-            .iter()
-            .map(|c| json!({
-                "class": c.class.as_str(),
-                "kind": c.kind.as_str(),
-                "area": c.area,
-                "message": wording.message(c),
-            }))
-            .collect::<Vec<_>>());
-        let items_json = json!({
+    let record = |outcome: &SyncOutcome| {
+        let (from, worst, changes) = change.clone()?;
+        let items = json!({
             "added": outcome.added,
             "breaking": outcome.breaking,
             "reworded": outcome.reworded,
             "archived": outcome.archived,
             "restored": outcome.restored,
-        });
-        let change = data
-            .record_change(
-                &tenant.model,
-                from,
-                latest,
-                worst,
-                &changes_json.to_string(),
-                &items_json.to_string(),
-            )
-            .await?;
+        })
+        .to_string();
+        Some(ChangeRecord {
+            model: tenant.model.clone(),
+            from,
+            worst: worst.to_string(),
+            changes,
+            audit: Audit::new(
+                None,
+                Some(&tenant.id),
+                "checklist-synced",
+                &format!("{} {from} -> {latest}", tenant.model),
+                &items,
+            ),
+            items,
+        })
+    };
+    let Some(outcome) = data.sync(versions.synced, latest, &plan, record).await? else {
+        // Another server brought it there first.
+        return Ok(Some((latest, matrix)));
+    };
+    if let (Some((from, worst, _)), Some(id)) = (&change, &outcome.change) {
         let count = |v: &Vec<String>| v.len();
         let notice = json!({
             "event": "model-changed",
             "tenant": { "id": tenant.id, "name": tenant.name },
             "model": tenant.model,
             "offering": tenant.offering,
-            "change": change,
+            "change": id,
             "from_version": from,
             "to_version": latest,
             "worst": worst,
@@ -247,15 +265,6 @@ pub async fn sync(
             "url": format!("{}/t/{}/changes", state.public_url, tenant.id),
         });
         data.enqueue("model-changed", &notice.to_string()).await?;
-        data.store()
-            .audit(
-                None,
-                Some(&tenant.id),
-                "checklist-synced",
-                &format!("{} {from} -> {latest}", tenant.model),
-                &items_json.to_string(),
-            )
-            .await?;
     }
     Ok(Some((latest, matrix)))
 }

@@ -290,14 +290,16 @@ pub async fn admin_create_user(
             return Err(ServeError::Usage(format!("there is no tenant {t}")));
         }
     }
+    let email = email.trim().to_lowercase();
     let user = store
-        .create_user(email, name, platform_role, &auth::hash_password(&password))
-        .await?;
-    if let Some(t) = tenant {
-        store.add_member(t, &user.id, role).await?;
-    }
-    store
-        .audit(None, tenant, "user-created", &user.email, role)
+        .create_user(
+            &email,
+            name,
+            platform_role,
+            &auth::hash_password(&password),
+            tenant.map(|t| (t, role)),
+            &onus_store::Audit::new(None, tenant, "user-created", &email, role),
+        )
         .await?;
     Ok((user.id, password))
 }

@@ -3,7 +3,7 @@
 //! by their owner. One place for the rules, whichever door the request
 //! came in by.
 
-use onus_store::{Store, User};
+use onus_store::{Audit, Store, User};
 
 /// The scopes a token can have.
 pub const SCOPES: &[&str] = &["read", "write"];
@@ -55,7 +55,7 @@ pub async fn mint(
         }
     }
     let token = format!("onus_{}", onus_store::random_token());
-    let id = store
+    store
         .create_api_token(
             &token,
             &user.id,
@@ -63,15 +63,13 @@ pub async fn mint(
             name,
             scope,
             onus_store::now() + i64::from(days) * 86_400,
-        )
-        .await?;
-    store
-        .audit(
-            Some(&user.id),
-            tenant,
-            "api-token-created",
-            &id,
-            &format!("{name} ({scope}, {days} days)"),
+            &Audit::new(
+                Some(&user.id),
+                tenant,
+                "api-token-created",
+                "",
+                &format!("{name} ({scope}, {days} days)"),
+            ),
         )
         .await?;
     Ok(token)
@@ -80,11 +78,6 @@ pub async fn mint(
 /// Revokes one of the user's tokens at once; false when the user has no
 /// live token by that id. Audited.
 pub async fn revoke(store: &Store, user: &User, id: &str) -> Result<bool, TokenError> {
-    let done = store.revoke_api_token(id, &user.id).await?;
-    if done {
-        store
-            .audit(Some(&user.id), None, "api-token-revoked", id, "")
-            .await?;
-    }
-    Ok(done)
+    let audit = Audit::new(Some(&user.id), None, "api-token-revoked", id, "");
+    Ok(store.revoke_api_token(id, &user.id, &audit).await?)
 }

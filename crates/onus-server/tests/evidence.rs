@@ -53,13 +53,22 @@ async fn item_of(store: &Store, tenant: &str) -> String {
         }],
         ..SyncPlan::default()
     };
-    data.sync(None, 1, &plan).await.unwrap().unwrap();
+    data.sync(None, 1, &plan, |_| None).await.unwrap().unwrap();
     data.items().await.unwrap().remove(0).id
 }
 
 async fn member(store: &Store, tenant: &str, email: &str, role: &str) -> Member {
-    let user = store.create_user(email, email, None, "h").await.unwrap();
-    store.add_member(tenant, &user.id, role).await.unwrap();
+    let user = store
+        .create_user(
+            email,
+            email,
+            None,
+            "h",
+            Some((tenant, role)),
+            &onus_store::Audit::default(),
+        )
+        .await
+        .unwrap();
     let token = onus_store::random_token();
     let csrf = onus_store::random_token();
     store
@@ -75,12 +84,24 @@ async fn member(store: &Store, tenant: &str, email: &str, role: &str) -> Member 
 
 async fn world(store: Store) -> World {
     let a = store
-        .create_tenant("Acme", "codat", "platform")
+        .create_tenant(
+            "Acme",
+            "codat",
+            "platform",
+            None,
+            &onus_store::Audit::default(),
+        )
         .await
         .unwrap()
         .id;
     let b = store
-        .create_tenant("Bolt", "codat", "platform")
+        .create_tenant(
+            "Bolt",
+            "codat",
+            "platform",
+            None,
+            &onus_store::Audit::default(),
+        )
         .await
         .unwrap()
         .id;
@@ -872,7 +893,13 @@ fn a_real_socket_streams_the_upload_past_the_csrf_check_and_back() {
         let (who, tenant, item) = rt.block_on(async {
             let store = Store::open(&db).await.unwrap();
             let tenant = store
-                .create_tenant("Acme", "codat", "platform")
+                .create_tenant(
+                    "Acme",
+                    "codat",
+                    "platform",
+                    None,
+                    &onus_store::Audit::default(),
+                )
                 .await
                 .unwrap()
                 .id;

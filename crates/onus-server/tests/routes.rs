@@ -723,7 +723,7 @@ fn the_api_answers_with_tokens_json_and_problems() {
         // Revoked: refused at once.
         let grant = rt.block_on(store.api_token(&read)).unwrap().unwrap();
         assert!(rt
-            .block_on(store.revoke_api_token(&grant.id, &admin_id))
+            .block_on(store.revoke_api_token(&grant.id, &admin_id, &onus_store::Audit::default()))
             .unwrap());
         assert_eq!(
             c.api("GET", "/api/v1/me", Some(&read), None).status,

@@ -2,9 +2,9 @@
 //! recovery codes.
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
-use crate::{flag, hash, now, random_id, Result, Store, StoreError};
+use crate::{flag, hash, now, random_id, Audit, Result, Store, StoreError};
 
 /// A person who can sign in.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,56 +58,27 @@ pub struct Session {
 
 impl Store {
     /// Creates a user with a local password identity (`password_hash` is
-    /// the argon2id string). The email is kept lowercase; a second user with
-    /// the same email is a [`StoreError::Conflict`].
+    /// the argon2id string), a member of `member`'s (tenant, role) when
+    /// given, and appends `audit` in the same transaction. The email is
+    /// kept lowercase; a second user with the same email is a
+    /// [`StoreError::Conflict`] (and nothing is written).
     pub async fn create_user(
         &self,
         email: &str,
         name: &str,
         platform_role: Option<&str>,
         password_hash: &str,
+        member: Option<(&str, &str)>,
+        audit: &Audit,
     ) -> Result<User> {
-        let email = email.trim().to_lowercase();
-        let id = random_id();
         let mut tx = self.pool.begin().await?;
-        let taken = sqlx::query("SELECT 1 FROM users WHERE email = $1")
-            .bind(&email)
-            .fetch_optional(&mut *tx)
-            .await?;
-        if taken.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "an account with the email {email} already exists"
-            )));
+        let user = insert_user(&mut tx, email, name, platform_role, password_hash).await?;
+        if let Some((tenant, role)) = member {
+            crate::tenants::insert_member(&mut tx, tenant, &user.id, role).await?;
         }
-        sqlx::query(
-            "INSERT INTO users (id, email, name, platform_role, mfa_enabled, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
-        )
-        .bind(&id)
-        .bind(&email)
-        .bind(name.trim())
-        .bind(platform_role)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO identities (id, user_id, provider, subject, secret_hash, created_at) VALUES ($1, $2, 'local', $3, $4, $5)",
-        )
-        .bind(random_id())
-        .bind(&id)
-        .bind(&email)
-        .bind(password_hash)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
+        audit.append_in(&mut tx).await?;
         tx.commit().await?;
-        Ok(User {
-            id,
-            email,
-            name: name.trim().to_string(),
-            platform_role: platform_role.map(str::to_string),
-            totp_secret: None,
-            mfa_enabled: false,
-        })
+        Ok(user)
     }
 
     /// How many users there are (none: the portal still needs its setup).
@@ -149,8 +120,14 @@ impl Store {
         Ok(())
     }
 
-    /// Turns MFA on and replaces the recovery codes by these (hashed here).
-    pub async fn enable_mfa(&self, user: &str, recovery_codes: &[String]) -> Result<()> {
+    /// Turns MFA on and replaces the recovery codes by these (hashed here);
+    /// `audit` is appended in the same transaction.
+    pub async fn enable_mfa(
+        &self,
+        user: &str,
+        recovery_codes: &[String],
+        audit: &Audit,
+    ) -> Result<()> {
         let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE users SET mfa_enabled = 1 WHERE id = $1")
             .bind(user)
@@ -167,6 +144,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        audit.append_in(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -285,12 +263,16 @@ impl Store {
         Ok(())
     }
 
-    /// Signs the user out everywhere: every session ends.
-    pub async fn end_all_sessions(&self, user: &str) -> Result<u64> {
+    /// Signs the user out everywhere: every session ends; `audit` is
+    /// appended in the same transaction.
+    pub async fn end_all_sessions(&self, user: &str, audit: &Audit) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        audit.append_in(&mut tx).await?;
+        tx.commit().await?;
         Ok(done.rows_affected())
     }
 
@@ -323,30 +305,43 @@ impl Store {
 
     /// Uses the setup token to create the first platform admin; `None`
     /// when the token is not valid (any more). Every setup token is spent.
+    /// `audit` is appended in the same transaction, with the new admin as
+    /// its actor.
     pub async fn complete_setup(
         &self,
         token: &str,
         email: &str,
         name: &str,
         password_hash: &str,
+        audit: &Audit,
     ) -> Result<Option<User>> {
+        let mut tx = self.pool.begin().await?;
         let spent = sqlx::query(
             "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
         )
         .bind(now())
         .bind(hash(token))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        if spent.rows_affected() != 1 || self.user_count().await? != 0 {
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&mut *tx)
+            .await?;
+        if spent.rows_affected() != 1 || users != 0 {
             return Ok(None);
         }
         sqlx::query("UPDATE setup_tokens SET used_at = $1 WHERE used_at IS NULL")
             .bind(now())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
-        self.create_user(email, name, Some("platform-admin"), password_hash)
-            .await
-            .map(Some)
+        let user = insert_user(&mut tx, email, name, Some("platform-admin"), password_hash).await?;
+        Audit {
+            actor: Some(user.id.clone()),
+            ..audit.clone()
+        }
+        .append_in(&mut tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(user))
     }
 
     /// Records a sign-in attempt for `account` from `address` as failed
@@ -476,8 +471,11 @@ impl Store {
             .collect())
     }
 
-    /// Records an API token (stored hashed) that works until `expires_at`
-    /// (unix seconds); returns its id.
+    /// Records an API token (stored hashed) for `user`, bound to `tenant`
+    /// when given, that works until `expires_at` (unix seconds); returns
+    /// its id. `audit` is appended in the same transaction, with the new
+    /// token's id as its target.
+    #[allow(clippy::too_many_arguments)]
     pub async fn create_api_token(
         &self,
         token: &str,
@@ -486,8 +484,10 @@ impl Store {
         name: &str,
         scope: &str,
         expires_at: i64,
+        audit: &Audit,
     ) -> Result<String> {
         let id = random_id();
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO api_tokens (id, token_hash, user_id, tenant_id, name, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -499,8 +499,15 @@ impl Store {
         .bind(scope)
         .bind(now())
         .bind(expires_at)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        Audit {
+            target: id.clone(),
+            ..audit.clone()
+        }
+        .append_in(&mut tx)
+        .await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -529,16 +536,74 @@ impl Store {
         Ok(Some(grant))
     }
 
-    /// Revokes one of the user's tokens; false when there is none by that id.
-    pub async fn revoke_api_token(&self, id: &str, user: &str) -> Result<bool> {
+    /// Revokes one of the user's tokens; false when there is none by that
+    /// id (and nothing is audited). `audit` is appended in the same
+    /// transaction.
+    pub async fn revoke_api_token(&self, id: &str, user: &str, audit: &Audit) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
         )
         .bind(now())
         .bind(id)
         .bind(user)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        audit.append_in(&mut tx).await?;
+        tx.commit().await?;
+        Ok(true)
     }
+}
+
+/// Inserts a user with a local password identity inside `tx` (see
+/// [`Store::create_user`]).
+pub(crate) async fn insert_user(
+    tx: &mut Transaction<'_, Any>,
+    email: &str,
+    name: &str,
+    platform_role: Option<&str>,
+    password_hash: &str,
+) -> Result<User> {
+    let email = email.trim().to_lowercase();
+    let id = random_id();
+    let taken = sqlx::query("SELECT 1 FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut **tx)
+        .await?;
+    if taken.is_some() {
+        return Err(StoreError::Conflict(format!(
+            "an account with the email {email} already exists"
+        )));
+    }
+    sqlx::query(
+        "INSERT INTO users (id, email, name, platform_role, mfa_enabled, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
+    )
+    .bind(&id)
+    .bind(&email)
+    .bind(name.trim())
+    .bind(platform_role)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO identities (id, user_id, provider, subject, secret_hash, created_at) VALUES ($1, $2, 'local', $3, $4, $5)",
+    )
+    .bind(random_id())
+    .bind(&id)
+    .bind(&email)
+    .bind(password_hash)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(User {
+        id,
+        email,
+        name: name.trim().to_string(),
+        platform_role: platform_role.map(str::to_string),
+        totp_secret: None,
+        mfa_enabled: false,
+    })
 }

@@ -146,6 +146,61 @@ pub fn verify_lines(text: &str) -> std::result::Result<Verified, String> {
     Ok(out)
 }
 
+/// What an audit entry says about a change: handed to the store method
+/// that makes the change, which appends it (with [`Audit::append_in`]) in
+/// the change's own transaction, so the two commit together or not at
+/// all. `tenant` names the chain (`None`: the platform's). A method that
+/// creates what the entry names (a new id, the tenant, the user) fills
+/// those fields in itself, as its documentation says.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Audit {
+    pub actor: Option<String>,
+    pub tenant: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+}
+
+impl Audit {
+    pub fn new(
+        actor: Option<&str>,
+        tenant: Option<&str>,
+        action: &str,
+        target: &str,
+        details: &str,
+    ) -> Audit {
+        Audit {
+            actor: actor.map(str::to_string),
+            tenant: tenant.map(str::to_string),
+            action: action.to_string(),
+            target: target.to_string(),
+            details: details.to_string(),
+        }
+    }
+
+    /// Appends this entry to its chain inside `tx` (see [`append_in`]).
+    pub(crate) async fn append_in(&self, tx: &mut Transaction<'_, Any>) -> Result<AuditEntry> {
+        append_in(
+            tx,
+            self.tenant.as_deref().unwrap_or(PLATFORM),
+            self.actor.as_deref(),
+            &self.action,
+            &self.target,
+            &self.details,
+        )
+        .await
+    }
+
+    /// The same entry in `tenant`'s chain (a method on one tenant's data
+    /// always appends to that tenant's chain).
+    pub(crate) fn in_tenant(&self, tenant: &str) -> Audit {
+        Audit {
+            tenant: Some(tenant.to_string()),
+            ..self.clone()
+        }
+    }
+}
+
 /// Appends an entry to `chain` inside the caller's transaction `tx`,
 /// taking the chain's head first: a change and the entry that records it
 /// commit together, so a crash keeps both or neither.

@@ -192,6 +192,22 @@ pub struct SyncOutcome {
     pub reworded: Vec<String>,
     pub breaking: Vec<String>,
     pub restored: Vec<String>,
+    /// The id of the change recorded for the tenant's review, when the
+    /// sync recorded one (see [`TenantData::sync`]).
+    pub change: Option<String>,
+}
+
+/// What a sync from an earlier version records, in its own transaction:
+/// the change, for the tenant's review (`changes` and `items` are the
+/// portal's JSON), and its audit entry (in the tenant's chain).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeRecord {
+    pub model: String,
+    pub from: i64,
+    pub worst: String,
+    pub changes: String,
+    pub items: String,
+    pub audit: crate::Audit,
 }
 
 /// What a new model version changed for a tenant.
@@ -486,11 +502,15 @@ impl TenantData {
     /// (flagged `reworded`), the ones gone are archived (never deleted),
     /// and an archived duty that comes back is restored. `None` when the
     /// checklist is no longer at `from` (another server synced it first).
+    /// `record` is called with what the sync did to the items; what it
+    /// returns (the change and its audit entry) is written in the same
+    /// transaction, its id in the outcome's `change`.
     pub async fn sync(
         &self,
         from: Option<i64>,
         to: i64,
         plan: &SyncPlan,
+        record: impl FnOnce(&SyncOutcome) -> Option<ChangeRecord>,
     ) -> Result<Option<SyncOutcome>> {
         let mut tx = self.store.pool.begin().await?;
         // Claim the move first: a second server doing the same waits here,
@@ -628,35 +648,25 @@ impl TenantData {
                 .execute(&mut *tx)
                 .await?;
         }
+        if let Some(r) = record(&out) {
+            let id = random_id();
+            sqlx::query("INSERT INTO model_changes (id, tenant_id, model, from_version, to_version, worst, changes, items, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+                .bind(&id)
+                .bind(&self.tenant)
+                .bind(&r.model)
+                .bind(r.from)
+                .bind(to)
+                .bind(&r.worst)
+                .bind(&r.changes)
+                .bind(&r.items)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            r.audit.in_tenant(&self.tenant).append_in(&mut tx).await?;
+            out.change = Some(id);
+        }
         tx.commit().await?;
         Ok(Some(out))
-    }
-
-    /// Records what version `to` changed for the tenant (`changes` and
-    /// `items` are the portal's JSON).
-    pub async fn record_change(
-        &self,
-        model: &str,
-        from: i64,
-        to: i64,
-        worst: &str,
-        changes: &str,
-        items: &str,
-    ) -> Result<String> {
-        let id = random_id();
-        sqlx::query("INSERT INTO model_changes (id, tenant_id, model, from_version, to_version, worst, changes, items, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-            .bind(&id)
-            .bind(&self.tenant)
-            .bind(model)
-            .bind(from)
-            .bind(to)
-            .bind(worst)
-            .bind(changes)
-            .bind(items)
-            .bind(now())
-            .execute(&self.store.pool)
-            .await?;
-        Ok(id)
     }
 
     /// What each new model version changed for the tenant, newest first.
@@ -683,8 +693,10 @@ impl TenantData {
     }
 
     /// Marks change `id` reviewed by `user` (and the tenant reviewed up to
-    /// its version); false when there is no such change or it already was.
-    pub async fn review_change(&self, id: &str, user: &str) -> Result<bool> {
+    /// its version); false when there is no such change or it already was
+    /// (nothing is audited), else `audit` is appended (in the tenant's
+    /// chain) in the same transaction.
+    pub async fn review_change(&self, id: &str, user: &str, audit: &crate::Audit) -> Result<bool> {
         let mut tx = self.store.pool.begin().await?;
         let done = sqlx::query("UPDATE model_changes SET reviewed_at = $1, reviewed_by = $2 WHERE tenant_id = $3 AND id = $4 AND reviewed_at IS NULL")
             .bind(now())
@@ -700,6 +712,7 @@ impl TenantData {
             .bind(&self.tenant)
             .execute(&mut *tx)
             .await?;
+        audit.in_tenant(&self.tenant).append_in(&mut tx).await?;
         tx.commit().await?;
         Ok(true)
     }

@@ -5,7 +5,7 @@
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use crate::{now, random_id, Result, Store, TenantData};
+use crate::{now, random_id, Audit, Result, Store, TenantData};
 
 /// Longest grant, in minutes (8 hours).
 pub const MAX_GRANT_MINUTES: i64 = 8 * 60;
@@ -73,7 +73,9 @@ impl Grant {
 const GRANT_SELECT: &str = "SELECT g.id, g.tenant_id, g.requester_id, u.name AS requester_name, g.reason, g.scope, g.minutes, g.requested_at, g.decision, g.decided_by, g.decided_at, g.comment, g.expires_at, g.revoked_at FROM access_grants g JOIN users u ON u.id = g.requester_id";
 
 impl Store {
-    /// Records a request for access to `tenant` by `requester`.
+    /// Records a request for access to `tenant` by `requester`; `audit`
+    /// is appended in the same transaction (in the tenant's chain, with
+    /// `grant ID` as its target).
     pub async fn request_access(
         &self,
         tenant: &str,
@@ -81,8 +83,10 @@ impl Store {
         reason: &str,
         scope: &str,
         minutes: i64,
+        audit: &Audit,
     ) -> Result<String> {
         let id = random_id();
+        let mut tx = self.pool.begin().await?;
         sqlx::query("INSERT INTO access_grants (id, tenant_id, requester_id, reason, scope, minutes, requested_at, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, '')")
             .bind(&id)
             .bind(tenant)
@@ -91,8 +95,15 @@ impl Store {
             .bind(scope)
             .bind(minutes)
             .bind(now())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        Audit {
+            target: format!("grant {id}"),
+            ..audit.in_tenant(tenant)
+        }
+        .append_in(&mut tx)
+        .await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -134,15 +145,18 @@ impl TenantData {
 
     /// Approves or denies a pending request (`approve`), by a tenant admin,
     /// with a comment; an approved grant starts now. False when it is not
-    /// pending (or not this tenant's).
+    /// pending (or not this tenant's), and nothing is audited; else
+    /// `audit` is appended (in the tenant's chain) in the same transaction.
     pub async fn decide_grant(
         &self,
         id: &str,
         admin: &str,
         approve: bool,
         comment: &str,
+        audit: &Audit,
     ) -> Result<bool> {
         let at = now();
+        let mut tx = self.store().pool.begin().await?;
         let done = sqlx::query("UPDATE access_grants SET decision = $1, decided_by = $2, decided_at = $3, comment = $4, expires_at = CASE WHEN $1 = 'approved' THEN $3 + minutes * 60 ELSE NULL END WHERE tenant_id = $5 AND id = $6 AND decision IS NULL")
             .bind(if approve { "approved" } else { "denied" })
             .bind(admin)
@@ -150,21 +164,39 @@ impl TenantData {
             .bind(comment)
             .bind(self.tenant_id())
             .bind(id)
-            .execute(&self.store().pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() == 1)
+        self.audit_if_done(tx, done.rows_affected(), audit).await
     }
 
-    /// Ends an active grant now; false when it is not active.
-    pub async fn revoke_grant(&self, id: &str, admin: &str) -> Result<bool> {
+    /// Ends an active grant now; false when it is not active (nothing is
+    /// audited), else `audit` is appended as for [`TenantData::decide_grant`].
+    pub async fn revoke_grant(&self, id: &str, admin: &str, audit: &Audit) -> Result<bool> {
         let at = now();
+        let mut tx = self.store().pool.begin().await?;
         let done = sqlx::query("UPDATE access_grants SET revoked_at = $1, revoked_by = $2 WHERE tenant_id = $3 AND id = $4 AND decision = 'approved' AND revoked_at IS NULL AND expires_at > $1")
             .bind(at)
             .bind(admin)
             .bind(self.tenant_id())
             .bind(id)
-            .execute(&self.store().pool)
+            .execute(&mut *tx)
             .await?;
-        Ok(done.rows_affected() == 1)
+        self.audit_if_done(tx, done.rows_affected(), audit).await
+    }
+
+    /// Commits `tx` with `audit` (in the tenant's chain) when one row
+    /// changed; else rolls it back: whether it changed.
+    async fn audit_if_done(
+        &self,
+        mut tx: sqlx::Transaction<'_, sqlx::Any>,
+        rows: u64,
+        audit: &Audit,
+    ) -> Result<bool> {
+        if rows != 1 {
+            return Ok(false);
+        }
+        audit.in_tenant(self.tenant_id()).append_in(&mut tx).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 }

@@ -31,9 +31,10 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, Row};
 
 pub use accounts::{ApiToken, Session, TokenSummary, User};
+pub use audit::Audit;
 pub use checklist::{
-    Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update, UpdateError,
-    Versions, STATUSES,
+    ChangeRecord, Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update,
+    UpdateError, Versions, STATUSES,
 };
 pub use evidence::{
     Attachment, BoxFuture, ChunkStore, DbChunks, Upload, UploadError, ABANDONED_AFTER, CHUNK_SIZE,
@@ -204,8 +205,13 @@ impl Store {
         Ok(row.map(|r| r.get::<String, _>(0)))
     }
 
-    /// Records an event in the audit log: in the tenant's chain, or the
-    /// platform's (see [`audit`]).
+    /// Records an event in the audit log, in a transaction of its own: in
+    /// the tenant's chain, or the platform's (see [`audit`]). Only for
+    /// what changes nothing: reads (recorded before the data is served:
+    /// downloads, exports, use of an access grant) and refused or failed
+    /// attempts. A change is audited by the store method that makes it,
+    /// which takes an [`audit::Audit`] and appends it in the change's own
+    /// transaction, so a crash never leaves a change without its entry.
     pub async fn audit(
         &self,
         actor: Option<&str>,

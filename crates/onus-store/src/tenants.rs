@@ -1,9 +1,11 @@
 //! Tenants, their members and invites.
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
-use crate::{flag, hash, now, random_id, Result, Store, StoreError, User};
+use crate::accounts::insert_user;
+
+use crate::{flag, hash, now, random_id, Audit, Result, Store, StoreError, User};
 
 /// A customer organisation, subscribed to one offering of one model.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,7 +56,18 @@ pub struct Invite {
 }
 
 impl Store {
-    pub async fn create_tenant(&self, name: &str, model: &str, offering: &str) -> Result<Tenant> {
+    /// Creates a tenant and, when `first_admin` is given (invite token,
+    /// email, seconds it stays valid), the invite of its first admin;
+    /// `audit` is appended in the same transaction, in the new tenant's
+    /// chain, with the tenant's name as its target.
+    pub async fn create_tenant(
+        &self,
+        name: &str,
+        model: &str,
+        offering: &str,
+        first_admin: Option<(&str, &str, i64)>,
+        audit: &Audit,
+    ) -> Result<Tenant> {
         let tenant = Tenant {
             id: random_id(),
             name: name.trim().to_string(),
@@ -63,6 +76,7 @@ impl Store {
             require_mfa: false,
             nda_recorded_at: None,
         };
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO tenants (id, name, model, offering, require_mfa, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
         )
@@ -71,8 +85,19 @@ impl Store {
         .bind(&tenant.model)
         .bind(&tenant.offering)
         .bind(now())
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        if let Some((token, email, ttl)) = first_admin {
+            insert_invite(&mut tx, token, &tenant.id, email, "tenant-admin", ttl).await?;
+        }
+        Audit {
+            tenant: Some(tenant.id.clone()),
+            target: tenant.name.clone(),
+            ..audit.clone()
+        }
+        .append_in(&mut tx)
+        .await?;
+        tx.commit().await?;
         Ok(tenant)
     }
 
@@ -124,55 +149,80 @@ impl Store {
 
     /// Changes a member's role; false when they are not a member, or when
     /// it would leave the tenant without an admin (nobody could manage it).
-    pub async fn set_member_role(&self, tenant: &str, user: &str, role: &str) -> Result<bool> {
+    /// `audit` is appended (in the tenant's chain) only when it changed, in
+    /// the same transaction.
+    pub async fn set_member_role(
+        &self,
+        tenant: &str,
+        user: &str,
+        role: &str,
+        audit: &Audit,
+    ) -> Result<bool> {
         let update =
             sqlx::query("UPDATE memberships SET role = $1 WHERE tenant_id = $2 AND user_id = $3")
                 .bind(role.to_string());
-        self.change_member(tenant, user, role == "tenant-admin", update)
+        self.change_member(tenant, user, role == "tenant-admin", update, audit)
             .await
     }
 
     /// Removes a member from the tenant (their account stays); false when
-    /// they are not a member, or are its last admin.
-    pub async fn remove_member(&self, tenant: &str, user: &str) -> Result<bool> {
+    /// they are not a member, or are its last admin. `audit` as for
+    /// [`Store::set_member_role`].
+    pub async fn remove_member(&self, tenant: &str, user: &str, audit: &Audit) -> Result<bool> {
         let delete = sqlx::query("DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2");
-        self.change_member(tenant, user, false, delete).await
+        self.change_member(tenant, user, false, delete, audit).await
     }
 
     /// Runs `statement` (its last two parameters: the tenant, the user) in
     /// a transaction that first makes sure the tenant keeps an admin
-    /// (unless the member stays one): whether a membership changed.
+    /// (unless the member stays one), and appends `audit` when a
+    /// membership changed: whether one did.
     async fn change_member<'q>(
         &self,
         tenant: &'q str,
         user: &'q str,
         stays_admin: bool,
         statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+        audit: &Audit,
     ) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
         if !stays_admin && last_admin(&mut tx, tenant, user).await? {
             return Ok(false);
         }
         let done = statement.bind(tenant).bind(user).execute(&mut *tx).await?;
+        if done.rows_affected() != 1 {
+            return Ok(false);
+        }
+        audit.in_tenant(tenant).append_in(&mut tx).await?;
         tx.commit().await?;
-        Ok(done.rows_affected() == 1)
+        Ok(true)
     }
 
-    pub async fn set_require_mfa(&self, tenant: &str, on: bool) -> Result<()> {
+    /// Makes two-factor sign-in required (or not) for the tenant's
+    /// members; `audit` is appended in the same transaction.
+    pub async fn set_require_mfa(&self, tenant: &str, on: bool, audit: &Audit) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE tenants SET require_mfa = $1 WHERE id = $2")
             .bind(i64::from(on))
             .bind(tenant)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        audit.append_in(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
-    pub async fn record_nda(&self, tenant: &str) -> Result<()> {
+    /// Records the tenant's NDA now; `audit` is appended in the same
+    /// transaction.
+    pub async fn record_nda(&self, tenant: &str, audit: &Audit) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
         sqlx::query("UPDATE tenants SET nda_recorded_at = $1 WHERE id = $2")
             .bind(now())
             .bind(tenant)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        audit.append_in(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -188,7 +238,8 @@ impl Store {
         Ok(row.is_some())
     }
 
-    /// Records an invite (the token hashed) valid for `ttl` seconds.
+    /// Records an invite (the token hashed) valid for `ttl` seconds;
+    /// `audit` is appended in the same transaction.
     pub async fn create_invite(
         &self,
         token: &str,
@@ -196,19 +247,12 @@ impl Store {
         email: &str,
         role: &str,
         ttl: i64,
+        audit: &Audit,
     ) -> Result<()> {
-        let t = now();
-        sqlx::query(
-            "INSERT INTO invites (token_hash, tenant_id, email, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(hash(token))
-        .bind(tenant)
-        .bind(email.trim().to_lowercase())
-        .bind(role)
-        .bind(t)
-        .bind(t + ttl)
-        .execute(&self.pool)
-        .await?;
+        let mut tx = self.pool.begin().await?;
+        insert_invite(&mut tx, token, tenant, email, role, ttl).await?;
+        audit.append_in(&mut tx).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -230,59 +274,100 @@ impl Store {
     }
 
     /// Accepts an invite: spends it (once, even with two servers racing),
-    /// creates the user and makes them a member. `None` when the invite is
-    /// not valid (any more).
+    /// creates the user and makes them a member, and appends `audit` (in
+    /// the tenant's chain, the new user as its actor, their email as its
+    /// target, the role as its details), all in one transaction. `None`
+    /// when the invite is not valid (any more); an account with the
+    /// invite's email already there is a [`StoreError::Conflict`] (and the
+    /// invite stays unspent).
     pub async fn accept_invite(
         &self,
         token: &str,
         name: &str,
         password_hash: &str,
+        audit: &Audit,
     ) -> Result<Option<(User, Tenant)>> {
         let Some(invite) = self.invite(token).await? else {
             return Ok(None);
         };
-        if self.local_login(&invite.email).await?.is_some() {
-            return Err(StoreError::Conflict(format!(
-                "an account with the email {} already exists",
-                invite.email
-            )));
-        }
+        let mut tx = self.pool.begin().await?;
         let spent = sqlx::query(
             "UPDATE invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
         )
         .bind(now())
         .bind(hash(token))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
         if spent.rows_affected() != 1 {
             return Ok(None);
         }
-        let user = self
-            .create_user(&invite.email, name, None, password_hash)
-            .await?;
-        self.add_member(&invite.tenant.id, &user.id, &invite.role)
-            .await?;
+        let user = insert_user(&mut tx, &invite.email, name, None, password_hash).await?;
+        insert_member(&mut tx, &invite.tenant.id, &user.id, &invite.role).await?;
+        Audit {
+            actor: Some(user.id.clone()),
+            tenant: Some(invite.tenant.id.clone()),
+            target: user.email.clone(),
+            details: invite.role.clone(),
+            ..audit.clone()
+        }
+        .append_in(&mut tx)
+        .await?;
+        tx.commit().await?;
         Ok(Some((user, invite.tenant)))
     }
+}
 
-    pub async fn add_member(&self, tenant: &str, user: &str, role: &str) -> Result<()> {
-        let existing = self.membership(tenant, user).await?;
-        if existing.is_some() {
-            return Err(StoreError::Conflict(
-                "already a member of this tenant".into(),
-            ));
-        }
-        sqlx::query(
-            "INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
-        )
+/// Inserts a membership inside `tx`: a conflict when there is one already.
+pub(crate) async fn insert_member(
+    tx: &mut Transaction<'_, Any>,
+    tenant: &str,
+    user: &str,
+    role: &str,
+) -> Result<()> {
+    let existing = sqlx::query("SELECT 1 FROM memberships WHERE tenant_id = $1 AND user_id = $2")
         .bind(tenant)
         .bind(user)
-        .bind(role)
-        .bind(now())
-        .execute(&self.pool)
+        .fetch_optional(&mut **tx)
         .await?;
-        Ok(())
+    if existing.is_some() {
+        return Err(StoreError::Conflict(
+            "already a member of this tenant".into(),
+        ));
     }
+    sqlx::query(
+        "INSERT INTO memberships (tenant_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(tenant)
+    .bind(user)
+    .bind(role)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Inserts an invite (the token hashed) valid for `ttl` seconds inside `tx`.
+async fn insert_invite(
+    tx: &mut Transaction<'_, Any>,
+    token: &str,
+    tenant: &str,
+    email: &str,
+    role: &str,
+    ttl: i64,
+) -> Result<()> {
+    let t = now();
+    sqlx::query(
+        "INSERT INTO invites (token_hash, tenant_id, email, role, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(hash(token))
+    .bind(tenant)
+    .bind(email.trim().to_lowercase())
+    .bind(role)
+    .bind(t)
+    .bind(t + ttl)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Whether `user` is the only admin of `tenant`.

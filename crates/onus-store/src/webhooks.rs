@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use crate::{now, random_id, random_token, Result, Store, TenantData};
+use crate::{now, random_id, random_token, Audit, Result, Store, TenantData};
 
 /// A tenant's webhook.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,20 +64,26 @@ impl TenantData {
         }))
     }
 
-    /// Sets the tenant's webhook URL with a new signing key: the key (to be shown once).
-    pub async fn set_webhook(&self, url: &str) -> Result<String> {
+    /// Sets the tenant's webhook URL with a new signing key: the key (to
+    /// be shown once). `audit` is appended (in the tenant's chain) in the
+    /// same transaction.
+    pub async fn set_webhook(&self, url: &str, audit: &Audit) -> Result<String> {
         let secret = random_token();
+        let mut tx = self.store().pool.begin().await?;
         sqlx::query("UPDATE tenants SET webhook_url = $1, webhook_secret = $2 WHERE id = $3")
             .bind(url)
             .bind(&secret)
             .bind(self.tenant_id())
-            .execute(&self.store().pool)
+            .execute(&mut *tx)
             .await?;
+        audit.in_tenant(self.tenant_id()).append_in(&mut tx).await?;
+        tx.commit().await?;
         Ok(secret)
     }
 
-    /// Removes the webhook; deliveries still queued are dropped.
-    pub async fn remove_webhook(&self) -> Result<()> {
+    /// Removes the webhook; deliveries still queued are dropped. `audit`
+    /// as for [`TenantData::set_webhook`].
+    pub async fn remove_webhook(&self, audit: &Audit) -> Result<()> {
         let mut tx = self.store().pool.begin().await?;
         sqlx::query("UPDATE tenants SET webhook_url = NULL, webhook_secret = NULL WHERE id = $1")
             .bind(self.tenant_id())
@@ -87,6 +93,7 @@ impl TenantData {
             .bind(self.tenant_id())
             .execute(&mut *tx)
             .await?;
+        audit.in_tenant(self.tenant_id()).append_in(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

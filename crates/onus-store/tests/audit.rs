@@ -4,7 +4,7 @@
 
 use onus_store::audit::PLATFORM;
 use onus_store::testing::{fresh_pg_url, fresh_sqlite_url};
-use onus_store::Store;
+use onus_store::{Audit, Store, StoreError};
 
 async fn both() -> Vec<(&'static str, String)> {
     vec![
@@ -151,5 +151,282 @@ async fn tampering_in_the_database_is_found_at_the_right_entry() {
             report.broken.is_empty(),
             "{backend}: the tenant's chain alone is whole"
         );
+    }
+}
+
+/// The entries of one chain: (action, target, details).
+async fn entries(store: &Store, chain: &str) -> Vec<(String, String, String)> {
+    store
+        .audit_chain(chain)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.action, e.target, e.details))
+        .collect()
+}
+
+fn entry(action: &str, target: &str, details: &str) -> (String, String, String) {
+    (action.into(), target.into(), details.into())
+}
+
+/// A change and its audit entry commit together: a change refused (a
+/// conflict, a rule) writes no entry, one made writes exactly one, and an
+/// entry that cannot be written takes its change back with it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_change_and_its_audit_entry_commit_together_or_not_at_all() {
+    for (backend, url) in both().await {
+        let store = Store::open(&url).await.unwrap();
+        let admin = store
+            .create_user(
+                "Admin@x.io",
+                "Admin",
+                Some("platform-admin"),
+                "h",
+                None,
+                &Audit::new(None, None, "user-created", "admin@x.io", "platform-admin"),
+            )
+            .await
+            .unwrap();
+        let again = store
+            .create_user(
+                "admin@x.io",
+                "Again",
+                None,
+                "h",
+                None,
+                &Audit::new(None, None, "user-created", "admin@x.io", ""),
+            )
+            .await;
+        assert!(
+            matches!(again, Err(StoreError::Conflict(_))),
+            "{backend}: {again:?}"
+        );
+        assert_eq!(
+            entries(&store, PLATFORM).await,
+            [entry("user-created", "admin@x.io", "platform-admin")],
+            "{backend}: the refused account left no entry"
+        );
+
+        // A tenant: its first entry opens its chain, named by its id.
+        let tenant = store
+            .create_tenant(
+                " Acme ",
+                "codat",
+                "platform",
+                Some(("first", "boss@acme.io", 3600)),
+                &Audit::new(
+                    Some(&admin.id),
+                    None,
+                    "tenant-created",
+                    "",
+                    "codat/platform",
+                ),
+            )
+            .await
+            .unwrap();
+        assert!(store.invite("first").await.unwrap().is_some(), "{backend}");
+        // An invite for an email that has an account: accepting it is a
+        // conflict, and neither the invite's use nor an entry is kept.
+        store
+            .create_invite(
+                "taken",
+                &tenant.id,
+                "admin@x.io",
+                "tenant-auditor",
+                3600,
+                &Audit::new(
+                    Some(&admin.id),
+                    Some(&tenant.id),
+                    "invite-created",
+                    "admin@x.io",
+                    "tenant-auditor",
+                ),
+            )
+            .await
+            .unwrap();
+        let accepted = store
+            .accept_invite(
+                "taken",
+                "Admin",
+                "h",
+                &Audit::new(None, None, "invite-accepted", "", ""),
+            )
+            .await;
+        assert!(
+            matches!(accepted, Err(StoreError::Conflict(_))),
+            "{backend}: {accepted:?}"
+        );
+        assert!(
+            store.invite("taken").await.unwrap().is_some(),
+            "{backend}: the invite is still unused"
+        );
+        let (boss, _) = store
+            .accept_invite(
+                "first",
+                "Boss",
+                "h",
+                &Audit::new(None, None, "invite-accepted", "", ""),
+            )
+            .await
+            .unwrap()
+            .expect("the invite is valid");
+        // The last admin cannot leave: refused, no entry.
+        let removal = Audit::new(
+            Some(&boss.id),
+            Some(&tenant.id),
+            "member-removed",
+            &boss.id,
+            "",
+        );
+        assert!(
+            !store
+                .remove_member(&tenant.id, &boss.id, &removal)
+                .await
+                .unwrap(),
+            "{backend}"
+        );
+        let chain = entries(&store, &tenant.id).await;
+        assert_eq!(
+            chain,
+            [
+                entry("tenant-created", "Acme", "codat/platform"),
+                entry("invite-created", "admin@x.io", "tenant-auditor"),
+                entry("invite-accepted", "boss@acme.io", "tenant-admin"),
+            ],
+            "{backend}"
+        );
+        let actors: Vec<Option<String>> = store
+            .audit_chain(&tenant.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|e| e.actor)
+            .collect();
+        assert_eq!(
+            actors,
+            [
+                Some(admin.id.clone()),
+                Some(admin.id.clone()),
+                Some(boss.id.clone())
+            ],
+            "{backend}: the new member accepted their own invite"
+        );
+
+        // An API token: revoking someone else's is refused (no entry);
+        // revoking one's own writes exactly one.
+        let made = Audit::new(
+            Some(&boss.id),
+            Some(&tenant.id),
+            "api-token-created",
+            "",
+            "ci (read, 90 days)",
+        );
+        let id = store
+            .create_api_token(
+                "tok",
+                &boss.id,
+                Some(&tenant.id),
+                "ci",
+                "read",
+                i64::MAX,
+                &made,
+            )
+            .await
+            .unwrap();
+        let revoke = Audit::new(Some(&admin.id), None, "api-token-revoked", &id, "");
+        assert!(
+            !store
+                .revoke_api_token(&id, &admin.id, &revoke)
+                .await
+                .unwrap(),
+            "{backend}"
+        );
+        let revoke = Audit::new(Some(&boss.id), None, "api-token-revoked", &id, "");
+        assert!(
+            store
+                .revoke_api_token(&id, &boss.id, &revoke)
+                .await
+                .unwrap(),
+            "{backend}"
+        );
+        assert!(
+            !store
+                .revoke_api_token(&id, &boss.id, &revoke)
+                .await
+                .unwrap(),
+            "{backend}: a second revoke changes nothing"
+        );
+        assert_eq!(
+            entries(&store, PLATFORM).await,
+            [
+                entry("user-created", "admin@x.io", "platform-admin"),
+                entry("api-token-revoked", &id, ""),
+            ],
+            "{backend}"
+        );
+        assert_eq!(
+            entries(&store, &tenant.id).await[3],
+            entry("api-token-created", &id, "ci (read, 90 days)"),
+            "{backend}: the token's entry names its id"
+        );
+
+        // The entry cannot be written (its table is gone for a moment):
+        // the change fails with it, and nothing of it is kept.
+        store
+            .exec_for_test("ALTER TABLE audit RENAME TO audit_away")
+            .await;
+        let failed = store
+            .create_invite(
+                "lost",
+                &tenant.id,
+                "new@acme.io",
+                "tenant-editor",
+                3600,
+                &Audit::new(
+                    Some(&boss.id),
+                    Some(&tenant.id),
+                    "invite-created",
+                    "new@acme.io",
+                    "tenant-editor",
+                ),
+            )
+            .await;
+        let nda = store
+            .record_nda(
+                &tenant.id,
+                &Audit::new(
+                    Some(&admin.id),
+                    Some(&tenant.id),
+                    "nda-recorded",
+                    "Acme",
+                    "",
+                ),
+            )
+            .await;
+        store
+            .exec_for_test("ALTER TABLE audit_away RENAME TO audit")
+            .await;
+        assert!(failed.is_err() && nda.is_err(), "{backend}");
+        assert!(
+            store.invite("lost").await.unwrap().is_none(),
+            "{backend}: the invite went with its entry"
+        );
+        assert_eq!(
+            store
+                .tenant(&tenant.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .nda_recorded_at,
+            None,
+            "{backend}: the NDA went with its entry"
+        );
+        assert_eq!(entries(&store, &tenant.id).await.len(), 4, "{backend}");
+
+        let report = store.verify_audit(None).await.unwrap();
+        assert!(report.broken.is_empty(), "{backend}: {:?}", report.broken);
+        let mut expected = vec![(PLATFORM.to_string(), 2), (tenant.id.clone(), 4)];
+        expected.sort();
+        assert_eq!(report.chains, expected, "{backend}");
     }
 }

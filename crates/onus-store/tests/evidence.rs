@@ -7,13 +7,13 @@ use std::sync::Arc;
 
 use onus_store::testing::fresh_stores;
 use onus_store::{
-    ChunkStore, Duty, Store, SyncPlan, TenantData, UploadError, ABANDONED_AFTER, CHUNK_SIZE,
+    Audit, ChunkStore, Duty, Store, SyncPlan, TenantData, UploadError, ABANDONED_AFTER, CHUNK_SIZE,
 };
 
 /// A tenant with one checklist item, and a user; (handle, item id, user id).
 async fn tenant_with_item(store: &Store, name: &str) -> (TenantData, String, String) {
     let tenant = store
-        .create_tenant(name, "codat", "platform")
+        .create_tenant(name, "codat", "platform", None, &Audit::default())
         .await
         .unwrap();
     let data = store.tenant_data(&tenant.id);
@@ -30,10 +30,17 @@ async fn tenant_with_item(store: &Store, name: &str) -> (TenantData, String, Str
         }],
         ..SyncPlan::default()
     };
-    data.sync(None, 1, &plan).await.unwrap().unwrap();
+    data.sync(None, 1, &plan, |_| None).await.unwrap().unwrap();
     let item = data.items().await.unwrap().remove(0).id;
     let user = store
-        .create_user(&format!("{name}@x.io"), name, None, "h")
+        .create_user(
+            &format!("{name}@x.io"),
+            name,
+            None,
+            "h",
+            None,
+            &Audit::default(),
+        )
         .await
         .unwrap();
     (data, item, user.id)

@@ -1,7 +1,7 @@
 //! Every storage behaviour, on SQLite and on PostgreSQL alike.
 
 use onus_store::testing::fresh_stores;
-use onus_store::{Published, Store, StoreError};
+use onus_store::{Audit, Published, Store, StoreError};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn migrations_run_again_without_harm() {
@@ -24,12 +24,12 @@ async fn setup_creates_the_first_platform_admin_once() {
         );
         assert!(!store.setup_token_valid("nope").await.unwrap(), "{backend}");
         assert!(store
-            .complete_setup("expired", "a@x.io", "A", "h")
+            .complete_setup("expired", "a@x.io", "A", "h", &Audit::default())
             .await
             .unwrap()
             .is_none());
         let admin = store
-            .complete_setup("tok", "Admin@X.io", "Admin", "hash")
+            .complete_setup("tok", "Admin@X.io", "Admin", "hash", &Audit::default())
             .await
             .unwrap()
             .expect("the token is valid once");
@@ -37,7 +37,7 @@ async fn setup_creates_the_first_platform_admin_once() {
         assert_eq!(admin.email, "admin@x.io");
         assert!(
             store
-                .complete_setup("tok", "b@x.io", "B", "h")
+                .complete_setup("tok", "b@x.io", "B", "h", &Audit::default())
                 .await
                 .unwrap()
                 .is_none(),
@@ -49,7 +49,9 @@ async fn setup_creates_the_first_platform_admin_once() {
             (admin.id.as_str(), "hash")
         );
         assert!(matches!(
-            store.create_user("admin@x.io", "Again", None, "h").await,
+            store
+                .create_user("admin@x.io", "Again", None, "h", None, &Audit::default())
+                .await,
             Err(StoreError::Conflict(_))
         ));
     }
@@ -58,7 +60,10 @@ async fn setup_creates_the_first_platform_admin_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn sessions_expire_idle_and_absolute_and_end_everywhere() {
     for (backend, store) in fresh_stores().await {
-        let user = store.create_user("u@x.io", "U", None, "h").await.unwrap();
+        let user = store
+            .create_user("u@x.io", "U", None, "h", None, &Audit::default())
+            .await
+            .unwrap();
         store
             .create_session("s1", &user.id, "c1", false)
             .await
@@ -112,7 +117,10 @@ async fn sessions_expire_idle_and_absolute_and_end_everywhere() {
             .await
             .unwrap();
         assert_eq!(
-            store.end_all_sessions(&user.id).await.unwrap(),
+            store
+                .end_all_sessions(&user.id, &Audit::default())
+                .await
+                .unwrap(),
             2,
             "{backend}"
         );
@@ -171,10 +179,13 @@ async fn failed_logins_are_counted_per_account_and_address() {
 #[tokio::test(flavor = "multi_thread")]
 async fn recovery_codes_work_once() {
     for (backend, store) in fresh_stores().await {
-        let user = store.create_user("u@x.io", "U", None, "h").await.unwrap();
+        let user = store
+            .create_user("u@x.io", "U", None, "h", None, &Audit::default())
+            .await
+            .unwrap();
         store.set_totp_secret(&user.id, "SECRET").await.unwrap();
         store
-            .enable_mfa(&user.id, &["one".into(), "two".into()])
+            .enable_mfa(&user.id, &["one".into(), "two".into()], &Audit::default())
             .await
             .unwrap();
         let user = store.user(&user.id).await.unwrap().unwrap();
@@ -196,16 +207,30 @@ async fn recovery_codes_work_once() {
 async fn invites_are_single_use_and_expire() {
     for (backend, store) in fresh_stores().await {
         let tenant = store
-            .create_tenant("Acme", "codat", "platform")
+            .create_tenant("Acme", "codat", "platform", None, &Audit::default())
             .await
             .unwrap();
         assert_eq!(tenant.id.len(), 32);
         store
-            .create_invite("inv", &tenant.id, "Boss@acme.io", "tenant-admin", 3600)
+            .create_invite(
+                "inv",
+                &tenant.id,
+                "Boss@acme.io",
+                "tenant-admin",
+                3600,
+                &Audit::default(),
+            )
             .await
             .unwrap();
         store
-            .create_invite("old", &tenant.id, "x@acme.io", "tenant-admin", -1)
+            .create_invite(
+                "old",
+                &tenant.id,
+                "x@acme.io",
+                "tenant-admin",
+                -1,
+                &Audit::default(),
+            )
             .await
             .unwrap();
         assert!(store.invite("old").await.unwrap().is_none(), "{backend}");
@@ -215,14 +240,14 @@ async fn invites_are_single_use_and_expire() {
             ("boss@acme.io", "tenant-admin")
         );
         let (user, t) = store
-            .accept_invite("inv", "Boss", "h")
+            .accept_invite("inv", "Boss", "h", &Audit::default())
             .await
             .unwrap()
             .unwrap();
         assert_eq!(t.id, tenant.id);
         assert!(
             store
-                .accept_invite("inv", "Boss", "h")
+                .accept_invite("inv", "Boss", "h", &Audit::default())
                 .await
                 .unwrap()
                 .is_none(),
@@ -235,7 +260,7 @@ async fn invites_are_single_use_and_expire() {
             .unwrap();
         assert_eq!(role, "tenant-admin");
         let other = store
-            .create_tenant("Other", "codat", "platform")
+            .create_tenant("Other", "codat", "platform", None, &Audit::default())
             .await
             .unwrap();
         assert!(
@@ -251,13 +276,19 @@ async fn invites_are_single_use_and_expire() {
             1
         );
         assert!(!store.under_nda(&user.id, "codat").await.unwrap());
-        store.record_nda(&tenant.id).await.unwrap();
+        store
+            .record_nda(&tenant.id, &Audit::default())
+            .await
+            .unwrap();
         assert!(
             store.under_nda(&user.id, "codat").await.unwrap(),
             "{backend}"
         );
         assert!(!store.under_nda(&user.id, "aws").await.unwrap());
-        store.set_require_mfa(&tenant.id, true).await.unwrap();
+        store
+            .set_require_mfa(&tenant.id, true, &Audit::default())
+            .await
+            .unwrap();
         assert!(store.tenant(&tenant.id).await.unwrap().unwrap().require_mfa);
         assert_eq!(store.tenants().await.unwrap().len(), 2);
     }
@@ -356,9 +387,20 @@ async fn a_missing_database_server_is_a_clear_error() {
 #[tokio::test(flavor = "multi_thread")]
 async fn api_tokens_are_hashed_revocable_and_track_use() {
     for (backend, store) in fresh_stores().await {
-        let user = store.create_user("u@x.io", "U", None, "h").await.unwrap();
+        let user = store
+            .create_user("u@x.io", "U", None, "h", None, &Audit::default())
+            .await
+            .unwrap();
         let id = store
-            .create_api_token("secret-token", &user.id, None, "ci", "read", i64::MAX)
+            .create_api_token(
+                "secret-token",
+                &user.id,
+                None,
+                "ci",
+                "read",
+                i64::MAX,
+                &Audit::default(),
+            )
             .await
             .unwrap();
         let grant = store
@@ -377,7 +419,10 @@ async fn api_tokens_are_hashed_revocable_and_track_use() {
         );
         assert!(store.api_token("other").await.unwrap().is_none());
         assert!(
-            !store.revoke_api_token(&id, "someone-else").await.unwrap(),
+            !store
+                .revoke_api_token(&id, "someone-else", &Audit::default())
+                .await
+                .unwrap(),
             "{backend}"
         );
         let listed = store.api_tokens(&user.id).await.unwrap();
@@ -387,7 +432,10 @@ async fn api_tokens_are_hashed_revocable_and_track_use() {
             "{backend}: use is tracked"
         );
         assert!(listed[0].revoked_at.is_none(), "{backend}");
-        assert!(store.revoke_api_token(&id, &user.id).await.unwrap());
+        assert!(store
+            .revoke_api_token(&id, &user.id, &Audit::default())
+            .await
+            .unwrap());
         assert!(
             store.api_token("secret-token").await.unwrap().is_none(),
             "{backend}: revoked at once"

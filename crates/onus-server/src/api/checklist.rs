@@ -316,19 +316,16 @@ pub async fn review(
     let grant = authenticate(&state, &headers).await?;
     let a = tenant_access(&state, &grant, &tenant, true).await?;
     need_write(&grant)?;
-    if !db(a.data.review_change(&change, &a.user.id).await)? {
+    let audit = onus_store::Audit::new(
+        Some(&a.user.id),
+        Some(&a.tenant.id),
+        "change-reviewed",
+        &change,
+        "",
+    );
+    if !db(a.data.review_change(&change, &a.user.id, &audit).await)? {
         return Err(not_found());
     }
-    db(state
-        .store
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            "change-reviewed",
-            &change,
-            "",
-        )
-        .await)?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -118,21 +118,23 @@ pub async fn setup(
     let hash = hash_off_thread(f.password).await?;
     let Some(user) = db(state
         .store
-        .complete_setup(&f.token, &f.email, &f.name, &hash)
+        .complete_setup(
+            &f.token,
+            &f.email,
+            &f.name,
+            &hash,
+            &onus_store::Audit::new(
+                None,
+                None,
+                "setup",
+                &f.email.trim().to_lowercase(),
+                "first platform admin",
+            ),
+        )
         .await)?
     else {
         return Ok(invalid_link("setup"));
     };
-    db(state
-        .store
-        .audit(
-            Some(&user.id),
-            None,
-            "setup",
-            &user.email,
-            "first platform admin",
-        )
-        .await)?;
     start_session(&state, &user, false, "/admin").await
 }
 
@@ -363,17 +365,14 @@ pub async fn logout(State(state): State<AppState>, viewer: Viewer) -> PageResult
 
 pub async fn logout_everywhere(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     if let Some(s) = &viewer.session {
-        db(state.store.end_all_sessions(&s.user.id).await)?;
-        db(state
-            .store
-            .audit(
-                Some(&s.user.id),
-                None,
-                "sign-out-everywhere",
-                &s.user.email,
-                "",
-            )
-            .await)?;
+        let audit = onus_store::Audit::new(
+            Some(&s.user.id),
+            None,
+            "sign-out-everywhere",
+            &s.user.email,
+            "",
+        );
+        db(state.store.end_all_sessions(&s.user.id, &audit).await)?;
     }
     Ok(clear_session_cookie(&state, "/"))
 }
@@ -534,11 +533,8 @@ pub async fn enrol(
         ));
     }
     let codes = auth::new_recovery_codes();
-    db(state.store.enable_mfa(&user.id, &codes).await)?;
-    db(state
-        .store
-        .audit(Some(&user.id), None, "mfa-enabled", &user.email, "")
-        .await)?;
+    let audit = onus_store::Audit::new(Some(&user.id), None, "mfa-enabled", &user.email, "");
+    db(state.store.enable_mfa(&user.id, &codes, &audit).await)?;
     Ok(page(
         StatusCode::OK,
         &RecoveryPage {
@@ -611,7 +607,12 @@ pub async fn accept_invite(
         return Ok(again(error));
     }
     let hash = hash_off_thread(f.password.clone()).await?;
-    let (user, tenant) = match state.store.accept_invite(&f.token, &f.name, &hash).await {
+    let audit = onus_store::Audit::new(None, None, "invite-accepted", "", "");
+    let (user, tenant) = match state
+        .store
+        .accept_invite(&f.token, &f.name, &hash, &audit)
+        .await
+    {
         Ok(Some(done)) => done,
         Ok(None) => return Ok(invalid_link("invite")),
         Err(StoreError::Conflict(text)) => {
@@ -619,16 +620,6 @@ pub async fn accept_invite(
         }
         Err(e) => return Err(super::internal_error(&e)),
     };
-    db(state
-        .store
-        .audit(
-            Some(&user.id),
-            Some(&tenant.id),
-            "invite-accepted",
-            &user.email,
-            &invite.role,
-        )
-        .await)?;
     let to = format!("/t/{}", tenant.id);
     start_session(&state, &user, false, &to).await
 }

@@ -184,20 +184,15 @@ pub async fn new_tenant(
             "Choose a published model and offering for the tenant (`model/offering`).".into(),
         ));
     };
-    let tenant = db(state.store.create_tenant(name, model, offering).await)?;
     let token = onus_store::random_token();
-    db(state
+    let tenant = db(state
         .store
-        .create_invite(&token, &tenant.id, &email, "tenant-admin", INVITE_TTL)
-        .await)?;
-    db(state
-        .store
-        .audit(
-            Some(&admin.id),
-            Some(&tenant.id),
-            "tenant-created",
-            &tenant.name,
-            subscription,
+        .create_tenant(
+            name,
+            model,
+            offering,
+            Some((&token, &email, INVITE_TTL)),
+            &onus_store::Audit::new(Some(&admin.id), None, "tenant-created", "", subscription),
         )
         .await)?;
     Ok(Ok((
@@ -251,11 +246,8 @@ pub async fn record_nda(
     let Some(t) = db(state.store.tenant(&tenant).await)? else {
         return Ok(not_found_page());
     };
-    db(state.store.record_nda(&t.id).await)?;
-    db(state
-        .store
-        .audit(Some(&admin.id), Some(&t.id), "nda-recorded", &t.name, "")
-        .await)?;
+    let audit = onus_store::Audit::new(Some(&admin.id), Some(&t.id), "nda-recorded", &t.name, "");
+    db(state.store.record_nda(&t.id, &audit).await)?;
     Ok(Redirect::to("/admin").into_response())
 }
 
@@ -269,6 +261,9 @@ pub async fn publish_now(
         Ok(lines) => lines,
         Err(e) => return Ok(Err(e.to_string())),
     };
+    // The one change still audited after it commits: each model was
+    // published in a transaction of its own (retried when two servers
+    // race for a number), and this entry sums them up (docs/security.md).
     db(state
         .store
         .audit(
@@ -406,21 +401,18 @@ pub async fn request_access(
         .await;
     }
     let minutes = minutes.unwrap_or(60);
+    let audit = onus_store::Audit::new(
+        Some(&user.id),
+        Some(&tenant.id),
+        "access-requested",
+        "",
+        &format!("{} for {minutes} min: {reason}", f.scope),
+    );
     let grant = db(state
         .store
-        .request_access(&tenant.id, &user.id, &reason, &f.scope, minutes)
+        .request_access(&tenant.id, &user.id, &reason, &f.scope, minutes, &audit)
         .await)?;
     let data = state.store.tenant_data(&tenant.id);
-    db(state
-        .store
-        .audit(
-            Some(&user.id),
-            Some(&tenant.id),
-            "access-requested",
-            &format!("grant {grant}"),
-            &format!("{} for {minutes} min: {reason}", f.scope),
-        )
-        .await)?;
     let notice = serde_json::json!({
         "event": "access-requested",
         "tenant": { "id": tenant.id, "name": tenant.name },

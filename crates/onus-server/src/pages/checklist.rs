@@ -575,19 +575,16 @@ pub async fn review(
     Path((id, change)): Path<(String, String)>,
 ) -> PageResult {
     let a = tenant::admin_access(&state, &viewer, &id).await?;
-    if !db(a.data.review_change(&change, &a.user.id).await)? {
+    let audit = onus_store::Audit::new(
+        Some(&a.user.id),
+        Some(&a.tenant.id),
+        "change-reviewed",
+        &change,
+        "",
+    );
+    if !db(a.data.review_change(&change, &a.user.id, &audit).await)? {
         return Err(not_found_page());
     }
-    db(state
-        .store
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            "change-reviewed",
-            &change,
-            "",
-        )
-        .await)?;
     Ok(Redirect::to(&format!("/t/{}/changes", a.tenant.id)).into_response())
 }
 

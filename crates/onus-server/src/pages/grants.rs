@@ -142,27 +142,24 @@ pub async fn decide_grant(
         _ => return Err(not_found_page()),
     };
     let comment: String = f.comment.trim().chars().take(1000).collect();
+    let audit = onus_store::Audit::new(
+        Some(&a.user.id),
+        Some(&a.tenant.id),
+        if approve {
+            "grant-approved"
+        } else {
+            "grant-denied"
+        },
+        &format!("grant {grant}"),
+        &comment,
+    );
     if !db(a
         .data
-        .decide_grant(&grant, &a.user.id, approve, &comment)
+        .decide_grant(&grant, &a.user.id, approve, &comment, &audit)
         .await)?
     {
         return Err(not_found_page());
     }
-    db(state
-        .store
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            if approve {
-                "grant-approved"
-            } else {
-                "grant-denied"
-            },
-            &format!("grant {grant}"),
-            &comment,
-        )
-        .await)?;
     Ok(Redirect::to(&format!("/t/{}/access", a.tenant.id)).into_response())
 }
 
@@ -173,19 +170,16 @@ pub async fn revoke_grant(
     Path((id, grant)): Path<(String, String)>,
 ) -> PageResult {
     let a = admin_access(&state, &viewer, &id).await?;
-    if !db(a.data.revoke_grant(&grant, &a.user.id).await)? {
+    let audit = onus_store::Audit::new(
+        Some(&a.user.id),
+        Some(&a.tenant.id),
+        "grant-revoked",
+        &format!("grant {grant}"),
+        "",
+    );
+    if !db(a.data.revoke_grant(&grant, &a.user.id, &audit).await)? {
         return Err(not_found_page());
     }
-    db(state
-        .store
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            "grant-revoked",
-            &format!("grant {grant}"),
-            "",
-        )
-        .await)?;
     Ok(Redirect::to(&format!("/t/{}/access", a.tenant.id)).into_response())
 }
 

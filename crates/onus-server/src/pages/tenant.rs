@@ -311,19 +311,16 @@ pub async fn new_invite(
         )));
     }
     let token = onus_store::random_token();
+    let audit = onus_store::Audit::new(
+        Some(&a.user.id),
+        Some(&a.tenant.id),
+        "invite-created",
+        &email,
+        role,
+    );
     db(state
         .store
-        .create_invite(&token, &a.tenant.id, &email, role, INVITE_TTL)
-        .await)?;
-    db(state
-        .store
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            "invite-created",
-            &email,
-            role,
-        )
+        .create_invite(&token, &a.tenant.id, &email, role, INVITE_TTL, &audit)
         .await)?;
     Ok(Ok(format!("{}/invite?token={token}", state.public_url)))
 }
@@ -379,17 +376,14 @@ pub async fn require_mfa(
         )
         .await;
     }
-    db(state.store.set_require_mfa(&a.tenant.id, on).await)?;
-    db(state
-        .store
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            if on { "mfa-required" } else { "mfa-optional" },
-            &a.tenant.name,
-            "",
-        )
-        .await)?;
+    let audit = onus_store::Audit::new(
+        Some(&a.user.id),
+        Some(&a.tenant.id),
+        if on { "mfa-required" } else { "mfa-optional" },
+        &a.tenant.name,
+        "",
+    );
+    db(state.store.set_require_mfa(&a.tenant.id, on, &audit).await)?;
     Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
 }
 
@@ -411,23 +405,20 @@ pub async fn set_role(
         let error = format!("Choose one of the roles: {}.", ROLES.join(", "));
         return tenant_page(&viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(error)).await;
     }
+    let audit = onus_store::Audit::new(
+        Some(&a.user.id),
+        Some(&a.tenant.id),
+        "member-role-changed",
+        &user,
+        &f.role,
+    );
     if !db(state
         .store
-        .set_member_role(&a.tenant.id, &user, &f.role)
+        .set_member_role(&a.tenant.id, &user, &f.role, &audit)
         .await)?
     {
         return member_refused(&state, &viewer, a, &user, "change the role of").await;
     }
-    db(state
-        .store
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            "member-role-changed",
-            &user,
-            &f.role,
-        )
-        .await)?;
     Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
 }
 
@@ -438,19 +429,16 @@ pub async fn remove_member(
     Path((id, user)): Path<(String, String)>,
 ) -> PageResult {
     let a = admin_access(&state, &viewer, &id).await?;
-    if !db(state.store.remove_member(&a.tenant.id, &user).await)? {
+    let audit = onus_store::Audit::new(
+        Some(&a.user.id),
+        Some(&a.tenant.id),
+        "member-removed",
+        &user,
+        "",
+    );
+    if !db(state.store.remove_member(&a.tenant.id, &user, &audit).await)? {
         return member_refused(&state, &viewer, a, &user, "remove").await;
     }
-    db(state
-        .store
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            "member-removed",
-            &user,
-            "",
-        )
-        .await)?;
     Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
 }
 
@@ -489,11 +477,9 @@ pub async fn set_webhook(
         return tenant_page(&viewer, a, StatusCode::UNPROCESSABLE_ENTITY, Some(e)).await;
     }
     let url = f.url.trim();
-    let secret = db(a.data.set_webhook(url).await)?;
-    db(state
-        .store
-        .audit(Some(&a.user.id), Some(&a.tenant.id), "webhook-set", url, "")
-        .await)?;
+    let audit =
+        onus_store::Audit::new(Some(&a.user.id), Some(&a.tenant.id), "webhook-set", url, "");
+    let secret = db(a.data.set_webhook(url, &audit).await)?;
     Ok(page(
         StatusCode::OK,
         &LinkPage {
@@ -514,16 +500,13 @@ pub async fn remove_webhook(
     Path(id): Path<String>,
 ) -> PageResult {
     let a = admin_access(&state, &viewer, &id).await?;
-    db(a.data.remove_webhook().await)?;
-    db(state
-        .store
-        .audit(
-            Some(&a.user.id),
-            Some(&a.tenant.id),
-            "webhook-removed",
-            &a.tenant.name,
-            "",
-        )
-        .await)?;
+    let audit = onus_store::Audit::new(
+        Some(&a.user.id),
+        Some(&a.tenant.id),
+        "webhook-removed",
+        &a.tenant.name,
+        "",
+    );
+    db(a.data.remove_webhook(&audit).await)?;
     Ok(Redirect::to(&format!("/t/{}", a.tenant.id)).into_response())
 }
