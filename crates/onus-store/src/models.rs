@@ -2,6 +2,7 @@
 
 use sqlx::Row;
 
+use crate::audit::Audit;
 use crate::{now, Result, Store, StoreError};
 
 /// One published version, whole.
@@ -40,7 +41,10 @@ pub enum Published {
 impl Store {
     /// Publishes a version of `model` unless its content (`sha256`) is
     /// the latest version's. Numbers go up by one; two servers racing get
-    /// distinct numbers (the second retries).
+    /// distinct numbers (the second retries). A new version and its
+    /// `model-published` entry in the platform's audit chain (target
+    /// `MODEL vN`, details its SHA-256) commit together, whoever published
+    /// it (the page, the server's start, `onus publish`).
     pub async fn publish(
         &self,
         model: &str,
@@ -64,6 +68,7 @@ impl Store {
                 Some(row) => row.get::<i64, _>(0) + 1,
                 None => 1,
             };
+            let mut tx = self.pool.begin().await?;
             let inserted = sqlx::query(
                 "INSERT INTO model_versions (model, version, name, root, files, sha256, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
@@ -74,10 +79,22 @@ impl Store {
             .bind(&files_json)
             .bind(sha256)
             .bind(now())
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await;
             match inserted {
-                Ok(_) => return Ok(Published::New(next)),
+                Ok(_) => {
+                    Audit::new(
+                        None,
+                        None,
+                        "model-published",
+                        &format!("{model} v{next}"),
+                        sha256,
+                    )
+                    .append_in(&mut tx)
+                    .await?;
+                    tx.commit().await?;
+                    return Ok(Published::New(next));
+                }
                 // Another server took this number: look again.
                 Err(sqlx::Error::Database(e)) if e.is_unique_violation() => continue,
                 Err(e) => return Err(e.into()),
