@@ -348,10 +348,61 @@ impl TenantData {
         actor: &str,
     ) -> Result<Item, UpdateError> {
         let mut tx = self.store.pool.begin().await.map_err(StoreError::from)?;
-        let current = self
-            .item_in(&mut tx, id)
-            .await?
-            .ok_or(UpdateError::NotFound)?;
+        let Some(item) = self.update_in(&mut tx, id, expected, update, actor).await? else {
+            // Another writer got in between the read and the write.
+            drop(tx);
+            return Err(self.stale(id, expected).await);
+        };
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(item)
+    }
+
+    /// Several [`TenantData::update_item`]s in one transaction: every
+    /// one stored, or none (the first refusal is the error). For a bulk
+    /// edit, and for seeding a benchmark's database
+    /// (`crates/onus-server/examples/seed_portal.rs`) without a commit per item.
+    pub async fn update_items(
+        &self,
+        updates: &[(&str, i64, &Update, &str)],
+    ) -> Result<(), UpdateError> {
+        let mut tx = self.store.pool.begin().await.map_err(StoreError::from)?;
+        for (id, expected, update, actor) in updates {
+            if self
+                .update_in(&mut tx, id, *expected, update, actor)
+                .await?
+                .is_none()
+            {
+                drop(tx);
+                return Err(self.stale(id, *expected).await);
+            }
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// The refusal of a write that lost the race: the item as it is now.
+    async fn stale(&self, id: &str, expected: i64) -> UpdateError {
+        match self.item(id).await {
+            Ok(Some(current)) => UpdateError::Stale {
+                expected,
+                current: Box::new(current),
+            },
+            Ok(None) => UpdateError::NotFound,
+            Err(e) => UpdateError::Store(e),
+        }
+    }
+
+    /// [`TenantData::update_item`] within `tx`: the item as stored, or
+    /// `None` when another writer changed it between the read and the write.
+    async fn update_in(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        id: &str,
+        expected: i64,
+        update: &Update,
+        actor: &str,
+    ) -> Result<Option<Item>, UpdateError> {
+        let current = self.item_in(tx, id).await?.ok_or(UpdateError::NotFound)?;
         if current.revision != expected {
             return Err(UpdateError::Stale {
                 expected,
@@ -360,10 +411,10 @@ impl TenantData {
         }
         let at = now();
         let before = current.record().fields();
-        let mut seq = self.next_seq(&mut tx, id).await?;
+        let mut seq = self.next_seq(tx, id).await?;
         for ((field, old), (_, new)) in before.iter().zip(update.fields()) {
             if *old != new {
-                self.log(&mut tx, id, seq, at, Some(actor), field, old, &new)
+                self.log(tx, id, seq, at, Some(actor), field, old, &new)
                     .await?;
                 seq += 1;
             }
@@ -382,24 +433,15 @@ impl TenantData {
         .bind(&self.tenant)
         .bind(id)
         .bind(expected)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(StoreError::from)?;
         if done.rows_affected() != 1 {
-            // Another writer got in between the read and the write.
-            drop(tx);
-            let current = self.item(id).await?.ok_or(UpdateError::NotFound)?;
-            return Err(UpdateError::Stale {
-                expected,
-                current: Box::new(current),
-            });
+            return Ok(None);
         }
-        let item = self
-            .item_in(&mut tx, id)
-            .await?
-            .ok_or(UpdateError::NotFound)?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(item)
+        Ok(Some(
+            self.item_in(tx, id).await?.ok_or(UpdateError::NotFound)?,
+        ))
     }
 
     async fn item_in(&self, tx: &mut Transaction<'_, Any>, id: &str) -> Result<Option<Item>> {
