@@ -77,7 +77,7 @@ impl Store {
     ) -> Result<User> {
         let email = email.trim().to_lowercase();
         let id = random_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let taken = sqlx::query("SELECT 1 FROM users WHERE email = $1")
             .bind(&email)
             .fetch_optional(&mut *tx)
@@ -159,7 +159,7 @@ impl Store {
 
     /// Turns MFA on and replaces the recovery codes by these (hashed here).
     pub async fn enable_mfa(&self, user: &str, recovery_codes: &[String]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET mfa_enabled = 1 WHERE id = $1")
             .bind(user)
             .execute(&mut *tx)
@@ -482,10 +482,12 @@ impl Store {
     }
 
     /// The grant of a bearer token, if it exists and is not revoked; its
-    /// last-used time is set to now.
+    /// last-used time is brought up to date (at most once a minute, as a
+    /// session's: a write on every request would serialise an API under
+    /// load on SQLite's one writer).
     pub async fn api_token(&self, token: &str) -> Result<Option<ApiToken>> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, a.id AS token_id, a.tenant_id, a.scope FROM api_tokens a JOIN users u ON u.id = a.user_id WHERE a.token_hash = $1 AND a.revoked_at IS NULL"
+            "SELECT {USER_COLUMNS}, a.id AS token_id, a.tenant_id, a.scope, a.last_used_at FROM api_tokens a JOIN users u ON u.id = a.user_id WHERE a.token_hash = $1 AND a.revoked_at IS NULL"
         ))
         .bind(hash(token))
         .fetch_optional(&self.pool)
@@ -497,11 +499,15 @@ impl Store {
             tenant_id: row.get("tenant_id"),
             scope: row.get("scope"),
         };
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now())
-            .bind(&grant.id)
-            .execute(&self.pool)
-            .await?;
+        let t = now();
+        let last_used: Option<i64> = row.get("last_used_at");
+        if last_used.is_none_or(|last| t - last >= 60) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(t)
+                .bind(&grant.id)
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(Some(grant))
     }
 

@@ -164,7 +164,7 @@ impl Store {
         target: &str,
         details: &str,
     ) -> Result<AuditEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         // Taking the head first (an UPDATE) locks it until commit.
         let moved = sqlx::query("UPDATE audit_heads SET seq = seq + 1 WHERE chain = $1")
             .bind(chain)

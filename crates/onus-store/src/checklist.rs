@@ -347,7 +347,7 @@ impl TenantData {
         update: &Update,
         actor: &str,
     ) -> Result<Item, UpdateError> {
-        let mut tx = self.store.pool.begin().await.map_err(StoreError::from)?;
+        let mut tx = self.store.begin().await?;
         let Some(item) = self.update_in(&mut tx, id, expected, update, actor).await? else {
             // Another writer got in between the read and the write.
             drop(tx);
@@ -365,7 +365,7 @@ impl TenantData {
         &self,
         updates: &[(&str, i64, &Update, &str)],
     ) -> Result<(), UpdateError> {
-        let mut tx = self.store.pool.begin().await.map_err(StoreError::from)?;
+        let mut tx = self.store.begin().await?;
         for (id, expected, update, actor) in updates {
             if self
                 .update_in(&mut tx, id, *expected, update, actor)
@@ -508,7 +508,7 @@ impl TenantData {
         to: i64,
         plan: &SyncPlan,
     ) -> Result<Option<SyncOutcome>> {
-        let mut tx = self.store.pool.begin().await?;
+        let mut tx = self.store.begin().await?;
         // Claim the move first: a second server doing the same waits here,
         // then finds the checklist moved and does nothing.
         let claimed = sqlx::query(
@@ -701,7 +701,7 @@ impl TenantData {
     /// Marks change `id` reviewed by `user` (and the tenant reviewed up to
     /// its version); false when there is no such change or it already was.
     pub async fn review_change(&self, id: &str, user: &str) -> Result<bool> {
-        let mut tx = self.store.pool.begin().await?;
+        let mut tx = self.store.begin().await?;
         let done = sqlx::query("UPDATE model_changes SET reviewed_at = $1, reviewed_by = $2 WHERE tenant_id = $3 AND id = $4 AND reviewed_at IS NULL")
             .bind(now())
             .bind(user)

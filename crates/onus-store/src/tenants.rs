@@ -149,7 +149,7 @@ impl Store {
         stays_admin: bool,
         statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if !stays_admin && last_admin(&mut tx, tenant, user).await? {
             return Ok(false);
         }

@@ -78,7 +78,7 @@ impl TenantData {
 
     /// Removes the webhook; deliveries still queued are dropped.
     pub async fn remove_webhook(&self) -> Result<()> {
-        let mut tx = self.store().pool.begin().await?;
+        let mut tx = self.store().begin().await?;
         sqlx::query("UPDATE tenants SET webhook_url = NULL, webhook_secret = NULL WHERE id = $1")
             .bind(self.tenant_id())
             .execute(&mut *tx)
