@@ -143,11 +143,12 @@ oha_run() {
         | [([$codes | to_entries[] | .value] | add // 0) + $failed, .summary.requestsPerSec,
            .metrics.latency_ms.p50, .metrics.latency_ms.p99, $bad + $failed] | @tsv
     ' "$work/last.json" |
-        awk -F'\t' -v label="$label" -v q="$q" -v target="$p99_ms" -v cpu0="$cpu0" -v cpu1="$cpu1" -v secs="$secs" -v load="$load" '{
+        awk -F'\t' -v label="$label" -v q="$q" -v target="$p99_ms" -v cpu0="$cpu0" -v cpu1="$cpu1" -v secs="$secs" -v loadavg="$load" '{
             ok = ($4 < target && $5 == 0 && $2 >= 0.95 * q) ? "ok" : "MISSED"
             printf "%-34s %7d req %6.0f/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  server cpu %.2f cores  load %s  %s\n",
-                label, $1, $2, $3, $4, $5, (cpu1 - cpu0) / secs, load, ok
+                label, $1, $2, $3, $4, $5, (cpu1 - cpu0) / secs, loadavg, ok
         }' | tee "$work/last.line"
+    [ -s "$work/last.line" ] || die "cannot read oha's result in $work/last.json"
     grep -q ' ok$' "$work/last.line"
 }
 
