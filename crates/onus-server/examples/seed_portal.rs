@@ -115,8 +115,8 @@ fn model() -> String {
         );
     }
     y.push_str("\nevidence:\n");
-    for e in 0..6 {
-        let access = if e % 2 == 0 { "public" } else { "nda" };
+    for e in 0..6u32 {
+        let access = if e.is_multiple_of(2) { "public" } else { "nda" };
         let _ = writeln!(
             y,
             "  report-{e}: {{ name: Report {e}, kind: attestation, url: \"https://provider.example/reports/{e}\", access: {access} }}"
@@ -342,7 +342,7 @@ impl Seeding {
         store
             .add_member(t, &self.load_user, "tenant-member")
             .await?;
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             store.record_nda(t).await?;
         }
         let data = store.tenant_data(t);
