@@ -84,9 +84,9 @@ echo "memory:  $(awk '/MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/memin
 echo "kernel:  $(uname -sr)"
 echo "rustc:   $(rustc --version)"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
-for db in $databases; do
-    [ "$db" = postgres ] && echo "postgres: $(psql "$pg_url/postgres" -qAtc 'SHOW server_version')"
-done
+case " $databases " in
+*" postgres "*) echo "postgres: $(psql "$pg_url/postgres" -qAtc 'SHOW server_version')" ;;
+esac
 
 # --- the binaries: onus (release) and the seeding program, in one build ----------
 (cd "$root" && cargo build --release -q -p onus-cli -p onus-server --bins --example seed_portal)
@@ -112,7 +112,9 @@ stop_server() {
     fi
 }
 cleanup() {
-    [ -n "$writer_pid" ] && kill "$writer_pid" 2>/dev/null || true
+    if [ -n "$writer_pid" ]; then
+        kill "$writer_pid" 2>/dev/null || true
+    fi
     stop_server
 }
 trap cleanup EXIT
