@@ -71,7 +71,7 @@ impl Store {
         member: Option<(&str, &str)>,
         audit: &Audit,
     ) -> Result<User> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let user = insert_user(&mut tx, email, name, platform_role, password_hash).await?;
         if let Some((tenant, role)) = member {
             crate::tenants::insert_member(&mut tx, tenant, &user.id, role).await?;
@@ -128,7 +128,7 @@ impl Store {
         recovery_codes: &[String],
         audit: &Audit,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE users SET mfa_enabled = 1 WHERE id = $1")
             .bind(user)
             .execute(&mut *tx)
@@ -266,7 +266,7 @@ impl Store {
     /// Signs the user out everywhere: every session ends; `audit` is
     /// appended in the same transaction.
     pub async fn end_all_sessions(&self, user: &str, audit: &Audit) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user)
             .execute(&mut *tx)
@@ -315,7 +315,7 @@ impl Store {
         password_hash: &str,
         audit: &Audit,
     ) -> Result<Option<User>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let spent = sqlx::query(
             "UPDATE setup_tokens SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
         )
@@ -487,7 +487,7 @@ impl Store {
         audit: &Audit,
     ) -> Result<String> {
         let id = random_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO api_tokens (id, token_hash, user_id, tenant_id, name, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
@@ -512,10 +512,12 @@ impl Store {
     }
 
     /// The grant of a bearer token, if it exists, is not revoked and has
-    /// not expired; its last-used time is set to now.
+    /// not expired; its last-used time is brought up to date (at most once
+    /// a minute, as a session's: a write on every request would serialise
+    /// an API under load on SQLite's one writer).
     pub async fn api_token(&self, token: &str) -> Result<Option<ApiToken>> {
         let row = sqlx::query(&format!(
-            "SELECT {USER_COLUMNS}, a.id AS token_id, a.tenant_id, a.scope FROM api_tokens a JOIN users u ON u.id = a.user_id WHERE a.token_hash = $1 AND a.revoked_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $2)"
+            "SELECT {USER_COLUMNS}, a.id AS token_id, a.tenant_id, a.scope, a.last_used_at FROM api_tokens a JOIN users u ON u.id = a.user_id WHERE a.token_hash = $1 AND a.revoked_at IS NULL AND (a.expires_at IS NULL OR a.expires_at > $2)"
         ))
         .bind(hash(token))
         .bind(now())
@@ -528,11 +530,15 @@ impl Store {
             tenant_id: row.get("tenant_id"),
             scope: row.get("scope"),
         };
-        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-            .bind(now())
-            .bind(&grant.id)
-            .execute(&self.pool)
-            .await?;
+        let t = now();
+        let last_used: Option<i64> = row.get("last_used_at");
+        if last_used.is_none_or(|last| t - last >= 60) {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(t)
+                .bind(&grant.id)
+                .execute(&self.pool)
+                .await?;
+        }
         Ok(Some(grant))
     }
 
@@ -540,7 +546,7 @@ impl Store {
     /// id (and nothing is audited). `audit` is appended in the same
     /// transaction.
     pub async fn revoke_api_token(&self, id: &str, user: &str, audit: &Audit) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
         )

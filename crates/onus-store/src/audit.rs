@@ -282,7 +282,7 @@ impl Store {
         target: &str,
         details: &str,
     ) -> Result<AuditEntry> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let entry = append_in(&mut tx, chain, actor, action, target, details).await?;
         tx.commit().await?;
         Ok(entry)

@@ -367,24 +367,69 @@ impl TenantData {
         actor: &str,
         details: &str,
     ) -> Result<Item, UpdateError> {
-        let mut tx = self.store.pool.begin().await.map_err(StoreError::from)?;
-        // Take the item first (a write that changes nothing): on
-        // PostgreSQL its row lock, on SQLite the write lock, waited for.
-        // Reading first would make SQLite's transaction a reader that
-        // cannot become the writer while another one writes ("database is
-        // locked" at once, without waiting): concurrent edits failed.
-        sqlx::query(
-            "UPDATE checklist_items SET revision = revision WHERE tenant_id = $1 AND id = $2",
-        )
-        .bind(&self.tenant)
-        .bind(id)
-        .execute(&mut *tx)
-        .await
-        .map_err(StoreError::from)?;
-        let current = self
-            .item_in(&mut tx, id)
+        let mut tx = self.store.begin().await?;
+        let Some(item) = self
+            .update_in(&mut tx, id, expected, update, actor, details)
             .await?
-            .ok_or(UpdateError::NotFound)?;
+        else {
+            // Another writer got in between the read and the write.
+            drop(tx);
+            return Err(self.stale(id, expected).await);
+        };
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(item)
+    }
+
+    /// Several [`TenantData::update_item`]s, `(id, expected revision,
+    /// update, actor, audit details)`, in one transaction: every one stored
+    /// and audited, or none (the first refusal is the error). For a bulk
+    /// edit, and for seeding a benchmark's database
+    /// (`crates/onus-server/examples/seed_portal.rs`) without a commit per item.
+    pub async fn update_items(
+        &self,
+        updates: &[(&str, i64, &Update, &str, &str)],
+    ) -> Result<(), UpdateError> {
+        let mut tx = self.store.begin().await?;
+        for (id, expected, update, actor, details) in updates {
+            if self
+                .update_in(&mut tx, id, *expected, update, actor, details)
+                .await?
+                .is_none()
+            {
+                drop(tx);
+                return Err(self.stale(id, *expected).await);
+            }
+        }
+        tx.commit().await.map_err(StoreError::from)?;
+        Ok(())
+    }
+
+    /// The refusal of a write that lost the race: the item as it is now.
+    async fn stale(&self, id: &str, expected: i64) -> UpdateError {
+        match self.item(id).await {
+            Ok(Some(current)) => UpdateError::Stale {
+                expected,
+                current: Box::new(current),
+            },
+            Ok(None) => UpdateError::NotFound,
+            Err(e) => UpdateError::Store(e),
+        }
+    }
+
+    /// [`TenantData::update_item`] within `tx` (a write transaction,
+    /// [`Store::begin`]): the item as stored, its history and its
+    /// `item-updated` entry written, or `None` when another writer changed
+    /// it between the read and the write.
+    async fn update_in(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        id: &str,
+        expected: i64,
+        update: &Update,
+        actor: &str,
+        details: &str,
+    ) -> Result<Option<Item>, UpdateError> {
+        let current = self.item_in(tx, id).await?.ok_or(UpdateError::NotFound)?;
         if current.revision != expected {
             return Err(UpdateError::Stale {
                 expected,
@@ -393,10 +438,10 @@ impl TenantData {
         }
         let at = now();
         let before = current.record().fields();
-        let mut seq = self.next_seq(&mut tx, id).await?;
+        let mut seq = self.next_seq(tx, id).await?;
         for ((field, old), (_, new)) in before.iter().zip(update.fields()) {
             if *old != new {
-                self.log(&mut tx, id, seq, at, Some(actor), field, old, &new)
+                self.log(tx, id, seq, at, Some(actor), field, old, &new)
                     .await?;
                 seq += 1;
             }
@@ -415,33 +460,15 @@ impl TenantData {
         .bind(&self.tenant)
         .bind(id)
         .bind(expected)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(StoreError::from)?;
         if done.rows_affected() != 1 {
-            // Another writer got in between the read and the write.
-            drop(tx);
-            let current = self.item(id).await?.ok_or(UpdateError::NotFound)?;
-            return Err(UpdateError::Stale {
-                expected,
-                current: Box::new(current),
-            });
+            return Ok(None);
         }
-        let item = self
-            .item_in(&mut tx, id)
-            .await?
-            .ok_or(UpdateError::NotFound)?;
-        crate::audit::append_in(
-            &mut tx,
-            &self.tenant,
-            Some(actor),
-            "item-updated",
-            id,
-            details,
-        )
-        .await?;
-        tx.commit().await.map_err(StoreError::from)?;
-        Ok(item)
+        let item = self.item_in(tx, id).await?.ok_or(UpdateError::NotFound)?;
+        crate::audit::append_in(tx, &self.tenant, Some(actor), "item-updated", id, details).await?;
+        Ok(Some(item))
     }
 
     async fn item_in(&self, tx: &mut Transaction<'_, Any>, id: &str) -> Result<Option<Item>> {
@@ -512,7 +539,7 @@ impl TenantData {
         plan: &SyncPlan,
         record: impl FnOnce(&SyncOutcome) -> Option<ChangeRecord>,
     ) -> Result<Option<SyncOutcome>> {
-        let mut tx = self.store.pool.begin().await?;
+        let mut tx = self.store.begin().await?;
         // Claim the move first: a second server doing the same waits here,
         // then finds the checklist moved and does nothing.
         let claimed = sqlx::query(
@@ -697,7 +724,7 @@ impl TenantData {
     /// (nothing is audited), else `audit` is appended (in the tenant's
     /// chain) in the same transaction.
     pub async fn review_change(&self, id: &str, user: &str, audit: &crate::Audit) -> Result<bool> {
-        let mut tx = self.store.pool.begin().await?;
+        let mut tx = self.store.begin().await?;
         let done = sqlx::query("UPDATE model_changes SET reviewed_at = $1, reviewed_by = $2 WHERE tenant_id = $3 AND id = $4 AND reviewed_at IS NULL")
             .bind(now())
             .bind(user)

@@ -330,7 +330,7 @@ impl TenantData {
             return Ok(None);
         };
         let at = now();
-        let mut tx = self.store().pool.begin().await?;
+        let mut tx = self.store().begin().await?;
         let done = sqlx::query(
             "UPDATE evidence SET deleted_at = $1, deleted_by = $2 WHERE tenant_id = $3 AND id = $4 AND complete = 1 AND deleted_at IS NULL",
         )
@@ -453,7 +453,7 @@ impl Upload {
         let sha256 = hex(&std::mem::take(&mut self.hasher).finalize());
         let size = i64::try_from(self.size).unwrap_or(i64::MAX);
         let at = now();
-        let mut tx = data.store().pool.begin().await?;
+        let mut tx = data.store().begin().await?;
         let done = sqlx::query(
             "UPDATE evidence SET content_type = $1, size = $2, sha256 = $3, complete = 1, uploaded_at = $4 WHERE tenant_id = $5 AND id = $6 AND complete = 0",
         )

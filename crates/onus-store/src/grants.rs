@@ -86,7 +86,7 @@ impl Store {
         audit: &Audit,
     ) -> Result<String> {
         let id = random_id();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("INSERT INTO access_grants (id, tenant_id, requester_id, reason, scope, minutes, requested_at, comment) VALUES ($1, $2, $3, $4, $5, $6, $7, '')")
             .bind(&id)
             .bind(tenant)
@@ -156,7 +156,7 @@ impl TenantData {
         audit: &Audit,
     ) -> Result<bool> {
         let at = now();
-        let mut tx = self.store().pool.begin().await?;
+        let mut tx = self.store().begin().await?;
         let done = sqlx::query("UPDATE access_grants SET decision = $1, decided_by = $2, decided_at = $3, comment = $4, expires_at = CASE WHEN $1 = 'approved' THEN $3 + minutes * 60 ELSE NULL END WHERE tenant_id = $5 AND id = $6 AND decision IS NULL")
             .bind(if approve { "approved" } else { "denied" })
             .bind(admin)
@@ -173,7 +173,7 @@ impl TenantData {
     /// audited), else `audit` is appended as for [`TenantData::decide_grant`].
     pub async fn revoke_grant(&self, id: &str, admin: &str, audit: &Audit) -> Result<bool> {
         let at = now();
-        let mut tx = self.store().pool.begin().await?;
+        let mut tx = self.store().begin().await?;
         let done = sqlx::query("UPDATE access_grants SET revoked_at = $1, revoked_by = $2 WHERE tenant_id = $3 AND id = $4 AND decision = 'approved' AND revoked_at IS NULL AND expires_at > $1")
             .bind(at)
             .bind(admin)

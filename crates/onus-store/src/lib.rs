@@ -187,6 +187,18 @@ impl Store {
             .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
 
+    /// A transaction that writes. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`), so it waits its turn behind another writer
+    /// (the busy timeout); a plain `BEGIN` reads first, and its first write
+    /// fails at once with "database is locked" when another writer has
+    /// committed since that read (WAL's stale snapshot: no wait cures it).
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

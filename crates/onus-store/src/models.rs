@@ -68,7 +68,7 @@ impl Store {
                 Some(row) => row.get::<i64, _>(0) + 1,
                 None => 1,
             };
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin().await?;
             let inserted = sqlx::query(
                 "INSERT INTO model_versions (model, version, name, root, files, sha256, published_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )

@@ -76,7 +76,7 @@ impl Store {
             require_mfa: false,
             nda_recorded_at: None,
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO tenants (id, name, model, offering, require_mfa, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
         )
@@ -151,6 +151,22 @@ impl Store {
     /// it would leave the tenant without an admin (nobody could manage it).
     /// `audit` is appended (in the tenant's chain) only when it changed, in
     /// the same transaction.
+    /// Makes `user` a member of `tenant` with `role` (refused when already
+    /// one); `audit` is appended in the same transaction.
+    pub async fn add_member(
+        &self,
+        tenant: &str,
+        user: &str,
+        role: &str,
+        audit: &Audit,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        insert_member(&mut tx, tenant, user, role).await?;
+        audit.append_in(&mut tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn set_member_role(
         &self,
         tenant: &str,
@@ -185,7 +201,7 @@ impl Store {
         statement: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
         audit: &Audit,
     ) -> Result<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if !stays_admin && last_admin(&mut tx, tenant, user).await? {
             return Ok(false);
         }
@@ -201,7 +217,7 @@ impl Store {
     /// Makes two-factor sign-in required (or not) for the tenant's
     /// members; `audit` is appended in the same transaction.
     pub async fn set_require_mfa(&self, tenant: &str, on: bool, audit: &Audit) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE tenants SET require_mfa = $1 WHERE id = $2")
             .bind(i64::from(on))
             .bind(tenant)
@@ -215,7 +231,7 @@ impl Store {
     /// Records the tenant's NDA now; `audit` is appended in the same
     /// transaction.
     pub async fn record_nda(&self, tenant: &str, audit: &Audit) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query("UPDATE tenants SET nda_recorded_at = $1 WHERE id = $2")
             .bind(now())
             .bind(tenant)
@@ -249,7 +265,7 @@ impl Store {
         ttl: i64,
         audit: &Audit,
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         insert_invite(&mut tx, token, tenant, email, role, ttl).await?;
         audit.append_in(&mut tx).await?;
         tx.commit().await?;
@@ -290,7 +306,7 @@ impl Store {
         let Some(invite) = self.invite(token).await? else {
             return Ok(None);
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let spent = sqlx::query(
             "UPDATE invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
         )

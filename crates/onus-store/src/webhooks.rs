@@ -69,7 +69,7 @@ impl TenantData {
     /// same transaction.
     pub async fn set_webhook(&self, url: &str, audit: &Audit) -> Result<String> {
         let secret = random_token();
-        let mut tx = self.store().pool.begin().await?;
+        let mut tx = self.store().begin().await?;
         sqlx::query("UPDATE tenants SET webhook_url = $1, webhook_secret = $2 WHERE id = $3")
             .bind(url)
             .bind(&secret)
@@ -84,7 +84,7 @@ impl TenantData {
     /// Removes the webhook; deliveries still queued are dropped. `audit`
     /// as for [`TenantData::set_webhook`].
     pub async fn remove_webhook(&self, audit: &Audit) -> Result<()> {
-        let mut tx = self.store().pool.begin().await?;
+        let mut tx = self.store().begin().await?;
         sqlx::query("UPDATE tenants SET webhook_url = NULL, webhook_secret = NULL WHERE id = $1")
             .bind(self.tenant_id())
             .execute(&mut *tx)

@@ -1,7 +1,7 @@
 //! Every storage behaviour, on SQLite and on PostgreSQL alike.
 
 use onus_store::testing::fresh_stores;
-use onus_store::{Audit, Published, Store, StoreError};
+use onus_store::{Audit, Duty, Published, Store, StoreError, SyncPlan};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn migrations_run_again_without_harm() {
@@ -427,9 +427,38 @@ async fn api_tokens_are_hashed_revocable_and_track_use() {
         );
         let listed = store.api_tokens(&user.id).await.unwrap();
         assert_eq!(listed.len(), 1, "{backend}");
+        let first = listed[0].last_used_at.expect("use is tracked");
+        // Within a minute a use writes nothing (no write per request);
+        // after one, the time moves.
+        store
+            .exec_for_test(&format!(
+                "UPDATE api_tokens SET last_used_at = {} WHERE id = '{id}'",
+                first - 30
+            ))
+            .await;
+        store
+            .api_token("secret-token")
+            .await
+            .unwrap()
+            .expect("valid");
+        let listed = store.api_tokens(&user.id).await.unwrap();
+        assert_eq!(listed[0].last_used_at, Some(first - 30), "{backend}");
+        store
+            .exec_for_test(&format!(
+                "UPDATE api_tokens SET last_used_at = {} WHERE id = '{id}'",
+                first - 61
+            ))
+            .await;
+        store
+            .api_token("secret-token")
+            .await
+            .unwrap()
+            .expect("valid");
+        let listed = store.api_tokens(&user.id).await.unwrap();
         assert!(
-            listed[0].last_used_at.is_some(),
-            "{backend}: use is tracked"
+            listed[0].last_used_at.is_some_and(|t| t >= first),
+            "{backend}: {:?}",
+            listed[0].last_used_at
         );
         assert!(listed[0].revoked_at.is_none(), "{backend}");
         assert!(store
@@ -449,5 +478,76 @@ async fn api_tokens_are_hashed_revocable_and_track_use() {
             store.api_tokens("someone-else").await.unwrap().is_empty(),
             "{backend}: only the owner's tokens"
         );
+    }
+}
+
+/// Many people editing different items at once (and the audit appends
+/// that go with it): every write lands. On SQLite a write transaction
+/// that read first used to fail at once with "database is locked" when
+/// another writer committed meanwhile.
+#[tokio::test(flavor = "multi_thread")]
+async fn concurrent_writes_to_different_items_all_land() {
+    for (backend, store) in fresh_stores().await {
+        let tenant = store
+            .create_tenant("T", "m", "o", None, &Audit::default())
+            .await
+            .unwrap();
+        let user = store
+            .create_user("w@x.io", "W", None, "h", None, &Audit::default())
+            .await
+            .unwrap();
+        let data = store.tenant_data(&tenant.id);
+        let plan = SyncPlan {
+            duties: (0..40)
+                .map(|n| Duty {
+                    duty_id: format!("duty-{n}"),
+                    offering: "o".into(),
+                    area: "a".into(),
+                    area_name: "A".into(),
+                    area_group: String::new(),
+                    party: "customer".into(),
+                    scope: None,
+                    duty: format!("Duty {n}"),
+                })
+                .collect(),
+            ..SyncPlan::default()
+        };
+        data.sync(None, 1, &plan, |_| None).await.unwrap().unwrap();
+        let mut set = tokio::task::JoinSet::new();
+        for item in data.items().await.unwrap() {
+            let (data, user) = (data.clone(), user.id.clone());
+            set.spawn(async move {
+                let mut next = item.record();
+                next.status = "in-progress".into();
+                next.notes = format!("edited {}", item.id);
+                data.update_item(&item.id, item.revision, &next, &user, "status")
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            });
+        }
+        let mut failed = Vec::new();
+        while let Some(done) = set.join_next().await {
+            if let Err(e) = done.unwrap() {
+                failed.push(e);
+            }
+        }
+        assert!(failed.is_empty(), "{backend}: {failed:?}");
+        let items = data.items().await.unwrap();
+        assert!(
+            items
+                .iter()
+                .all(|i| i.status == "in-progress" && i.revision == 2),
+            "{backend}"
+        );
+        assert_eq!(
+            data.history_counts().await.unwrap().values().sum::<i64>(),
+            80,
+            "{backend}"
+        );
+        let verified = store.verify_audit(Some(&tenant.id)).await.unwrap();
+        assert!(verified.broken.is_empty(), "{backend}");
+        // The tenant's creation, then one entry per edit.
+        assert_eq!(verified.chains, vec![(tenant.id.clone(), 41)], "{backend}");
     }
 }

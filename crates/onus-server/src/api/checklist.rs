@@ -19,7 +19,7 @@ use super::{
     ApiResult,
 };
 use crate::checklist::{self, date, is_overdue, Edit, EditError};
-use crate::pages::checklist::{current, Filter};
+use crate::pages::checklist::Filter;
 use crate::pages::tenant::Access;
 use crate::AppState;
 
@@ -89,7 +89,8 @@ fn with_etag(item: Item) -> Response {
 }
 
 /// The tenant's access for this request, its checklist brought to the
-/// latest model version (404 while its model is not published).
+/// latest model version (404 while its model is not published). The items
+/// are left to the handler that needs them (read once, not here too).
 async fn checklist_access(
     state: &AppState,
     headers: &HeaderMap,
@@ -97,11 +98,11 @@ async fn checklist_access(
 ) -> Result<(ApiToken, Access, Arc<Matrix>), Response> {
     let grant = authenticate(state, headers).await?;
     let a = tenant_access(state, &grant, tenant, false).await?;
-    match current(state, &a)
+    match checklist::sync(state, &a.data, &a.tenant)
         .await
-        .map_err(|_| super::internal(&"sync failed"))?
+        .map_err(|e| super::internal(&e))?
     {
-        Some((_, matrix, _)) => Ok((grant, a, matrix)),
+        Some((_, matrix)) => Ok((grant, a, matrix)),
         None => Err(not_found()),
     }
 }
