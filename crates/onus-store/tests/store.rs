@@ -326,6 +326,20 @@ async fn publishing_numbers_versions_and_skips_unchanged_content() {
             two,
             "{backend}"
         );
+        // Each new version, and only those, in the platform's chain.
+        let published: Vec<(String, String)> = store
+            .audit_chain("platform")
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "model-published")
+            .map(|e| (e.target, e.details))
+            .collect();
+        assert_eq!(
+            published,
+            [("m v1".into(), "h1".into()), ("m v2".into(), "h2".into())],
+            "{backend}"
+        );
         assert_eq!(
             store
                 .model_version("m", Some(1))
