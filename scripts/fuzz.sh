@@ -61,7 +61,7 @@ if [[ -z $(ls -A "$corpus") ]]; then
         # A profile, NUL, a small catalog: the shape the target splits.
         for p in data/oscal/nist-800-53-rev5/*profile.json; do
             [[ -f $p ]] || continue
-            { cat "$p"; printf '\0'; cat crates/onus-oscal/tests/data/*catalog*.json 2>/dev/null | head -c 65536; } \
+            { cat "$p"; printf '\0'; cat data/oscal/examples/basic-catalog.json; } \
                 >"$corpus/$(basename "$p")"
         done
         ;;
