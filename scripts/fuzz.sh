@@ -76,10 +76,11 @@ if [[ -z $(ls -A "$corpus") ]]; then
         ;;
     oscal_import)
         cargo build --release -q -p onus-cli
+        onus="${CARGO_TARGET_DIR:-target}/release/onus"
         for m in examples/*.onus.yaml; do
             name=$(basename "$m" .onus.yaml)
-            target/release/onus oscal export "$m" >"$corpus/$name-cd.json" || true
-            target/release/onus oscal export --kind ssp "$m" >"$corpus/$name-ssp.json" || true
+            "$onus" oscal export "$m" >"$corpus/$name-cd.json"
+            "$onus" oscal export --kind ssp "$m" >"$corpus/$name-ssp.json"
         done
         ;;
     esac
