@@ -5,7 +5,7 @@
 #   scripts/fuzz.sh list
 #
 # Targets: pipeline, yaml_fast_path (onus-core); oscal_resolve,
-# oscal_import (onus-oscal). With a nightly toolchain (`rustup toolchain
+# oscal_import, oscal_documents (onus-oscal). With a nightly toolchain (`rustup toolchain
 # list`), libFuzzer through cargo-fuzz (installed from crates.io when
 # missing), seeded with the repository's models and OSCAL documents; the
 # corpus grows in crates/*/fuzz/corpus/TARGET and is reused by the next run.
@@ -21,9 +21,9 @@ seconds=${2:-600}
 
 case $target in
 pipeline | yaml_fast_path) crate=onus-core ;;
-oscal_resolve | oscal_import) crate=onus-oscal ;;
+oscal_resolve | oscal_import | oscal_documents) crate=onus-oscal ;;
 list)
-    printf '%s\n' pipeline yaml_fast_path oscal_resolve oscal_import
+    printf '%s\n' pipeline yaml_fast_path oscal_resolve oscal_import oscal_documents
     exit 0
     ;;
 *)
@@ -38,7 +38,7 @@ if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
     case $target in
     pipeline) PROPTEST_CASES=$cases cargo test --release -p onus-core --test no_panic ;;
     yaml_fast_path) PROPTEST_CASES=$cases cargo test --release -p onus-core --test yaml_fast_path ;;
-    oscal_resolve | oscal_import) PROPTEST_CASES=$cases cargo test --release -p onus-oscal --test import ;;
+    oscal_resolve | oscal_import | oscal_documents) PROPTEST_CASES=$cases cargo test --release -p onus-oscal --test import ;;
     esac
     exit
 fi
@@ -61,16 +61,26 @@ if [[ -z $(ls -A "$corpus") ]]; then
         # A profile, NUL, a small catalog: the shape the target splits.
         for p in data/oscal/nist-800-53-rev5/*profile.json; do
             [[ -f $p ]] || continue
-            { cat "$p"; printf '\0'; cat crates/onus-oscal/tests/data/*catalog*.json 2>/dev/null | head -c 65536; } \
+            { cat "$p"; printf '\0'; cat data/oscal/examples/basic-catalog.json; } \
                 >"$corpus/$(basename "$p")"
+        done
+        ;;
+    oscal_documents)
+        # The first byte chooses the syntax: 0 XML, 1 YAML, 2 JSON.
+        for f in data/oscal/examples/xml/*.xml data/oscal/nist-800-53-rev5/*.xml; do
+            [[ -f $f ]] && { printf '\0'; head -c 65535 "$f"; } >"$corpus/$(basename "$f")"
+        done
+        for f in data/oscal/examples/*.json; do
+            [[ -f $f ]] && { printf '\2'; head -c 65535 "$f"; } >"$corpus/$(basename "$f")"
         done
         ;;
     oscal_import)
         cargo build --release -q -p onus-cli
+        onus="${CARGO_TARGET_DIR:-target}/release/onus"
         for m in examples/*.onus.yaml; do
             name=$(basename "$m" .onus.yaml)
-            target/release/onus oscal export "$m" >"$corpus/$name-cd.json" || true
-            target/release/onus oscal export --kind ssp "$m" >"$corpus/$name-ssp.json" || true
+            "$onus" oscal export "$m" >"$corpus/$name-cd.json"
+            "$onus" oscal export --kind ssp "$m" >"$corpus/$name-ssp.json"
         done
         ;;
     esac
