@@ -80,7 +80,15 @@ if [[ -z $(ls -A "$corpus") ]]; then
         for m in examples/*.onus.yaml; do
             name=$(basename "$m" .onus.yaml)
             "$onus" oscal export "$m" >"$corpus/$name-cd.json"
-            "$onus" oscal export --kind ssp "$m" >"$corpus/$name-ssp.json"
+            # An SSP is of one offering: the error of a model with several
+            # names them, one SSP each.
+            if ! "$onus" oscal export --kind ssp "$m" >"$corpus/$name-ssp.json" 2>"$corpus.err"; then
+                rm -f "$corpus/$name-ssp.json"
+                for o in $(sed -n 's/.*(\(.*\))$/\1/p' "$corpus.err" | tr ',' ' '); do
+                    "$onus" oscal export --kind ssp --offering "$o" "$m" >"$corpus/$name-$o-ssp.json"
+                done
+            fi
+            rm -f "$corpus.err"
         done
         ;;
     esac
