@@ -17,6 +17,7 @@ use super::{
     authenticate, db, internal, need_write, not_found, problem, tenant_access, ApiResult, Problem,
 };
 use crate::evidence::{self, Refused};
+use crate::pages::tenant::Access;
 use crate::AppState;
 
 /// A file attached to a checklist item (a deleted one keeps its record).
@@ -162,10 +163,7 @@ pub(super) async fn show(
     headers: axum::http::HeaderMap,
     Path((tenant, file)): Path<(String, String)>,
 ) -> ApiResult {
-    let grant = authenticate(&state, &headers).await?;
-    let a = tenant_access(&state, &grant, &tenant, false).await?;
-    let data = a.data.clone();
-    let found = db(data.attachment(&file).await)?.ok_or_else(not_found)?;
+    let (a, found) = file_of(&state, &headers, &tenant, &file, false).await?;
     Ok(Json(dto(&a.tenant.id, found)).into_response())
 }
 
@@ -181,10 +179,7 @@ pub(super) async fn content(
     headers: axum::http::HeaderMap,
     Path((tenant, file)): Path<(String, String)>,
 ) -> ApiResult {
-    let grant = authenticate(&state, &headers).await?;
-    let a = tenant_access(&state, &grant, &tenant, false).await?;
-    let data = a.data.clone();
-    let found = db(data.attachment(&file).await)?.ok_or_else(not_found)?;
+    let (a, found) = file_of(&state, &headers, &tenant, &file, false).await?;
     if found.is_deleted() {
         return Err(gone(&found));
     }
@@ -193,7 +188,7 @@ pub(super) async fn content(
         &format!("{} ({})", found.file_name, found.sha256),
     )
     .await)?;
-    Ok(evidence::download(&data, &found))
+    Ok(evidence::download(&a.data, &found))
 }
 
 /// Deletes the file's bytes; its record stays, marked deleted (write
@@ -209,11 +204,8 @@ pub(super) async fn delete(
     headers: axum::http::HeaderMap,
     Path((tenant, file)): Path<(String, String)>,
 ) -> ApiResult {
-    let grant = authenticate(&state, &headers).await?;
-    let a = tenant_access(&state, &grant, &tenant, false).await?;
-    need_write(&grant)?;
+    let (a, found) = file_of(&state, &headers, &tenant, &file, true).await?;
     let data = a.data.clone();
-    let found = db(data.attachment(&file).await)?.ok_or_else(not_found)?;
     if found.is_deleted() {
         return Err(gone(&found));
     }
@@ -222,6 +214,25 @@ pub(super) async fn delete(
         // Deleted by someone else in between.
         None => Err(gone(&found)),
     }
+}
+
+/// The bearer's access to `tenant` (a write token when `write`) and its
+/// evidence file `file` (a deleted one's record too): 401, 404 or 403 as
+/// the API answers them.
+async fn file_of(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    tenant: &str,
+    file: &str,
+    write: bool,
+) -> Result<(Access, Attachment), Response> {
+    let grant = authenticate(state, headers).await?;
+    let a = tenant_access(state, &grant, tenant, false).await?;
+    if write {
+        need_write(&grant)?;
+    }
+    let found = db(a.data.attachment(file).await)?.ok_or_else(not_found)?;
+    Ok((a, found))
 }
 
 /// The evidence routes (see `pages::routes`, which the router is built from).
