@@ -6,7 +6,7 @@ mod common;
 
 use common::{example, from_text, schema_errors, shared, validator, EXAMPLES};
 use onus_oscal::export::{component_definition, ssp, to_json_pretty, Kind};
-use onus_oscal::import::import;
+use onus_oscal::import::{import, import_with, Upstream};
 use onus_oscal::Error;
 
 /// Imports `json` and checks the model: no errors.
@@ -394,4 +394,156 @@ responsibilities:
         assert_eq!(yaml.matches("- id: ").count(), 1, "{what}: {yaml}");
         assert!(yaml.contains(&format!("- id: {kept}\n")), "{what}: {yaml}");
     }
+}
+
+/// Codat's SSP, leveraging Azure (authorized), imported with Azure's model
+/// given for its leveraged authorization.
+fn codat_leveraging_azure() -> (common::Example, serde_json::Value) {
+    let codat = example("codat");
+    let packages = vec!["FR1234567890".to_string()];
+    let ups = codat.leveraged(&packages, Some("2024-03-15"));
+    let doc = ssp::export(
+        codat.input().with_upstreams(&ups),
+        &codat.matrix.offerings[0],
+    )
+    .unwrap();
+    (codat, doc)
+}
+
+/// The import of `doc` with `azure` for `name`, checked with Azure's model
+/// beside it (no errors) and resolved.
+fn with_azure(doc: &serde_json::Value, name: &str) -> (common::Example, String) {
+    let azure = example("azure");
+    let given = [Upstream {
+        name,
+        model: "azure.onus.yaml",
+        matrix: &azure.matrix,
+    }];
+    let imported = import_with(&to_json_pretty(doc), "codat-ssp.json", &given).unwrap();
+    let azure_text =
+        std::fs::read_to_string(common::root().join("examples/azure.onus.yaml")).unwrap();
+    let files = [
+        ("imported.onus.yaml", imported.yaml.as_str()),
+        ("azure.onus.yaml", azure_text.as_str()),
+    ];
+    (
+        common::from_files("imported.onus.yaml", &files),
+        imported.yaml,
+    )
+}
+
+/// The holders of an area as resolution gives them, duties in order.
+fn holders(a: &onus_core::resolve::ResolvedArea) -> Vec<(String, Vec<String>, Vec<String>)> {
+    a.holders
+        .iter()
+        .map(|h| {
+            (
+                h.party.to_string(),
+                h.via.iter().map(|v| v.to_string()).collect(),
+                h.duties.iter().map(|d| d.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// The leveraged authorization becomes a real upstream, the offering runs
+/// on Azure's PaaS, and the areas Codat inherits from Azure resolve to
+/// Azure's holders again, as in Codat's own model (not to parties named
+/// `Microsoft (via azure)`).
+#[test]
+fn a_leveraged_authorization_given_its_model_is_an_upstream() {
+    let (codat, doc) = codat_leveraging_azure();
+    let (model, yaml) = with_azure(&doc, "azure");
+    assert!(
+        yaml.contains(
+            "\nupstreams:\n  azure: { model: azure.onus.yaml, authorized: \"2024-03-15\", fedramp-package: FR1234567890 }\n"
+        ),
+        "{yaml}"
+    );
+    assert!(yaml.contains("runs-on: { azure: paas }"), "{yaml}");
+    assert!(!yaml.contains("azure-microsoft"), "{yaml}");
+    assert_eq!(model.upstreams.len(), 1);
+    let (original, imported) = (&codat.matrix.offerings[0], &model.matrix.offerings[0]);
+    assert_eq!(imported.runs_on, original.runs_on);
+    let mut inherited = 0;
+    for a in &original.areas {
+        let b = imported.areas.iter().find(|b| b.id == a.id).unwrap();
+        let via_azure = |a: &onus_core::resolve::ResolvedArea| {
+            holders(a)
+                .into_iter()
+                .filter(|(_, via, _)| via.iter().any(|v| v == "azure"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(via_azure(b), via_azure(a), "{}\n{yaml}", a.id);
+        if !via_azure(a).is_empty() {
+            inherited += 1;
+        }
+        // Codat's own part, the upstream's customer part included.
+        let own = |a: &onus_core::resolve::ResolvedArea| {
+            let mut own: Vec<_> = holders(a)
+                .into_iter()
+                .filter(|(_, via, _)| via.is_empty())
+                .collect();
+            for (_, _, duties) in &mut own {
+                duties.sort();
+            }
+            own
+        };
+        assert_eq!(own(b), own(a), "{}\n{yaml}", a.id);
+    }
+    // The three shared areas and the four of Azure's scope.
+    assert_eq!(inherited, 7, "{yaml}");
+    assert!(
+        yaml.contains("inherited entries found in the upstream's own SSP export"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("matched nothing"), "{yaml}");
+}
+
+/// The authorization is named by its FedRAMP package id too; an inherited
+/// entry that points at nothing of the upstream's export stays held by a
+/// party, and the header says so; a name of no authorization is refused
+/// with the names there are.
+#[test]
+fn leveraged_authorizations_are_named_and_unmatched_entries_counted() {
+    let (_, mut doc) = codat_leveraging_azure();
+    let la = doc["system-security-plan"]["system-implementation"]["leveraged-authorizations"][0]
+        ["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // One inherited entry pointing at nothing.
+    let requirements = doc["system-security-plan"]["control-implementation"]
+        ["implemented-requirements"]
+        .as_array_mut()
+        .unwrap();
+    let entry = requirements
+        .iter_mut()
+        .flat_map(|r| r["statements"][0]["by-components"].as_array_mut().unwrap())
+        .find_map(|b| b.get_mut("inherited"))
+        .unwrap();
+    entry[0]["provided-uuid"] = serde_json::json!("00000000-0000-4000-8000-000000000000");
+    for name in ["FR1234567890", la.as_str()] {
+        let (model, yaml) = with_azure(&doc, name);
+        assert!(yaml.contains("\nupstreams:\n  azure: { model:"), "{yaml}");
+        assert!(
+            yaml.contains("# 1 inherited entry of it matched nothing"),
+            "{yaml}"
+        );
+        assert_eq!(model.upstreams.len(), 1);
+    }
+    let azure = example("azure");
+    let given = [Upstream {
+        name: "aws",
+        model: "aws.onus.yaml",
+        matrix: &azure.matrix,
+    }];
+    let err = import_with(&to_json_pretty(&doc), "codat-ssp.json", &given).unwrap_err();
+    assert!(matches!(err, Error::UnknownLeveraged { .. }), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("no leveraged authorization `aws`"),
+        "{message}"
+    );
+    assert!(message.contains("(`azure`)"), "{message}");
 }
