@@ -547,3 +547,144 @@ fn leveraged_authorizations_are_named_and_unmatched_entries_counted() {
     );
     assert!(message.contains("(`azure`)"), "{message}");
 }
+
+/// An SSP not written by onus (NIST's leveraging example) whose component
+/// inherits, by `provided-uuid`, what Azure's own SSP export of its PaaS
+/// provides: with Azure's model given for its leveraged authorization, the
+/// component's area inherits Azure's area (and stands for it), the offering
+/// runs on Azure's PaaS, what Azure leaves to its customer elsewhere is
+/// claimed by areas of the publisher, and an entry pointing at nothing
+/// stays with the leveraged system's provider.
+#[test]
+fn a_foreign_leveraging_ssp_inherits_from_the_upstream_given() {
+    let azure = example("azure");
+    let paas = azure
+        .matrix
+        .offerings
+        .iter()
+        .find(|o| o.id == "paas")
+        .unwrap();
+    let azure_doc = ssp::export(azure.input(), paas).unwrap();
+    let area_uuid = azure_doc["system-security-plan"]["system-implementation"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "Identity and directory infrastructure")
+        .unwrap()["uuid"]
+        .clone();
+    let (_, microsoft) = entries(&azure_doc, "provided")
+        .into_iter()
+        .find(|(b, e)| {
+            b["component-uuid"] == area_uuid
+                && e["description"].as_str().unwrap().contains("directory")
+        })
+        .unwrap();
+    let (provided, duty) = (microsoft["uuid"].clone(), microsoft["description"].clone());
+
+    let json =
+        std::fs::read_to_string(shared("examples/oscal_leveraging-example_ssp.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let b = &mut doc["system-security-plan"]["control-implementation"]["implemented-requirements"]
+        [0]["statements"][0]["by-components"][2];
+    let inherited = b["inherited"].as_array_mut().unwrap();
+    assert_eq!(inherited.len(), 1);
+    let mut unknown = inherited[0].clone();
+    unknown["uuid"] = serde_json::json!("22222222-0000-4000-9009-000000000099");
+    inherited[0]["provided-uuid"] = provided;
+    inherited.push(unknown);
+
+    let given = [Upstream {
+        name: "csp-iaas-leveraged-system",
+        model: "azure.onus.yaml",
+        matrix: &azure.matrix,
+    }];
+    let imported = import_with(&doc.to_string(), "leveraging.json", &given).unwrap();
+    let yaml = imported.yaml;
+    let azure_text =
+        std::fs::read_to_string(common::root().join("examples/azure.onus.yaml")).unwrap();
+    let files = [
+        ("imported.onus.yaml", yaml.as_str()),
+        ("azure.onus.yaml", azure_text.as_str()),
+    ];
+    let model = common::from_files("imported.onus.yaml", &files);
+    assert!(
+        yaml.contains(
+            "\nupstreams:\n  csp-iaas-leveraged-system: { model: azure.onus.yaml, authorized: \"2018-01-01\" }\n"
+        ),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains(
+            "upstream: { csp-iaas-leveraged-system: [identity-and-directory-infrastructure] }"
+        ),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains("# 1 inherited entry of it matched nothing"),
+        "{yaml}"
+    );
+    let o = &model.matrix.offerings[0];
+    assert_eq!(
+        o.runs_on,
+        [("csp-iaas-leveraged-system".to_string(), "paas".to_string())]
+    );
+    let appliance = o
+        .areas
+        .iter()
+        .find(|a| a.id == "access-control-appliance")
+        .unwrap_or_else(|| panic!("{yaml}"));
+    let up = appliance
+        .holders
+        .iter()
+        .find(|h| h.party.as_str() == "csp-iaas-leveraged-system/microsoft")
+        .unwrap_or_else(|| panic!("{yaml}"));
+    assert!(
+        up.duties.iter().any(|d| *d == duty.as_str().unwrap()),
+        "{yaml}"
+    );
+    // Azure's own holders of the area, as Azure's model resolves them.
+    let theirs = paas
+        .areas
+        .iter()
+        .find(|a| a.id == "identity-and-directory-infrastructure")
+        .unwrap();
+    let microsoft = theirs
+        .holders
+        .iter()
+        .find(|h| h.party.as_str() == "microsoft")
+        .unwrap();
+    assert_eq!(up.duties, microsoft.duties);
+    // The entry that points at nothing: the leveraged system's provider's duty.
+    assert!(appliance
+        .holders
+        .iter()
+        .any(|h| h.party.as_str() == "csp-iaas-leveraged-system-provider"));
+    // What Azure's PaaS leaves to its customer, claimed.
+    for area in [
+        "information-and-data",
+        "devices",
+        "applications",
+        "network-controls",
+    ] {
+        assert!(o.areas.iter().any(|a| a.id == area), "{area}\n{yaml}");
+    }
+}
+
+/// Every `key` entry (`provided`, `inherited` ...) of an SSP, with its by-component.
+fn entries<'v>(
+    doc: &'v serde_json::Value,
+    key: &str,
+) -> Vec<(&'v serde_json::Value, &'v serde_json::Value)> {
+    let mut out = Vec::new();
+    let requirements =
+        &doc["system-security-plan"]["control-implementation"]["implemented-requirements"];
+    for r in requirements.as_array().into_iter().flatten() {
+        for s in r["statements"].as_array().into_iter().flatten() {
+            for b in s["by-components"].as_array().into_iter().flatten() {
+                let list = b[key].as_array().or(b["export"][key].as_array());
+                out.extend(list.into_iter().flatten().map(|e| (b, e)));
+            }
+        }
+    }
+    out
+}

@@ -325,17 +325,16 @@ pub(crate) fn apply(r: &mut Reader<'_>, offering: &str) {
             .filter(|f| Some(&f.provided.offering) == on.as_ref())
             .collect();
         let unmatched = link.unmatched + link.found.len() - found.len();
-        let inheriting = inherit(r, offering, &link.id, &found);
+        let parts: &[(String, String)] = on
+            .as_ref()
+            .and_then(|on| link.offerings.iter().find(|(o, _)| o == on))
+            .map_or(&[], |(_, p)| p.as_slice());
+        let inheriting = inherit(r, offering, &link.id, &found, parts);
 
         let mut claimed = Vec::new();
         if let Some(on) = &on {
             let o = r.draft.offerings.get_mut(offering).expect("the offering");
             o.runs_on.push((link.id.clone(), on.clone()));
-            let parts = link
-                .offerings
-                .iter()
-                .find(|(o, _)| o == on)
-                .map_or(&[][..], |(_, p)| p.as_slice());
             for (up_area, name) in parts {
                 if !stood_for(r, &link.id, up_area) {
                     claimed.push(claim(r, offering, &link.id, up_area, name));
@@ -390,8 +389,16 @@ pub(crate) fn apply(r: &mut Reader<'_>, offering: &str) {
 /// the area of each entry (an SSP not written by onus), or the areas that
 /// the entry's party holds and that map its control (an onus export,
 /// whose holders of the upstream's parts were flattened into parties:
-/// those holdings become the upstream's). Gives the areas that inherit.
-fn inherit(r: &mut Reader<'_>, offering: &str, upstream: &str, found: &[&Found]) -> Vec<String> {
+/// those holdings become the upstream's). An area inherited alone where
+/// the upstream leaves a part to its customer (`parts`) is the
+/// publisher's too. Gives the areas that inherit.
+fn inherit(
+    r: &mut Reader<'_>,
+    offering: &str,
+    upstream: &str,
+    found: &[&Found],
+    parts: &[(String, String)],
+) -> Vec<String> {
     // Draft area -> upstream areas it stands for, in order.
     let mut stands: Vec<(String, Vec<String>)> = Vec::new();
     let mut add = |area: &str, up: &str| match stands.iter_mut().find(|(a, _)| a == area) {
@@ -489,6 +496,11 @@ fn inherit(r: &mut Reader<'_>, offering: &str, upstream: &str, found: &[&Found])
         // the area through the upstream here.
         r.draft
             .hold(&area, offering, upstream, DraftHolding::default());
+        let alone = r.draft.cells[&area][offering].len() == 1;
+        if alone && ups.iter().any(|u| parts.iter().any(|(p, _)| p == u)) {
+            r.draft
+                .hold(&area, offering, &publisher, customer_part(upstream));
+        }
         if let Some(a) = r.draft.areas.get_mut(&area) {
             // An area stands for the upstream's area of its id unless told.
             if ups != [area.clone()] {
@@ -532,16 +544,17 @@ fn claim(r: &mut Reader<'_>, offering: &str, upstream: &str, up_area: &str, name
             ..DraftArea::default()
         },
     );
-    r.draft.hold(
-        &id,
-        offering,
-        &publisher,
-        DraftHolding {
-            note: Some(format!(
-                "What `{upstream}` leaves to its customer here; review it."
-            )),
-            ..DraftHolding::default()
-        },
-    );
+    r.draft
+        .hold(&id, offering, &publisher, customer_part(upstream));
     id
+}
+
+/// The publisher's holding of what `upstream` leaves to its customer.
+fn customer_part(upstream: &str) -> DraftHolding {
+    DraftHolding {
+        note: Some(format!(
+            "What `{upstream}` leaves to its customer here; review it."
+        )),
+        ..DraftHolding::default()
+    }
 }
