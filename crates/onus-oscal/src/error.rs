@@ -212,6 +212,22 @@ pub enum Error {
         known: Vec<String>,
     },
 
+    /// `onus oscal import --upstream` gives two models for one leveraged
+    /// authorization.
+    #[error(
+        "`--upstream {name}` names the leveraged authorization `{id}` of {}, which another \
+         `--upstream` names already: give one model for it",
+        Input(path.as_deref())
+    )]
+    LeveragedTwice {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// The name given the second time.
+        name: String,
+        /// The authorization's id.
+        id: String,
+    },
+
     /// A component definition or SSP has nothing an onus model can hold.
     #[error("{} has nothing to import: {what}", Input(path.as_deref()))]
     NothingToImport {
@@ -348,7 +364,8 @@ impl Error {
         | Error::NotImportable { path, .. }
         | Error::SchemaInvalid { path, .. }
         | Error::NothingToImport { path, .. }
-        | Error::UnknownLeveraged { path, .. } = &mut self
+        | Error::UnknownLeveraged { path, .. }
+        | Error::LeveragedTwice { path, .. } = &mut self
         {
             *path = Some(file.to_owned());
         }

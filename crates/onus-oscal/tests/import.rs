@@ -527,7 +527,7 @@ fn leveraged_authorizations_are_named_and_unmatched_entries_counted() {
         let (model, yaml) = with_azure(&doc, name);
         assert!(yaml.contains("\nupstreams:\n  azure: { model:"), "{yaml}");
         assert!(
-            yaml.contains("# 1 inherited entry of it matched nothing"),
+            yaml.contains("# 1 inherited entry matched nothing in `azure`'s export"),
             "{yaml}"
         );
         assert_eq!(model.upstreams.len(), 1);
@@ -540,6 +540,19 @@ fn leveraged_authorizations_are_named_and_unmatched_entries_counted() {
     }];
     let err = import_with(&to_json_pretty(&doc), "codat-ssp.json", &given).unwrap_err();
     assert!(matches!(err, Error::UnknownLeveraged { .. }), "{err}");
+    // One authorization, two models: refused.
+    let twice = [
+        Upstream {
+            name: "azure",
+            ..given[0]
+        },
+        Upstream {
+            name: "FR1234567890",
+            ..given[0]
+        },
+    ];
+    let twice = import_with(&to_json_pretty(&doc), "codat-ssp.json", &twice).unwrap_err();
+    assert!(matches!(twice, Error::LeveragedTwice { .. }), "{twice}");
     let message = err.to_string();
     assert!(
         message.contains("no leveraged authorization `aws`"),
@@ -620,7 +633,9 @@ fn a_foreign_leveraging_ssp_inherits_from_the_upstream_given() {
         "{yaml}"
     );
     assert!(
-        yaml.contains("# 1 inherited entry of it matched nothing"),
+        yaml.contains(
+            "# 1 inherited entry matched nothing in `csp-iaas-leveraged-system`'s export"
+        ),
         "{yaml}"
     );
     let o = &model.matrix.offerings[0];

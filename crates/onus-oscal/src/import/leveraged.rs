@@ -150,10 +150,10 @@ pub(crate) fn link(doc: &Value, upstreams: &[Upstream<'_>]) -> Result<Vec<Link>,
             });
         };
         if links.iter().any(|l: &Link| l.authorization == la.uuid) {
-            return Err(Error::UnknownLeveraged {
+            return Err(Error::LeveragedTwice {
                 path: None,
-                name: format!("{} (given twice)", u.name),
-                known: all.iter().map(|la| la.id.clone()).collect(),
+                name: u.name.to_string(),
+                id: la.id.clone(),
             });
         }
         // Named by its id or title: that name; by its package id or uuid,
@@ -358,14 +358,14 @@ pub(crate) fn apply(r: &mut Reader<'_>, offering: &str) {
         ));
         if unmatched > 0 {
             r.draft.header.push(format!(
-                "{} inherited {} matched nothing in it: held as the SSP says, by the \
-                 leveraged system's provider.",
-                unmatched,
+                "{unmatched} inherited {} nothing in `{}`'s export: held as the SSP says, by \
+                 the leveraged system's provider.",
                 if unmatched == 1 {
-                    "entry of it"
+                    "entry matched"
                 } else {
-                    "entries of it"
-                }
+                    "entries matched"
+                },
+                link.id
             ));
         }
         if on.is_none() {
