@@ -18,6 +18,10 @@
 //! the leveraged system's provider (a party per `leveraged-authorizations`
 //! entry), `satisfied` ones the system's own; each leveraged authorization
 //! is written in the header as the `upstreams:` entry to add.
+//!
+//! Either way, a leveraged authorization given its model
+//! ([`super::Upstream`]) is a real upstream, and the `inherited` entries its
+//! own export provides are inherited from it (`super::leveraged`).
 
 use serde_json::Value;
 
