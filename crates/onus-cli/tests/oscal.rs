@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{onus, shared, stderr, stdout};
+use common::{onus, root, shared, stderr, stdout};
 
 fn high() -> String {
     shared("nist-800-53-rev5/NIST_SP-800-53_rev5_HIGH-baseline_profile.json")
@@ -1022,4 +1022,100 @@ fn an_ssp_can_target_a_baseline() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("add `--kind ssp`"), "{}", stderr(&o));
+}
+
+/// `onus oscal import SSP --upstream NAME=PATH`: Codat's SSP, leveraging
+/// an authorized Azure, comes back with Azure as a real upstream (the path
+/// relative to the model written), which `onus check` accepts; a NAME of no
+/// leveraged authorization is a usage error that lists those there are,
+/// and nothing is written.
+#[test]
+fn import_with_the_model_of_a_leveraged_authorization() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    std::fs::copy(
+        root().join("examples/azure.onus.yaml"),
+        path("azure.onus.yaml"),
+    )
+    .unwrap();
+    let codat = std::fs::read_to_string(root().join("examples/codat.onus.yaml")).unwrap();
+    let authorized = codat.replace(
+        "azure: { model: azure.onus.yaml }",
+        "azure: { model: azure.onus.yaml, authorized: 2024-03-15, fedramp-package: FR1234567890 }",
+    );
+    assert_ne!(authorized, codat);
+    std::fs::write(path("codat.onus.yaml"), authorized).unwrap();
+    let o = onus(&[
+        "oscal",
+        "export",
+        &path("codat.onus.yaml"),
+        "--kind",
+        "ssp",
+        "-o",
+        &path("codat-ssp.json"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+
+    let o = onus(&[
+        "oscal",
+        "import",
+        &path("codat-ssp.json"),
+        "--upstream",
+        "azure=azure.onus.yaml",
+        "-o",
+        &path("imported.onus.yaml"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(path("imported.onus.yaml")).unwrap();
+    assert!(
+        text.contains(
+            "\nupstreams:\n  azure: { model: azure.onus.yaml, authorized: \"2024-03-15\", fedramp-package: FR1234567890 }\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("runs-on: { azure: paas }"), "{text}");
+    let o = onus(&["check", &path("imported.onus.yaml")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("checked 2 models: 0 errors"),
+        "{}",
+        stdout(&o)
+    );
+
+    // Unknown NAME: exit 2, the names there are, nothing written.
+    let o = onus(&[
+        "oscal",
+        "import",
+        &path("codat-ssp.json"),
+        "--upstream",
+        "aws=azure.onus.yaml",
+        "-o",
+        &path("unknown.onus.yaml"),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("has no leveraged authorization `aws`; name one by its id (`azure`)"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("unknown.onus.yaml").exists());
+    // Not NAME=PATH, or a model outside the imported model's folder.
+    std::fs::create_dir(path("out")).unwrap();
+    for (entry, needle) in [
+        ("azure", "write NAME=PATH"),
+        ("azure=../azure.onus.yaml", "--allow-outside-root"),
+    ] {
+        let o = onus(&[
+            "oscal",
+            "import",
+            &path("codat-ssp.json"),
+            "--upstream",
+            entry,
+            "-o",
+            &path("out/refused.onus.yaml"),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{entry}: {}", stderr(&o));
+        assert!(stderr(&o).contains(needle), "{entry}: {}", stderr(&o));
+        assert!(!dir.path().join("out/refused.onus.yaml").exists());
+    }
 }

@@ -190,6 +190,44 @@ pub enum Error {
         errors: Vec<String>,
     },
 
+    /// `onus oscal import --upstream NAME=PATH` names no leveraged
+    /// authorization of the document.
+    #[error(
+        "{} has no leveraged authorization `{name}`; {}",
+        Input(path.as_deref()),
+        match known.as_slice() {
+            [] => "it has none, so no upstream can be given".to_string(),
+            known => format!(
+                "name one by its id ({}), its FedRAMP package id or its uuid",
+                known.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            ),
+        }
+    )]
+    UnknownLeveraged {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// The name given.
+        name: String,
+        /// The ids of the document's leveraged authorizations.
+        known: Vec<String>,
+    },
+
+    /// `onus oscal import --upstream` gives two models for one leveraged
+    /// authorization.
+    #[error(
+        "`--upstream {name}` names the leveraged authorization `{id}` of {}, which another \
+         `--upstream` names already: give one model for it",
+        Input(path.as_deref())
+    )]
+    LeveragedTwice {
+        /// The file, when read from one.
+        path: Option<PathBuf>,
+        /// The name given the second time.
+        name: String,
+        /// The authorization's id.
+        id: String,
+    },
+
     /// A component definition or SSP has nothing an onus model can hold.
     #[error("{} has nothing to import: {what}", Input(path.as_deref()))]
     NothingToImport {
@@ -325,7 +363,9 @@ impl Error {
         | Error::WrongDocument { path, .. }
         | Error::NotImportable { path, .. }
         | Error::SchemaInvalid { path, .. }
-        | Error::NothingToImport { path, .. } = &mut self
+        | Error::NothingToImport { path, .. }
+        | Error::UnknownLeveraged { path, .. }
+        | Error::LeveragedTwice { path, .. } = &mut self
         {
             *path = Some(file.to_owned());
         }

@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::import::{import, import_value, Imported as ImportedModel};
+use crate::import::{import_value_with, import_with, Imported as ImportedModel, Upstream};
 use crate::resolve::{resolve, Imported, Request, ResolvedCatalog, MAX_IMPORTS};
 use crate::{Catalog, Document, Error, Profile};
 
@@ -327,6 +327,15 @@ fn lend(slot: &OnceCell<Catalog>) -> Imported<'_> {
 /// [`crate::import`]); with the text read (after its byte order mark, if
 /// any), which the model's origins point into when it is JSON.
 pub fn import_file(path: &Path) -> Result<(ImportedModel, String), Error> {
+    import_file_with(path, &[])
+}
+
+/// [`import_file`] with the upstream models of an SSP's leveraged
+/// authorizations (see [`crate::import::import_with`]).
+pub fn import_file_with(
+    path: &Path,
+    upstreams: &[Upstream<'_>],
+) -> Result<(ImportedModel, String), Error> {
     let text = onus_fs::read_text(path).map_err(|source| Error::Io {
         path: path.to_owned(),
         source,
@@ -337,13 +346,12 @@ pub fn import_file(path: &Path) -> Result<(ImportedModel, String), Error> {
     );
     let text = without_bom(&text);
     let imported = match Syntax::of(path) {
-        Syntax::Json => import(text, &name),
-        Syntax::Yaml => {
-            crate::document::yaml_to_json(text).and_then(|root| import_value(&root, &name))
-        }
+        Syntax::Json => import_with(text, &name, upstreams),
+        Syntax::Yaml => crate::document::yaml_to_json(text)
+            .and_then(|root| import_value_with(&root, &name, upstreams)),
         Syntax::Xml => crate::xml::to_json(text)
             .map_err(|source| Error::Xml { path: None, source })
-            .and_then(|root| import_value(&root, &name)),
+            .and_then(|root| import_value_with(&root, &name, upstreams)),
     };
     Ok((imported.map_err(|e| e.in_file(path))?, text.to_string()))
 }

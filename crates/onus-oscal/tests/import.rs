@@ -6,7 +6,7 @@ mod common;
 
 use common::{example, from_text, schema_errors, shared, validator, EXAMPLES};
 use onus_oscal::export::{component_definition, ssp, to_json_pretty, Kind};
-use onus_oscal::import::import;
+use onus_oscal::import::{import, import_with, Upstream};
 use onus_oscal::Error;
 
 /// Imports `json` and checks the model: no errors.
@@ -394,4 +394,312 @@ responsibilities:
         assert_eq!(yaml.matches("- id: ").count(), 1, "{what}: {yaml}");
         assert!(yaml.contains(&format!("- id: {kept}\n")), "{what}: {yaml}");
     }
+}
+
+/// Codat's SSP, leveraging Azure (authorized), imported with Azure's model
+/// given for its leveraged authorization.
+fn codat_leveraging_azure() -> (common::Example, serde_json::Value) {
+    let codat = example("codat");
+    let packages = vec!["FR1234567890".to_string()];
+    let ups = codat.leveraged(&packages, Some("2024-03-15"));
+    let doc = ssp::export(
+        codat.input().with_upstreams(&ups),
+        &codat.matrix.offerings[0],
+    )
+    .unwrap();
+    (codat, doc)
+}
+
+/// The import of `doc` with `azure` for `name`, checked with Azure's model
+/// beside it (no errors) and resolved.
+fn with_azure(doc: &serde_json::Value, name: &str) -> (common::Example, String) {
+    let azure = example("azure");
+    let given = [Upstream {
+        name,
+        model: "azure.onus.yaml",
+        matrix: &azure.matrix,
+    }];
+    let imported = import_with(&to_json_pretty(doc), "codat-ssp.json", &given).unwrap();
+    let azure_text =
+        std::fs::read_to_string(common::root().join("examples/azure.onus.yaml")).unwrap();
+    let files = [
+        ("imported.onus.yaml", imported.yaml.as_str()),
+        ("azure.onus.yaml", azure_text.as_str()),
+    ];
+    (
+        common::from_files("imported.onus.yaml", &files),
+        imported.yaml,
+    )
+}
+
+/// The holders of an area as resolution gives them, duties in order.
+fn holders(a: &onus_core::resolve::ResolvedArea) -> Vec<(String, Vec<String>, Vec<String>)> {
+    a.holders
+        .iter()
+        .map(|h| {
+            (
+                h.party.to_string(),
+                h.via.iter().map(|v| v.to_string()).collect(),
+                h.duties.iter().map(|d| d.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// The leveraged authorization becomes a real upstream, the offering runs
+/// on Azure's PaaS, and the areas Codat inherits from Azure resolve to
+/// Azure's holders again, as in Codat's own model (not to parties named
+/// `Microsoft (via azure)`).
+#[test]
+fn a_leveraged_authorization_given_its_model_is_an_upstream() {
+    let (codat, doc) = codat_leveraging_azure();
+    let (model, yaml) = with_azure(&doc, "azure");
+    assert!(
+        yaml.contains(
+            "\nupstreams:\n  azure: { model: azure.onus.yaml, authorized: \"2024-03-15\", fedramp-package: FR1234567890 }\n"
+        ),
+        "{yaml}"
+    );
+    assert!(yaml.contains("runs-on: { azure: paas }"), "{yaml}");
+    assert!(!yaml.contains("azure-microsoft"), "{yaml}");
+    assert_eq!(model.upstreams.len(), 1);
+    let (original, imported) = (&codat.matrix.offerings[0], &model.matrix.offerings[0]);
+    assert_eq!(imported.runs_on, original.runs_on);
+    let mut inherited = 0;
+    for a in &original.areas {
+        let b = imported.areas.iter().find(|b| b.id == a.id).unwrap();
+        let via_azure = |a: &onus_core::resolve::ResolvedArea| {
+            holders(a)
+                .into_iter()
+                .filter(|(_, via, _)| via.iter().any(|v| v == "azure"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(via_azure(b), via_azure(a), "{}\n{yaml}", a.id);
+        if !via_azure(a).is_empty() {
+            inherited += 1;
+        }
+        // Codat's own part, the upstream's customer part included.
+        let own = |a: &onus_core::resolve::ResolvedArea| {
+            let mut own: Vec<_> = holders(a)
+                .into_iter()
+                .filter(|(_, via, _)| via.is_empty())
+                .collect();
+            for (_, _, duties) in &mut own {
+                duties.sort();
+            }
+            own
+        };
+        assert_eq!(own(b), own(a), "{}\n{yaml}", a.id);
+    }
+    // The three shared areas and the four of Azure's scope.
+    assert_eq!(inherited, 7, "{yaml}");
+    assert!(
+        yaml.contains("inherited entries found in the upstream's own SSP export"),
+        "{yaml}"
+    );
+    assert!(!yaml.contains("matched nothing"), "{yaml}");
+}
+
+/// The authorization is named by its FedRAMP package id too; an inherited
+/// entry that points at nothing of the upstream's export stays held by a
+/// party, and the header says so; a name of no authorization is refused
+/// with the names there are.
+#[test]
+fn leveraged_authorizations_are_named_and_unmatched_entries_counted() {
+    let (_, mut doc) = codat_leveraging_azure();
+    let la = doc["system-security-plan"]["system-implementation"]["leveraged-authorizations"][0]
+        ["uuid"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // One inherited entry pointing at nothing.
+    let requirements = doc["system-security-plan"]["control-implementation"]
+        ["implemented-requirements"]
+        .as_array_mut()
+        .unwrap();
+    let entry = requirements
+        .iter_mut()
+        .flat_map(|r| r["statements"][0]["by-components"].as_array_mut().unwrap())
+        .find_map(|b| b.get_mut("inherited"))
+        .unwrap();
+    entry[0]["provided-uuid"] = serde_json::json!("00000000-0000-4000-8000-000000000000");
+    for name in ["FR1234567890", la.as_str()] {
+        let (model, yaml) = with_azure(&doc, name);
+        assert!(yaml.contains("\nupstreams:\n  azure: { model:"), "{yaml}");
+        assert!(
+            yaml.contains("# 1 inherited entry matched nothing in `azure`'s export"),
+            "{yaml}"
+        );
+        assert_eq!(model.upstreams.len(), 1);
+    }
+    let azure = example("azure");
+    let given = [Upstream {
+        name: "aws",
+        model: "aws.onus.yaml",
+        matrix: &azure.matrix,
+    }];
+    let err = import_with(&to_json_pretty(&doc), "codat-ssp.json", &given).unwrap_err();
+    assert!(matches!(err, Error::UnknownLeveraged { .. }), "{err}");
+    // One authorization, two models: refused.
+    let twice = [
+        Upstream {
+            name: "azure",
+            ..given[0]
+        },
+        Upstream {
+            name: "FR1234567890",
+            ..given[0]
+        },
+    ];
+    let twice = import_with(&to_json_pretty(&doc), "codat-ssp.json", &twice).unwrap_err();
+    assert!(matches!(twice, Error::LeveragedTwice { .. }), "{twice}");
+    let message = err.to_string();
+    assert!(
+        message.contains("no leveraged authorization `aws`"),
+        "{message}"
+    );
+    assert!(message.contains("(`azure`)"), "{message}");
+}
+
+/// An SSP not written by onus (NIST's leveraging example) whose component
+/// inherits, by `provided-uuid`, what Azure's own SSP export of its PaaS
+/// provides: with Azure's model given for its leveraged authorization, the
+/// component's area inherits Azure's area (and stands for it), the offering
+/// runs on Azure's PaaS, what Azure leaves to its customer elsewhere is
+/// claimed by areas of the publisher, and an entry pointing at nothing
+/// stays with the leveraged system's provider.
+#[test]
+fn a_foreign_leveraging_ssp_inherits_from_the_upstream_given() {
+    let azure = example("azure");
+    let paas = azure
+        .matrix
+        .offerings
+        .iter()
+        .find(|o| o.id == "paas")
+        .unwrap();
+    let azure_doc = ssp::export(azure.input(), paas).unwrap();
+    let area_uuid = azure_doc["system-security-plan"]["system-implementation"]["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["title"] == "Identity and directory infrastructure")
+        .unwrap()["uuid"]
+        .clone();
+    let (_, microsoft) = entries(&azure_doc, "provided")
+        .into_iter()
+        .find(|(b, e)| {
+            b["component-uuid"] == area_uuid
+                && e["description"].as_str().unwrap().contains("directory")
+        })
+        .unwrap();
+    let (provided, duty) = (microsoft["uuid"].clone(), microsoft["description"].clone());
+
+    let json =
+        std::fs::read_to_string(shared("examples/oscal_leveraging-example_ssp.json")).unwrap();
+    let mut doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let b = &mut doc["system-security-plan"]["control-implementation"]["implemented-requirements"]
+        [0]["statements"][0]["by-components"][2];
+    let inherited = b["inherited"].as_array_mut().unwrap();
+    assert_eq!(inherited.len(), 1);
+    let mut unknown = inherited[0].clone();
+    unknown["uuid"] = serde_json::json!("22222222-0000-4000-9009-000000000099");
+    inherited[0]["provided-uuid"] = provided;
+    inherited.push(unknown);
+
+    let given = [Upstream {
+        name: "csp-iaas-leveraged-system",
+        model: "azure.onus.yaml",
+        matrix: &azure.matrix,
+    }];
+    let imported = import_with(&doc.to_string(), "leveraging.json", &given).unwrap();
+    let yaml = imported.yaml;
+    let azure_text =
+        std::fs::read_to_string(common::root().join("examples/azure.onus.yaml")).unwrap();
+    let files = [
+        ("imported.onus.yaml", yaml.as_str()),
+        ("azure.onus.yaml", azure_text.as_str()),
+    ];
+    let model = common::from_files("imported.onus.yaml", &files);
+    assert!(
+        yaml.contains(
+            "\nupstreams:\n  csp-iaas-leveraged-system: { model: azure.onus.yaml, authorized: \"2018-01-01\" }\n"
+        ),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains(
+            "upstream: { csp-iaas-leveraged-system: [identity-and-directory-infrastructure] }"
+        ),
+        "{yaml}"
+    );
+    assert!(
+        yaml.contains(
+            "# 1 inherited entry matched nothing in `csp-iaas-leveraged-system`'s export"
+        ),
+        "{yaml}"
+    );
+    let o = &model.matrix.offerings[0];
+    assert_eq!(
+        o.runs_on,
+        [("csp-iaas-leveraged-system".to_string(), "paas".to_string())]
+    );
+    let appliance = o
+        .areas
+        .iter()
+        .find(|a| a.id == "access-control-appliance")
+        .unwrap_or_else(|| panic!("{yaml}"));
+    let up = appliance
+        .holders
+        .iter()
+        .find(|h| h.party.as_str() == "csp-iaas-leveraged-system/microsoft")
+        .unwrap_or_else(|| panic!("{yaml}"));
+    assert!(
+        up.duties.iter().any(|d| *d == duty.as_str().unwrap()),
+        "{yaml}"
+    );
+    // Azure's own holders of the area, as Azure's model resolves them.
+    let theirs = paas
+        .areas
+        .iter()
+        .find(|a| a.id == "identity-and-directory-infrastructure")
+        .unwrap();
+    let microsoft = theirs
+        .holders
+        .iter()
+        .find(|h| h.party.as_str() == "microsoft")
+        .unwrap();
+    assert_eq!(up.duties, microsoft.duties);
+    // The entry that points at nothing: the leveraged system's provider's duty.
+    assert!(appliance
+        .holders
+        .iter()
+        .any(|h| h.party.as_str() == "csp-iaas-leveraged-system-provider"));
+    // What Azure's PaaS leaves to its customer, claimed.
+    for area in [
+        "information-and-data",
+        "devices",
+        "applications",
+        "network-controls",
+    ] {
+        assert!(o.areas.iter().any(|a| a.id == area), "{area}\n{yaml}");
+    }
+}
+
+/// Every `key` entry (`provided`, `inherited` ...) of an SSP, with its by-component.
+fn entries<'v>(
+    doc: &'v serde_json::Value,
+    key: &str,
+) -> Vec<(&'v serde_json::Value, &'v serde_json::Value)> {
+    let mut out = Vec::new();
+    let requirements =
+        &doc["system-security-plan"]["control-implementation"]["implemented-requirements"];
+    for r in requirements.as_array().into_iter().flatten() {
+        for s in r["statements"].as_array().into_iter().flatten() {
+            for b in s["by-components"].as_array().into_iter().flatten() {
+                let list = b[key].as_array().or(b["export"][key].as_array());
+                out.extend(list.into_iter().flatten().map(|e| (b, e)));
+            }
+        }
+    }
+    out
 }

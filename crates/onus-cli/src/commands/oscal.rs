@@ -1,6 +1,6 @@
 //! `onus oscal export MODEL [--kind component-definition|ssp] [--offering ID]
 //! [--baseline NAME | --profile PROFILE [--href-map FROM=TO]...] [-o FILE]`,
-//! `onus oscal import FILE [-o MODEL.onus.yaml]` and
+//! `onus oscal import FILE [--upstream NAME=PATH]... [-o MODEL.onus.yaml]` and
 //! `onus oscal resolve PROFILE [--href-map FROM=TO]... [-o FILE]` and
 //! `onus oscal validate FILE...`.
 
@@ -113,6 +113,15 @@ struct ImportArgs {
     /// Replace the model file if it exists (a model is a source file: it may have been edited).
     #[arg(long)]
     force: bool,
+    /// SSP: the onus model of a leveraged authorization, which becomes an
+    /// upstream of the model (`upstreams: NAME: { model: PATH }`). NAME is
+    /// the authorization's id (as the model's header names it), FedRAMP
+    /// package id or uuid; PATH is relative to the model written (`-o`),
+    /// else to the current folder. What the SSP inherits that the
+    /// upstream's own SSP export provides is inherited from its areas.
+    /// Repeatable.
+    #[arg(long, value_name = "NAME=PATH")]
+    upstream: Vec<String>,
 }
 
 pub fn run(args: Args) -> Result<(), CliError> {
@@ -314,17 +323,47 @@ fn export(args: ExportArgs) -> Result<(), CliError> {
 
 fn import(args: ImportArgs) -> Result<(), CliError> {
     output::refuse_overwrite(args.output.as_deref(), Written::Source, args.force)?;
-    let (imported, input) = onus_oscal::load::import_file(&args.file)?;
+    let input_name = args.file.file_name().map_or_else(
+        || args.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    // The model as it will be written: where its upstreams are read from.
+    let (name, upstreams) = if args.upstream.is_empty() {
+        (
+            PathBuf::from(format!("{} (as imported)", args.file.display())),
+            Vec::new(),
+        )
+    } else {
+        let dir = match args.output.as_deref().and_then(Path::parent) {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let dir = std::fs::canonicalize(&dir).map_err(|e| CliError::io("read", &dir, e))?;
+        let name = dir.join(format!("{input_name} (as imported)"));
+        (name.clone(), upstream_models(&args.upstream, &dir, &name)?)
+    };
+    let given: Vec<onus_oscal::import::Upstream<'_>> = upstreams
+        .iter()
+        .map(|(id, path, matrix)| onus_oscal::import::Upstream {
+            name: id,
+            model: path,
+            matrix,
+        })
+        .collect();
+    let (imported, input) = onus_oscal::load::import_file_with(&args.file, &given)?;
     // The imported model must pass `onus check`: check it before writing.
     // The output is not written then, so its findings are shown where the
     // input says what they are about: the JSON element (line, column and
     // pointer) the part of the model came from.
-    let name = PathBuf::from(format!("{} (as imported)", args.file.display()));
-    let set = ModelSet::load_text(
-        &name,
-        imported.yaml.clone(),
-        &HashMap::<PathBuf, String>::new(),
-    );
+    let set = if given.is_empty() {
+        ModelSet::load_text(
+            &name,
+            imported.yaml.clone(),
+            &HashMap::<PathBuf, String>::new(),
+        )
+    } else {
+        ModelSet::load_text(&name, imported.yaml.clone(), &onus_fs::OsFiles)
+    };
     let found = check(&set);
     let mut sources = set.sources.clone();
     let input_file = sources.add(args.file.clone(), input.as_str());
@@ -337,6 +376,32 @@ fn import(args: ImportArgs) -> Result<(), CliError> {
     })?;
     output::emit(args.output.as_deref(), imported.yaml.as_bytes())?;
     Ok(())
+}
+
+/// The models `--upstream NAME=PATH` names, each resolved (refused when it
+/// has errors): PATH relative to `dir`, the folder of the model `root`
+/// being imported, and confined as that model's upstreams are.
+fn upstream_models(
+    entries: &[String],
+    dir: &Path,
+    root: &Path,
+) -> Result<Vec<(String, String, std::sync::Arc<onus_core::resolve::Matrix>)>, CliError> {
+    let mut out = Vec::new();
+    for entry in entries {
+        let Some((name, path)) = entry
+            .split_once('=')
+            .filter(|(n, p)| !n.trim().is_empty() && !p.trim().is_empty())
+        else {
+            return Err(CliError::Usage(format!(
+                "`--upstream {entry}`: write NAME=PATH, the leveraged authorization and the path \
+                 of its onus model (relative to the imported model)"
+            )));
+        };
+        let file = dir.join(path);
+        onus_fs::confine(root, &file).map_err(|e| CliError::io("read", &file, e))?;
+        out.push((name.to_string(), path.to_string(), load::resolved(&file)?));
+    }
+    Ok(out)
 }
 
 /// Shows what resolving `profile` worked around on standard error, with

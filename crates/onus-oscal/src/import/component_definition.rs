@@ -44,9 +44,14 @@ fn read_onus(r: &mut Reader<'_>) {
         if let Some(id) = onus_prop(c, "offering") {
             let id = r.take(id, "offering");
             r.note(Key::Offering(id.clone()), c);
-            r.draft
-                .offerings
-                .insert(id, DraftOffering { name, description });
+            r.draft.offerings.insert(
+                id,
+                DraftOffering {
+                    name,
+                    description,
+                    runs_on: Vec::new(),
+                },
+            );
         } else if let Some(id) = onus_prop(c, "area") {
             let id = r.take_area(id);
             r.note(Key::Area(id.clone()), c);
@@ -57,6 +62,7 @@ fn read_onus(r: &mut Reader<'_>) {
                     group: onus_prop(c, "group").map(str::to_string),
                     description,
                     controls: onus_props(c, "control").map(str::to_string).collect(),
+                    upstream: Vec::new(),
                 },
             );
         }
@@ -139,6 +145,7 @@ fn read_foreign(r: &mut Reader<'_>) -> Result<(), Error> {
             DraftOffering {
                 name: title.to_string(),
                 description: text(component, "description").map(str::to_string),
+                runs_on: Vec::new(),
             },
         );
         for ci in list(component, "control-implementations") {

@@ -17,6 +17,7 @@ pub(crate) enum Key {
     /// A member of `model:` (`id`, `name`, `publisher` ...).
     Model(&'static str),
     Party(String),
+    Upstream(String),
     Offering(String),
     Area(String),
     Practice(String),
@@ -64,6 +65,7 @@ pub(crate) struct Draft {
     pub description: Option<String>,
     pub url: Option<String>,
     pub parties: IndexMap<String, DraftParty>,
+    pub upstreams: IndexMap<String, DraftUpstream>,
     pub offerings: IndexMap<String, DraftOffering>,
     pub areas: IndexMap<String, DraftArea>,
     pub practices: IndexMap<String, DraftReference>,
@@ -79,10 +81,21 @@ pub(crate) struct DraftParty {
     pub role: Role,
 }
 
+/// An upstream: the model of a leveraged authorization, at the path the
+/// user gave.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DraftUpstream {
+    pub model: String,
+    pub authorized: Option<String>,
+    pub fedramp_package: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct DraftOffering {
     pub name: String,
     pub description: Option<String>,
+    /// Upstream id -> the upstream's offering this one runs on.
+    pub runs_on: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -90,6 +103,9 @@ pub(crate) struct DraftArea {
     pub name: String,
     pub group: Option<String>,
     pub description: Option<String>,
+    /// Upstream id -> the upstream's areas this one stands for (none
+    /// written: the upstream area of the same id).
+    pub upstream: Vec<(String, Vec<String>)>,
     /// `FRAMEWORK:ID`.
     pub controls: Vec<String>,
 }
@@ -263,12 +279,36 @@ impl Draft {
             });
         }
 
+        if !self.upstreams.is_empty() {
+            w.push_str("\nupstreams:\n");
+            for (id, u) in &self.upstreams {
+                w.traced(Key::Upstream(id.clone()), |w| {
+                    let mut entry = format!("model: {}", flow_scalar(&u.model));
+                    if let Some(date) = &u.authorized {
+                        entry.push_str(&format!(", authorized: {}", flow_scalar(date)));
+                    }
+                    if let Some(package) = &u.fedramp_package {
+                        entry.push_str(&format!(", fedramp-package: {}", flow_scalar(package)));
+                    }
+                    w.push_str(&format!("  {}: {{ {entry} }}\n", scalar(id)));
+                });
+            }
+        }
+
         w.push_str("\nofferings:\n");
         for (id, o) in &self.offerings {
             w.traced(Key::Offering(id.clone()), |w| {
                 w.push_str(&format!("  {}:\n", scalar(id)));
                 field(w, 4, "name", Some(&o.name));
                 field(w, 4, "description", o.description.as_deref());
+                if !o.runs_on.is_empty() {
+                    let pairs: Vec<String> = o
+                        .runs_on
+                        .iter()
+                        .map(|(u, x)| format!("{}: {}", flow_scalar(u), flow_scalar(x)))
+                        .collect();
+                    w.push_str(&format!("    runs-on: {{ {} }}\n", pairs.join(", ")));
+                }
             });
         }
 
@@ -279,6 +319,14 @@ impl Draft {
                 field(w, 4, "name", Some(&a.name));
                 field(w, 4, "group", a.group.as_deref());
                 field(w, 4, "description", a.description.as_deref());
+                if !a.upstream.is_empty() {
+                    let pairs: Vec<String> = a
+                        .upstream
+                        .iter()
+                        .map(|(u, areas)| format!("{}: {}", flow_scalar(u), flow_list(areas)))
+                        .collect();
+                    w.push_str(&format!("    upstream: {{ {} }}\n", pairs.join(", ")));
+                }
                 if !a.controls.is_empty() {
                     w.push_str(&format!("    controls: {}\n", flow_list(&a.controls)));
                 }
@@ -637,6 +685,7 @@ mod tests {
                 DraftOffering {
                     name: text.into(),
                     description: None,
+                    runs_on: Vec::new(),
                 },
             );
             d.areas.insert(

@@ -20,6 +20,7 @@
 
 mod component_definition;
 mod draft;
+mod leveraged;
 mod origin;
 mod ssp;
 
@@ -32,6 +33,7 @@ use onus_core::model::{is_valid_id, Role, DEFAULT_OFFERING};
 use crate::export::{Kind, CATALOG_MEDIA_TYPE, NS, UNVERSIONED};
 use crate::Error;
 use draft::{Draft, DraftDuty, DraftFramework, DraftHolding, DraftParty, DraftReference, Key};
+pub use leveraged::Upstream;
 use origin::Noted;
 pub use origin::Origins;
 
@@ -54,14 +56,35 @@ pub struct Imported {
 /// Imports an OSCAL component definition or SSP given as JSON text;
 /// `source` names it in the header comment (a file name).
 pub fn import(json: &str, source: &str) -> Result<Imported, Error> {
+    import_with(json, source, &[])
+}
+
+/// Like [`import`], with the models of leveraged authorizations of an SSP:
+/// each becomes an upstream of the model, and what the SSP inherits from
+/// it, inheritance (see [`Upstream`]). [`Error::UnknownLeveraged`] when
+/// one names no leveraged authorization of the document.
+pub fn import_with(
+    json: &str,
+    source: &str,
+    upstreams: &[Upstream<'_>],
+) -> Result<Imported, Error> {
     let root: Value =
         serde_json::from_str(json).map_err(|source| Error::Json { path: None, source })?;
-    import_value(&root, source)
+    import_value_with(&root, source, upstreams)
 }
 
 /// Like [`import`], from the document already read into its JSON form
 /// (from YAML or XML, say).
 pub fn import_value(root: &Value, source: &str) -> Result<Imported, Error> {
+    import_value_with(root, source, &[])
+}
+
+/// Like [`import_with`], from the document already read into its JSON form.
+pub fn import_value_with(
+    root: &Value,
+    source: &str,
+    upstreams: &[Upstream<'_>],
+) -> Result<Imported, Error> {
     // What the schema refuses is not read: a wrong member would be
     // silently lost or misread.
     if let Some(report) = crate::validate::validate_value(root) {
@@ -107,7 +130,8 @@ pub fn import_value(root: &Value, source: &str) -> Result<Imported, Error> {
             })
         }
     };
-    let mut reader = Reader::new(doc);
+    let links = leveraged::link(doc, upstreams)?;
+    let mut reader = Reader::new(doc, links);
     let from_onus = reader.onus;
     match kind {
         Kind::ComponentDefinition => component_definition::read(&mut reader)?,
@@ -123,9 +147,15 @@ pub fn import_value(root: &Value, source: &str) -> Result<Imported, Error> {
         text(meta, "oscal-version").unwrap_or("version not stated"),
     )];
     header.push(if from_onus {
-        "Written by onus: read back from its props. Upstream chains were flattened (a party \
-         reached through an upstream is a party here, named `... (via UPSTREAM)`)."
-            .to_string()
+        format!(
+            "Written by onus: read back from its props. Upstream chains were flattened (a party \
+             reached through an upstream is a party here, named `... (via UPSTREAM)`){}.",
+            if upstreams.is_empty() {
+                ""
+            } else {
+                ", except where the upstreams given are inherited from again"
+            }
+        )
     } else {
         "Areas, holders and duties are read from the document's controls and parts as \
          docs/oscal.md describes; review them before publishing."
@@ -160,6 +190,8 @@ pub(crate) struct Reader<'d> {
     duty_ids: HashMap<String, String>,
     /// The element of the document each part of the draft was read from.
     noted: Noted<'d>,
+    /// The leveraged authorizations given an upstream model.
+    pub links: Vec<leveraged::Link>,
 }
 
 /// What a back-matter resource became.
@@ -176,19 +208,22 @@ pub(crate) enum Resource {
 }
 
 impl<'d> Reader<'d> {
-    fn new(doc: &'d Value) -> Reader<'d> {
+    fn new(doc: &'d Value, links: Vec<leveraged::Link>) -> Reader<'d> {
         let meta = &doc["metadata"];
         let onus = onus_prop(meta, "model").is_some();
+        // Upstreams share the namespace of parties and offerings.
+        let taken = links.iter().map(|l| l.id.clone()).collect();
         let mut r = Reader {
             doc,
             draft: Draft::default(),
             onus,
             parties: HashMap::new(),
             resources: HashMap::new(),
-            taken: HashSet::new(),
+            taken,
             taken_areas: HashSet::new(),
             duty_ids: HashMap::new(),
             noted: Noted::default(),
+            links,
         };
         r.metadata();
         r.back_matter();

@@ -18,13 +18,17 @@
 //! the leveraged system's provider (a party per `leveraged-authorizations`
 //! entry), `satisfied` ones the system's own; each leveraged authorization
 //! is written in the header as the `upstreams:` entry to add.
+//!
+//! Either way, a leveraged authorization given its model
+//! ([`super::Upstream`]) is a real upstream, and the `inherited` entries its
+//! own export provides are inherited from it (`super::leveraged`).
 
 use serde_json::Value;
 
 use onus_core::model::Role;
 
 use super::draft::{DraftArea, DraftDuty, DraftHolding, DraftOffering, DraftParty, Key};
-use super::{kebab, list, onus_prop, onus_props, text, Reader};
+use super::{kebab, leveraged, list, onus_prop, onus_props, text, Reader};
 use crate::Error;
 
 pub(crate) fn read(r: &mut Reader<'_>) -> Result<(), Error> {
@@ -38,10 +42,18 @@ pub(crate) fn read(r: &mut Reader<'_>) -> Result<(), Error> {
         let wanted = onus_prop(system, "offering").unwrap_or(&name).to_string();
         let offering = r.take(&wanted, "offering");
         r.note(Key::Offering(offering.clone()), system);
-        r.draft
-            .offerings
-            .insert(offering.clone(), DraftOffering { name, description });
+        r.draft.offerings.insert(
+            offering.clone(),
+            DraftOffering {
+                name,
+                description,
+                runs_on: Vec::new(),
+            },
+        );
         read_onus(r, &offering);
+        leveraged_authorizations(r);
+        onus_inherited(r);
+        leveraged::apply(r, &offering);
     } else {
         read_foreign(r, name, description)?;
     }
@@ -155,6 +167,7 @@ fn read_onus(r: &mut Reader<'_>, offering: &str) {
                 name,
                 group: onus_prop(c, "group").map(str::to_string),
                 controls: onus_props(c, "control").map(str::to_string).collect(),
+                upstream: Vec::new(),
             },
         );
         for role in list(c, "responsible-roles") {
@@ -248,9 +261,14 @@ fn read_foreign(
         .map_or_else(|| format!("{name} offering"), str::to_string);
     let offering = r.take(&wanted, "system");
     r.note(Key::Offering(offering.clone()), system);
-    r.draft
-        .offerings
-        .insert(offering.clone(), DraftOffering { name, description });
+    r.draft.offerings.insert(
+        offering.clone(),
+        DraftOffering {
+            name,
+            description,
+            runs_on: Vec::new(),
+        },
+    );
     let framework = r.framework(text(&doc["import-profile"], "href").unwrap_or("controls"));
     r.note(Key::Framework(framework.clone()), &doc["import-profile"]);
 
@@ -266,7 +284,7 @@ fn read_foreign(
                 ))
             })
             .collect();
-    let leveraged = leveraged_authorizations(r);
+    let authorizations = leveraged_authorizations(r);
     let mut areas: Vec<(String, String)> = Vec::new();
     for placed in placed_by_components(doc) {
         let (control, b) = (placed.control, placed.by_component);
@@ -348,15 +366,19 @@ fn read_foreign(
                     .find(|p| text(p, "name") == Some("leveraged-authorization-uuid"))
             })
             .and_then(|p| text(p, "value"))
-            .and_then(|la| leveraged.iter().find(|(u, _)| u == la))
+            .and_then(|la| authorizations.iter().find(|(u, _)| u == la))
             .map(|(_, party)| party.clone())
             // A component that names no authorization, in a document
             // that leverages one: what it inherits is from that one.
-            .or_else(|| match leveraged.as_slice() {
+            .or_else(|| match authorizations.as_slice() {
                 [(_, party)] => Some(party.clone()),
                 _ => None,
             });
         for e in list(b, "inherited") {
+            if let Some(up) = leveraged::find(r, e, component, control, Some(&area), None) {
+                r.note(held(&area, &up), e);
+                continue;
+            }
             let party = from
                 .clone()
                 .unwrap_or_else(|| party_of(r, &e["responsible-roles"]));
@@ -379,71 +401,90 @@ fn read_foreign(
             what: "no implemented requirement names a component (`by-components`)".into(),
         });
     }
+    leveraged::apply(r, &offering);
     r.drop_idle_parties();
     Ok(())
 }
 
+/// The `inherited` entries of an onus export (its leveraged systems'
+/// by-components), looked up in the upstreams given: each names the
+/// party (a holder reached through the upstream, flattened) and the
+/// control.
+fn onus_inherited(r: &mut Reader<'_>) {
+    if r.links.is_empty() {
+        return;
+    }
+    let doc = r.doc;
+    let components = list(&doc["system-implementation"], "components");
+    for placed in placed_by_components(doc) {
+        let b = placed.by_component;
+        let component = text(b, "component-uuid")
+            .and_then(|u| components.iter().find(|c| text(c, "uuid") == Some(u)));
+        for e in list(b, "inherited") {
+            let party = r.named_party(&e["responsible-roles"]);
+            leveraged::find(r, e, component, placed.control, None, party.as_deref());
+        }
+    }
+}
+
 /// The document's leveraged authorizations, as (uuid, party): each one's
-/// party when the document names that organization, else a third party
-/// named after it. An onus upstream needs the upstream's model, which an
-/// SSP does not carry: each is written in the header as the `upstreams:`
+/// party when the document names that organization, else (an SSP not
+/// written by onus) a third party named after it. An onus upstream needs
+/// the upstream's model, which an SSP does not carry: each one not given
+/// a model (`--upstream`) is written in the header as the `upstreams:`
 /// entry to add once that model is written.
 fn leveraged_authorizations(r: &mut Reader<'_>) -> Vec<(String, String)> {
     let doc = r.doc;
     let mut out = Vec::new();
-    let all = list(&doc["system-implementation"], "leveraged-authorizations");
-    if !all.is_empty() {
-        r.draft.header.push(
-            "Leveraged authorizations: write each one's onus model, then add it as an upstream:"
-                .into(),
-        );
-        r.draft.header.push("upstreams:".into());
-    }
-    for la in all {
-        let (Some(uuid), Some(title)) = (text(la, "uuid"), text(la, "title")) else {
-            continue;
-        };
-        let party = match text(la, "party-uuid").and_then(|p| r.parties.get(p)) {
-            Some(p) => p.clone(),
+    let mut entries = Vec::new();
+    for la in leveraged::authorizations(doc) {
+        let party = match text(la.value, "party-uuid").and_then(|p| r.parties.get(p)) {
+            Some(p) => Some(p.clone()),
+            None if r.onus => None,
             None => {
-                let id = r.take(&format!("{title} provider"), "leveraged");
-                r.note(Key::Party(id.clone()), la);
+                let id = r.take(&format!("{} provider", la.title), "leveraged");
+                r.note(Key::Party(id.clone()), la.value);
                 r.draft.parties.insert(
                     id.clone(),
                     DraftParty {
-                        name: crate::export::line(title),
+                        name: crate::export::line(la.title),
                         role: Role::ThirdParty,
                     },
                 );
-                id
+                Some(id)
             }
         };
-        let id = kebab(title);
-        let id = if id.is_empty() {
-            "leveraged".to_string()
-        } else {
-            id
-        };
-        let mut entry = format!("  {id}: {{ model: {id}.onus.yaml");
-        if let Some(date) = text(la, "date-authorized") {
-            entry.push_str(&format!(", authorized: {}", date.get(..10).unwrap_or(date)));
+        if let Some(p) = &party {
+            out.push((la.uuid.to_string(), p.clone()));
         }
-        if let Some(package) = list(la, "props")
-            .iter()
-            .find(|p| text(p, "name") == Some("leveraged-system-identifier"))
-            .and_then(|p| text(p, "value"))
-        {
+        if r.links.iter().any(|l| l.authorization == la.uuid) {
+            continue;
+        }
+        let id = &la.id;
+        let mut entry = format!("  {id}: {{ model: {id}.onus.yaml");
+        if let Some(date) = la.date {
+            entry.push_str(&format!(", authorized: {date}"));
+        }
+        if let Some(package) = la.package {
             entry.push_str(&format!(
                 ", fedramp-package: {}",
                 crate::export::line(package)
             ));
         }
-        entry.push_str(&format!(
-            " }}  # {}, held here by `{party}`",
-            crate::export::line(title)
-        ));
-        r.draft.header.push(entry);
-        out.push((uuid.to_string(), party));
+        entry.push_str(&format!(" }}  # {}", crate::export::line(la.title)));
+        if let Some(p) = &party {
+            entry.push_str(&format!(", held here by `{p}`"));
+        }
+        entries.push(entry);
+    }
+    if !entries.is_empty() {
+        r.draft.header.push(
+            "Leveraged authorizations: write each one's onus model, then add it as an upstream \
+             (or import again with `--upstream ID=PATH`):"
+                .into(),
+        );
+        r.draft.header.push("upstreams:".into());
+        r.draft.header.extend(entries);
     }
     out
 }
