@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-use crate::{now, random_id, Result, Store, StoreError};
+use crate::{now, random_id, Backend, Result, Store, StoreError};
 
 /// The statuses an item can have, in the order a checklist moves through them.
 pub const STATUSES: &[&str] = &[
@@ -22,7 +22,10 @@ pub const STATUSES: &[&str] = &[
 ];
 
 /// One duty of a tenant's checklist, with what the tenant recorded.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// Its fields are in [`ITEM_COLUMNS`]' order: [`TenantData::items`]
+/// reads each item as a JSON array of those columns.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
 pub struct Item {
     /// Unguessable (128 random bits): what URLs name.
     pub id: String,
@@ -298,14 +301,34 @@ impl TenantData {
     }
 
     /// Every item (archived ones too), in the model's order.
+    ///
+    /// The database builds them into one JSON value (an array of
+    /// [`ITEM_COLUMNS`] arrays) that is read in one step: every page and
+    /// API call of a checklist reads all of its items, and a row per item
+    /// cost the portal three copies of each of 21 values (the driver's, the
+    /// `Any` driver's, the item's): most of a request's time
+    /// (docs/benchmarks.md, "Portal under load").
     pub async fn items(&self) -> Result<Vec<Item>> {
-        let rows = sqlx::query(&format!(
-            "SELECT {ITEM_COLUMNS} FROM checklist_items WHERE tenant_id = $1 ORDER BY archived_at IS NOT NULL, position, id"
-        ))
-        .bind(&self.tenant)
-        .fetch_all(&self.store.pool)
-        .await?;
-        Ok(rows.iter().map(Item::from_row).collect())
+        const ORDER: &str = "ORDER BY archived_at IS NOT NULL, position, id";
+        let sql = match self.store.backend {
+            Backend::Sqlite => format!(
+                "SELECT json_group_array(json_array({ITEM_COLUMNS}) {ORDER}) FROM checklist_items WHERE tenant_id = $1"
+            ),
+            // `json_agg` of no rows is NULL.
+            Backend::Postgres => format!(
+                "SELECT COALESCE(json_agg(json_build_array({ITEM_COLUMNS}) {ORDER}), '[]')::text FROM checklist_items WHERE tenant_id = $1"
+            ),
+        };
+        let json: String = sqlx::query_scalar(&sql)
+            .bind(&self.tenant)
+            .fetch_one(&self.store.pool)
+            .await?;
+        serde_json::from_str(&json).map_err(|e| {
+            StoreError::Corrupt(format!(
+                "the checklist items of {} as JSON: {e}",
+                self.tenant
+            ))
+        })
     }
 
     pub async fn item(&self, id: &str) -> Result<Option<Item>> {

@@ -565,3 +565,77 @@ async fn concurrent_writes_to_different_items_all_land() {
         assert_eq!(verified.chains, vec![(tenant.id.clone(), 41)], "{backend}");
     }
 }
+
+/// The checklist read whole (one JSON value built by the database) gives
+/// exactly the items read one by one (a row each), in the model's order
+/// with archived items last, whatever the text holds.
+#[tokio::test(flavor = "multi_thread")]
+async fn items_read_whole_equal_items_read_one_by_one() {
+    for (backend, store) in fresh_stores().await {
+        let tenant = store
+            .create_tenant("T", "m", "o", None, &Audit::default())
+            .await
+            .unwrap();
+        let user = store
+            .create_user("w@x.io", "W", None, "h", None, &Audit::default())
+            .await
+            .unwrap();
+        let data = store.tenant_data(&tenant.id);
+        assert!(data.items().await.unwrap().is_empty(), "{backend}");
+        let hostile = "quote \" back\\slash \u{1} tab\t line\nfeed \u{202e}bidi é 🎉 <script>";
+        let duty = |n: usize| Duty {
+            duty_id: format!("duty-{n}"),
+            offering: "o".into(),
+            area: format!("a{}", n % 3),
+            area_name: format!("Area {hostile}"),
+            area_group: if n % 2 == 0 {
+                String::new()
+            } else {
+                "G".into()
+            },
+            party: "customer".into(),
+            scope: (n % 2 == 0).then(|| format!("scope {n}")),
+            duty: format!("Duty {n} {hostile}"),
+        };
+        let plan = SyncPlan {
+            duties: (0..6).map(duty).collect(),
+            ..SyncPlan::default()
+        };
+        data.sync(None, 1, &plan, |_| None).await.unwrap().unwrap();
+        let first = data.items().await.unwrap()[0].clone();
+        let mut next = first.record();
+        next.status = "risk-accepted".into();
+        next.notes = hostile.into();
+        next.owner_id = Some(user.id.clone());
+        next.approved_by = Some(user.id.clone());
+        next.due_at = Some(-86_400);
+        next.risk_expires_at = Some(i64::from(i32::MAX) * 4);
+        data.update_item(&first.id, first.revision, &next, &user.id, "status")
+            .await
+            .unwrap();
+        // Version 2 drops duties 1 and 4: archived, listed last.
+        let plan = SyncPlan {
+            duties: [0, 2, 3, 5].into_iter().map(duty).collect(),
+            ..SyncPlan::default()
+        };
+        data.sync(Some(1), 2, &plan, |_| None)
+            .await
+            .unwrap()
+            .unwrap();
+        let whole = data.items().await.unwrap();
+        let mut one_by_one = Vec::new();
+        for i in &whole {
+            one_by_one.push(data.item(&i.id).await.unwrap().unwrap());
+        }
+        assert_eq!(whole, one_by_one, "{backend}");
+        let order: Vec<&str> = whole.iter().map(|i| i.duty_id.as_str()).collect();
+        assert_eq!(
+            order,
+            ["duty-0", "duty-2", "duty-3", "duty-5", "duty-1", "duty-4"],
+            "{backend}"
+        );
+        assert_eq!(whole[0].notes, hostile, "{backend}");
+        assert_eq!(whole[0].due_at, Some(-86_400), "{backend}");
+        assert!(whole[4].archived_at.is_some() && whole[0].archived_at.is_none());
+    }
+}
