@@ -33,6 +33,8 @@
 #   PG_URL=postgres://postgres@127.0.0.1:5432   PostgreSQL (user postgres);
 #                     the script creates (drops first) database onus_bench_portal
 #   PORT=18080        where `onus serve` listens (127.0.0.1)
+#   PROFILE=release   the cargo profile of the binaries (`profiling`: the
+#                     same code with symbols, for perf; target/PROFILE/)
 #
 # Needs cargo, curl, jq, and for PostgreSQL psql and a server at PG_URL.
 # Installs oha from crates.io into target/tools when missing. Never run by
@@ -54,8 +56,9 @@ pg_db=onus_bench_portal
 port="${PORT:-18080}"
 base="http://127.0.0.1:$port"
 work="$target/bench-portal"
-onus="$target/release/onus"
-seed="$target/release/examples/seed_portal"
+profile="${PROFILE:-release}"
+onus="$target/$profile/onus"
+seed="$target/$profile/examples/seed_portal"
 oha="$target/tools/bin/oha"
 
 die() {
@@ -89,7 +92,7 @@ case " $databases " in
 esac
 
 # --- the binaries: onus (release) and the seeding program, in one build ----------
-(cd "$root" && cargo build --release -q -p onus-cli -p onus-server --bins --example seed_portal)
+(cd "$root" && cargo build --profile "$profile" -q -p onus-cli -p onus-server --bins --example seed_portal)
 if [ ! -x "$oha" ]; then
     echo
     echo "== installing oha into $target/tools (a few minutes)"
@@ -178,6 +181,11 @@ for db in $databases; do
     if [ "$db" = sqlite ]; then
         echo "database: $(du -sh "$work/portal.db" | cut -f1) (SQLite file)"
     else
+        # After a bulk load, as autovacuum would (it may be off on a test
+        # server: then the seeded rows' dead versions and missing
+        # statistics would be measured, not the portal).
+        echo "autovacuum: $(psql "$pg_url/$pg_db" -qAtc 'SHOW autovacuum'); VACUUM ANALYZE after seeding"
+        psql "$pg_url/$pg_db" -qc 'VACUUM ANALYZE' >/dev/null
         echo "database: $(psql "$pg_url/$pg_db" -qAtc "SELECT pg_size_pretty(pg_database_size('$pg_db'))")"
     fi
 

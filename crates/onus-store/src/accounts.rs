@@ -237,11 +237,17 @@ impl Store {
             return Ok(None);
         }
         if t - session.last_seen >= 60 {
-            sqlx::query("UPDATE sessions SET last_seen = $1 WHERE id_hash = $2")
-                .bind(t)
-                .bind(&session.id_hash)
-                .execute(&self.pool)
-                .await?;
+            // Requests of one session at once all find it stale: only the
+            // first writes; the others, waiting for its row, then find
+            // nothing to change (no write, no flush to disk).
+            sqlx::query(
+                "UPDATE sessions SET last_seen = $1 WHERE id_hash = $2 AND last_seen <= $3",
+            )
+            .bind(t)
+            .bind(&session.id_hash)
+            .bind(t - 60)
+            .execute(&self.pool)
+            .await?;
         }
         Ok(Some(session))
     }
@@ -533,11 +539,16 @@ impl Store {
         let t = now();
         let last_used: Option<i64> = row.get("last_used_at");
         if last_used.is_none_or(|last| t - last >= 60) {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(t)
-                .bind(&grant.id)
-                .execute(&self.pool)
-                .await?;
+            // As for a session's last-seen time: only the first of the
+            // requests at once writes.
+            sqlx::query(
+                "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND (last_used_at IS NULL OR last_used_at <= $3)",
+            )
+            .bind(t)
+            .bind(&grant.id)
+            .bind(t - 60)
+            .execute(&self.pool)
+            .await?;
         }
         Ok(Some(grant))
     }

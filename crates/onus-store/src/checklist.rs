@@ -307,28 +307,38 @@ impl TenantData {
     /// API call of a checklist reads all of its items, and a row per item
     /// cost the portal three copies of each of 21 values (the driver's, the
     /// `Any` driver's, the item's): most of a request's time
-    /// (docs/benchmarks.md, "Portal under load").
+    /// (docs/benchmarks.md, "Portal under load"). Sorted here rather than
+    /// by an `ORDER BY` in the aggregate, which costs SQLite a temporary
+    /// B-tree per read.
     pub async fn items(&self) -> Result<Vec<Item>> {
-        const ORDER: &str = "ORDER BY archived_at IS NOT NULL, position, id";
         let sql = match self.store.backend {
             Backend::Sqlite => format!(
-                "SELECT json_group_array(json_array({ITEM_COLUMNS}) {ORDER}) FROM checklist_items WHERE tenant_id = $1"
+                "SELECT json_group_array(json_array({ITEM_COLUMNS})) FROM checklist_items WHERE tenant_id = $1"
             ),
             // `json_agg` of no rows is NULL.
             Backend::Postgres => format!(
-                "SELECT COALESCE(json_agg(json_build_array({ITEM_COLUMNS}) {ORDER}), '[]')::text FROM checklist_items WHERE tenant_id = $1"
+                "SELECT COALESCE(json_agg(json_build_array({ITEM_COLUMNS})), '[]')::text FROM checklist_items WHERE tenant_id = $1"
             ),
         };
         let json: String = sqlx::query_scalar(&sql)
             .bind(&self.tenant)
             .fetch_one(&self.store.pool)
             .await?;
-        serde_json::from_str(&json).map_err(|e| {
+        let mut items: Vec<Item> = serde_json::from_str(&json).map_err(|e| {
             StoreError::Corrupt(format!(
                 "the checklist items of {} as JSON: {e}",
                 self.tenant
             ))
-        })
+        })?;
+        // Live items first, in the model's order.
+        items.sort_unstable_by(|a, b| {
+            (a.archived_at.is_some(), a.position, a.id.as_str()).cmp(&(
+                b.archived_at.is_some(),
+                b.position,
+                b.id.as_str(),
+            ))
+        });
+        Ok(items)
     }
 
     pub async fn item(&self, id: &str) -> Result<Option<Item>> {
@@ -720,6 +730,17 @@ impl TenantData {
     }
 
     /// What each new model version changed for the tenant, newest first.
+    /// How many model changes wait for the tenant's review.
+    pub async fn unreviewed_changes(&self) -> Result<usize> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM model_changes WHERE tenant_id = $1 AND reviewed_at IS NULL",
+        )
+        .bind(&self.tenant)
+        .fetch_one(&self.store.pool)
+        .await?;
+        Ok(usize::try_from(count).unwrap_or_default())
+    }
+
     pub async fn changes(&self) -> Result<Vec<ModelChange>> {
         let rows = sqlx::query("SELECT id, model, from_version, to_version, worst, changes, items, created_at, reviewed_at, reviewed_by FROM model_changes WHERE tenant_id = $1 ORDER BY to_version DESC, created_at DESC")
             .bind(&self.tenant)

@@ -588,13 +588,13 @@ async fn items_read_whole_equal_items_read_one_by_one() {
             offering: "o".into(),
             area: format!("a{}", n % 3),
             area_name: format!("Area {hostile}"),
-            area_group: if n % 2 == 0 {
+            area_group: if n.is_multiple_of(2) {
                 String::new()
             } else {
                 "G".into()
             },
             party: "customer".into(),
-            scope: (n % 2 == 0).then(|| format!("scope {n}")),
+            scope: n.is_multiple_of(2).then(|| format!("scope {n}")),
             duty: format!("Duty {n} {hostile}"),
         };
         let plan = SyncPlan {

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use onus_core::model::Access as Visibility;
-use onus_core::resolve::{Matrix, RefIds};
+use onus_core::resolve::{Matrix, RefIds, ResolvedArea};
 use onus_core::url::{classify, Safety};
 use onus_store::{Item, Member, STATUSES};
 use serde::Deserialize;
@@ -40,8 +40,8 @@ pub struct Context {
     pub controls: Vec<String>,
 }
 
-/// The context of every area of the tenant's offering, by area id.
-fn contexts(matrix: &Matrix, offering: &str, nda: bool) -> HashMap<String, Context> {
+/// What the model says around one area of the tenant's offering.
+fn context(matrix: &Matrix, offering: &str, area: &str, nda: bool) -> Context {
     let links = |ids: &RefIds, out: &mut Vec<RefLink>| {
         for (id, found) in ids.lookup(&matrix.references) {
             if out
@@ -63,26 +63,43 @@ fn contexts(matrix: &Matrix, offering: &str, nda: bool) -> HashMap<String, Conte
             });
         }
     };
-    let mut out = HashMap::new();
-    let Some(o) = matrix.offerings.iter().find(|o| o.id == offering) else {
-        return out;
+    let Some(a) = matrix
+        .offerings
+        .iter()
+        .find(|o| o.id == offering)
+        .and_then(|o| o.areas.iter().find(|a| a.id == area))
+    else {
+        return Context::default();
     };
-    for a in &o.areas {
-        let mut c = Context {
-            controls: a
-                .controls
-                .iter()
-                .map(|c| format!("{} {}", c.framework, c.control))
-                .collect(),
-            ..Context::default()
-        };
-        for h in &a.holders {
-            links(&h.how, &mut c.practices);
-            links(&h.evidence, &mut c.evidence);
-        }
-        out.insert(a.id.to_string(), c);
+    let mut c = Context {
+        controls: control_names(a),
+        ..Context::default()
+    };
+    for h in &a.holders {
+        links(&h.how, &mut c.practices);
+        links(&h.evidence, &mut c.evidence);
     }
-    out
+    c
+}
+
+/// The controls each area of the tenant's offering maps to, as a list
+/// shows them (`framework control, ...`), by area id.
+fn controls<'m>(matrix: &'m Matrix, offering: &str) -> HashMap<&'m str, String> {
+    let Some(o) = matrix.offerings.iter().find(|o| o.id == offering) else {
+        return HashMap::new();
+    };
+    o.areas
+        .iter()
+        .map(|a| (a.id.as_str(), control_names(a).join(", ")))
+        .collect()
+}
+
+/// The controls an area maps to, as `framework control`.
+fn control_names(a: &ResolvedArea) -> Vec<String> {
+    a.controls
+        .iter()
+        .map(|c| format!("{} {}", c.framework, c.control))
+        .collect()
 }
 
 /// One line of the list.
@@ -197,12 +214,7 @@ fn names(members: &[Member]) -> HashMap<&str, &str> {
         .collect()
 }
 
-fn row(
-    i: &Item,
-    owners: &HashMap<&str, &str>,
-    contexts: &HashMap<String, Context>,
-    now: i64,
-) -> Row {
+fn row(i: &Item, owners: &HashMap<&str, &str>, controls: &HashMap<&str, String>, now: i64) -> Row {
     Row {
         id: i.id.clone(),
         area: if i.area_group.is_empty() {
@@ -226,10 +238,7 @@ fn row(
         due: i.due_at.map(date).unwrap_or_default(),
         overdue: is_overdue(i, now),
         flag: i.flag.clone(),
-        controls: contexts
-            .get(&i.area)
-            .map(|c| c.controls.join(", "))
-            .unwrap_or_default(),
+        controls: controls.get(i.area.as_str()).cloned().unwrap_or_default(),
     }
 }
 
@@ -246,11 +255,7 @@ pub async fn list(
     let now = onus_store::now();
     let members = db(a.data.members().await)?;
     let owners = names(&members);
-    let contexts = contexts(
-        &matrix,
-        &a.tenant.offering,
-        a.tenant.nda_recorded_at.is_some(),
-    );
+    let controls = controls(&matrix, &a.tenant.offering);
     let live: Vec<&Item> = items.iter().filter(|i| i.archived_at.is_none()).collect();
     let mut areas: Vec<Progress> = Vec::new();
     let mut area_choices: Vec<(String, String)> = Vec::new();
@@ -267,17 +272,14 @@ pub async fn list(
     let rows: Vec<Row> = live
         .iter()
         .filter(|i| filter.keeps(i, now))
-        .map(|i| row(i, &owners, &contexts, now))
+        .map(|i| row(i, &owners, &controls, now))
         .collect();
     let archived = items
         .iter()
         .filter(|i| i.archived_at.is_some())
-        .map(|i| row(i, &owners, &contexts, now))
+        .map(|i| row(i, &owners, &controls, now))
         .collect();
-    let pending_changes = db(a.data.changes().await)?
-        .iter()
-        .filter(|c| c.reviewed_at.is_none())
-        .count();
+    let pending_changes = db(a.data.unreviewed_changes().await)?;
     Ok(page(
         StatusCode::OK,
         &ChecklistPage {
@@ -350,12 +352,7 @@ async fn item_page(
     let now = onus_store::now();
     let members = db(a.data.members().await)?;
     let owners = names(&members);
-    let mut contexts = contexts(
-        &matrix,
-        &a.tenant.offering,
-        a.tenant.nda_recorded_at.is_some(),
-    );
-    let row = row(&item, &owners, &contexts, now);
+    let row = row(&item, &owners, &controls(&matrix, &a.tenant.offering), now);
     let evidence = db(crate::evidence::item_evidence(&a.data, item_id).await)?;
     let history = db(a.data.history(item_id).await)?
         .into_iter()
@@ -383,7 +380,12 @@ async fn item_page(
         status,
         &ItemPage {
             layout: Layout::new(format!("{} · {}", row.area, a.tenant.name), viewer),
-            context: contexts.remove(&item.area).unwrap_or_default(),
+            context: context(
+                &matrix,
+                &a.tenant.offering,
+                &item.area,
+                a.tenant.nda_recorded_at.is_some(),
+            ),
             can_edit: a.can_edit() && item.archived_at.is_none(),
             admin: a.is_admin(),
             statuses: STATUSES,
@@ -503,11 +505,7 @@ pub async fn changes(
     let now = onus_store::now();
     let members = db(a.data.members().await)?;
     let owners = names(&members);
-    let contexts = contexts(
-        &matrix,
-        &a.tenant.offering,
-        a.tenant.nda_recorded_at.is_some(),
-    );
+    let controls = controls(&matrix, &a.tenant.offering);
     let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
     let mut views = Vec::new();
     for c in db(a.data.changes().await)? {
@@ -518,7 +516,7 @@ pub async fn changes(
                 .into_iter()
                 .flatten()
                 .filter_map(|v| by_id.get(v.as_str()?))
-                .map(|i| row(i, &owners, &contexts, now))
+                .map(|i| row(i, &owners, &controls, now))
                 .collect()
         };
         let messages: Vec<(String, String)> = serde_json::from_str::<serde_json::Value>(&c.changes)
