@@ -302,34 +302,41 @@ impl TenantData {
 
     /// Every item (archived ones too), in the model's order.
     ///
-    /// The database builds them into one JSON value (an array of
-    /// [`ITEM_COLUMNS`] arrays) that is read in one step: every page and
-    /// API call of a checklist reads all of its items, and a row per item
-    /// cost the portal three copies of each of 21 values (the driver's, the
-    /// `Any` driver's, the item's): most of a request's time
-    /// (docs/benchmarks.md, "Portal under load"). Sorted here rather than
-    /// by an `ORDER BY` in the aggregate, which costs SQLite a temporary
-    /// B-tree per read.
+    /// Every page and API call of a checklist reads all of its items. On
+    /// SQLite the database builds them into one JSON value (an array of
+    /// [`ITEM_COLUMNS`] arrays) read in one step: a row per item cost the
+    /// portal three copies of each of 21 values (the driver's, the `Any`
+    /// driver's, the item's), most of a request's time. On PostgreSQL,
+    /// whose JSON functions cost it more than the rows cost the portal
+    /// (and which several servers share), a row per item. Sorted here
+    /// (no temporary B-tree for SQLite). docs/benchmarks.md, "Portal under
+    /// load".
     pub async fn items(&self) -> Result<Vec<Item>> {
-        let sql = match self.store.backend {
-            Backend::Sqlite => format!(
-                "SELECT json_group_array(json_array({ITEM_COLUMNS})) FROM checklist_items WHERE tenant_id = $1"
-            ),
-            // `json_agg` of no rows is NULL.
-            Backend::Postgres => format!(
-                "SELECT COALESCE(json_agg(json_build_array({ITEM_COLUMNS})), '[]')::text FROM checklist_items WHERE tenant_id = $1"
-            ),
-        };
-        let json: String = sqlx::query_scalar(&sql)
-            .bind(&self.tenant)
-            .fetch_one(&self.store.pool)
-            .await?;
-        let mut items: Vec<Item> = serde_json::from_str(&json).map_err(|e| {
-            StoreError::Corrupt(format!(
-                "the checklist items of {} as JSON: {e}",
-                self.tenant
+        let mut items: Vec<Item> = match self.store.backend {
+            Backend::Sqlite => {
+                let json: String = sqlx::query_scalar(&format!(
+                    "SELECT json_group_array(json_array({ITEM_COLUMNS})) FROM checklist_items WHERE tenant_id = $1"
+                ))
+                .bind(&self.tenant)
+                .fetch_one(&self.store.pool)
+                .await?;
+                serde_json::from_str(&json).map_err(|e| {
+                    StoreError::Corrupt(format!(
+                        "the checklist items of {} as JSON: {e}",
+                        self.tenant
+                    ))
+                })?
+            }
+            Backend::Postgres => sqlx::query(&format!(
+                "SELECT {ITEM_COLUMNS} FROM checklist_items WHERE tenant_id = $1"
             ))
-        })?;
+            .bind(&self.tenant)
+            .fetch_all(&self.store.pool)
+            .await?
+            .iter()
+            .map(Item::from_row)
+            .collect(),
+        };
         // Live items first, in the model's order.
         items.sort_unstable_by(|a, b| {
             (a.archived_at.is_some(), a.position, a.id.as_str()).cmp(&(
