@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::import::{import_value_with, import_with, Imported as ImportedModel, Upstream};
+use crate::import::{import_value, import_with, Imported as ImportedModel, Upstream};
 use crate::resolve::{resolve, Imported, Request, ResolvedCatalog, MAX_IMPORTS};
 use crate::{Catalog, Document, Error, Profile};
 
@@ -348,10 +348,10 @@ pub fn import_file_with(
     let imported = match Syntax::of(path) {
         Syntax::Json => import_with(text, &name, upstreams),
         Syntax::Yaml => crate::document::yaml_to_json(text)
-            .and_then(|root| import_value_with(&root, &name, upstreams)),
+            .and_then(|root| import_value(&root, &name, upstreams)),
         Syntax::Xml => crate::xml::to_json(text)
             .map_err(|source| Error::Xml { path: None, source })
-            .and_then(|root| import_value_with(&root, &name, upstreams)),
+            .and_then(|root| import_value(&root, &name, upstreams)),
     };
     Ok((imported.map_err(|e| e.in_file(path))?, text.to_string()))
 }

@@ -1,7 +1,7 @@
 //! Every storage behaviour, on SQLite and on PostgreSQL alike.
 
 use onus_store::testing::fresh_stores;
-use onus_store::{Audit, Duty, Published, Store, StoreError, SyncPlan};
+use onus_store::{Audit, Duty, Published, Store, StoreError, SyncPlan, Tenant, TenantData, User};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn migrations_run_again_without_harm() {
@@ -502,15 +502,7 @@ async fn api_tokens_are_hashed_revocable_and_track_use() {
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_writes_to_different_items_all_land() {
     for (backend, store) in fresh_stores().await {
-        let tenant = store
-            .create_tenant("T", "m", "o", None, &Audit::default())
-            .await
-            .unwrap();
-        let user = store
-            .create_user("w@x.io", "W", None, "h", None, &Audit::default())
-            .await
-            .unwrap();
-        let data = store.tenant_data(&tenant.id);
+        let (tenant, user, data) = tenant_and_user(&store).await;
         let plan = SyncPlan {
             duties: (0..40)
                 .map(|n| Duty {
@@ -572,15 +564,7 @@ async fn concurrent_writes_to_different_items_all_land() {
 #[tokio::test(flavor = "multi_thread")]
 async fn items_read_whole_equal_items_read_one_by_one() {
     for (backend, store) in fresh_stores().await {
-        let tenant = store
-            .create_tenant("T", "m", "o", None, &Audit::default())
-            .await
-            .unwrap();
-        let user = store
-            .create_user("w@x.io", "W", None, "h", None, &Audit::default())
-            .await
-            .unwrap();
-        let data = store.tenant_data(&tenant.id);
+        let (_, user, data) = tenant_and_user(&store).await;
         assert!(data.items().await.unwrap().is_empty(), "{backend}");
         let hostile = "quote \" back\\slash \u{1} tab\t line\nfeed \u{202e}bidi é 🎉 <script>";
         let duty = |n: usize| Duty {
@@ -638,4 +622,18 @@ async fn items_read_whole_equal_items_read_one_by_one() {
         assert_eq!(whole[0].due_at, Some(-86_400), "{backend}");
         assert!(whole[4].archived_at.is_some() && whole[0].archived_at.is_none());
     }
+}
+
+/// A tenant of model `m`, offering `o`, a user, and the tenant's data.
+async fn tenant_and_user(store: &Store) -> (Tenant, User, TenantData) {
+    let tenant = store
+        .create_tenant("T", "m", "o", None, &Audit::default())
+        .await
+        .unwrap();
+    let user = store
+        .create_user("w@x.io", "W", None, "h", None, &Audit::default())
+        .await
+        .unwrap();
+    let data = store.tenant_data(&tenant.id);
+    (tenant, user, data)
 }

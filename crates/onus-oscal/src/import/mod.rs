@@ -70,17 +70,12 @@ pub fn import_with(
 ) -> Result<Imported, Error> {
     let root: Value =
         serde_json::from_str(json).map_err(|source| Error::Json { path: None, source })?;
-    import_value_with(&root, source, upstreams)
+    import_value(&root, source, upstreams)
 }
 
-/// Like [`import`], from the document already read into its JSON form
-/// (from YAML or XML, say).
-pub fn import_value(root: &Value, source: &str) -> Result<Imported, Error> {
-    import_value_with(root, source, &[])
-}
-
-/// Like [`import_with`], from the document already read into its JSON form.
-pub fn import_value_with(
+/// Like [`import_with`], from the document already read into its JSON
+/// form (from YAML or XML, say).
+pub fn import_value(
     root: &Value,
     source: &str,
     upstreams: &[Upstream<'_>],
