@@ -75,6 +75,9 @@ if [[ -z $(ls -A "$corpus") ]]; then
         done
         ;;
     oscal_import)
+        # NIST's example SSPs and component definitions, and every example
+        # model exported as both.
+        cp data/oscal/examples/*ssp*.json data/oscal/examples/*component*.json "$corpus/"
         cargo build --release -q -p onus-cli
         onus="${CARGO_TARGET_DIR:-target}/release/onus"
         for m in examples/*.onus.yaml; do
@@ -96,6 +99,10 @@ fi
 
 dict=()
 [[ -f $dir/../../onus-core/fuzz/onus.dict ]] && dict=(-dict="$root/crates/onus-core/fuzz/onus.dict")
+# The examples' SSPs are up to 400 KB: cut at 64 KB they are no longer
+# JSON, and the import would never be reached.
+max_len=65536
+[[ $target == oscal_import ]] && max_len=524288
 cd "crates/$crate"
 cargo +nightly fuzz run "$target" "fuzz/corpus/$target" -- \
-    "${dict[@]}" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=4096
+    "${dict[@]}" -max_total_time="$seconds" -max_len="$max_len" -rss_limit_mb=4096

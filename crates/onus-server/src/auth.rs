@@ -401,16 +401,29 @@ async fn streamed_form_csrf(
     ))
 }
 
+/// The request being served, for what is made far from its handler.
+struct Current {
+    /// `METHOD /path`, never the query.
+    line: String,
+    viewer: Viewer,
+}
+
 tokio::task_local! {
-    /// The request being served, as `METHOD /path`.
-    static REQUEST: String;
+    static REQUEST: Current;
 }
 
 /// The request being served, as `METHOD /path` (never the query), for the
 /// audit entries that say what was done (access under a grant); empty
 /// outside a request.
 pub fn current_request() -> String {
-    REQUEST.try_with(Clone::clone).unwrap_or_default()
+    REQUEST.try_with(|c| c.line.clone()).unwrap_or_default()
+}
+
+/// Who is asking, for pages made without the handler's [`Viewer`] (a
+/// 404 or an error page still shows who is signed in); `None` outside a
+/// request.
+pub fn current_viewer() -> Option<Viewer> {
+    REQUEST.try_with(|c| c.viewer.clone()).ok()
 }
 
 /// Loads the session, and refuses a POST whose form does not carry the
@@ -501,14 +514,18 @@ pub async fn session_layer(
     } else {
         body
     };
-    parts.extensions.insert(Viewer {
+    let viewer = Viewer {
         session,
         csrf,
         address,
-    });
-    let line = format!("{} {}", parts.method, parts.uri.path());
+    };
+    parts.extensions.insert(viewer.clone());
+    let current = Current {
+        line: format!("{} {}", parts.method, parts.uri.path()),
+        viewer,
+    };
     let mut response = REQUEST
-        .scope(line, next.run(Request::from_parts(parts, body)))
+        .scope(current, next.run(Request::from_parts(parts, body)))
         .await;
     if let Some(pre) = new_pre {
         response.headers_mut().append(

@@ -126,24 +126,17 @@ type Cached = ((String, i64), Arc<Matrix>);
 impl Matrices {
     const KEEP: usize = 16;
 
-    /// Version `version` of `model` (the latest when `None`), resolved:
-    /// (its number, its matrix); `None` when there is no such version.
+    /// Version `number` of `model`, resolved; `None` when there is no
+    /// such version.
     pub async fn get(
         &self,
         state: &AppState,
         model: &str,
-        version: Option<i64>,
-    ) -> Result<Option<(i64, Arc<Matrix>)>, StoreError> {
-        let number = match version {
-            Some(n) => n,
-            None => match state.store.latest_version(model).await? {
-                Some(n) => n,
-                None => return Ok(None),
-            },
-        };
+        number: i64,
+    ) -> Result<Option<Arc<Matrix>>, StoreError> {
         let key = (model.to_string(), number);
         if let Some(found) = self.lock().iter().find(|(k, _)| *k == key) {
-            return Ok(Some((number, found.1.clone())));
+            return Ok(Some(found.1.clone()));
         }
         let Some(stored) = state.store.model_version(model, Some(number)).await? else {
             return Ok(None);
@@ -158,7 +151,7 @@ impl Matrices {
             cache.remove(0);
         }
         cache.push((key, matrix.clone()));
-        Ok(Some((number, matrix)))
+        Ok(Some(matrix))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Cached>> {
@@ -169,28 +162,32 @@ impl Matrices {
 
 /// Brings the tenant's checklist to the latest version of its model (the
 /// first time: makes it), recording what changed for the tenant. Cheap
-/// when it is up to date (one query). The latest matrix.
+/// when it is up to date: the tenant, as read, holds both versions, so
+/// nothing more is asked of the database. The latest matrix.
 pub async fn sync(
     state: &AppState,
     data: &TenantData,
     tenant: &Tenant,
 ) -> Result<Option<(i64, Arc<Matrix>)>, StoreError> {
-    let Some((latest, matrix)) = state.matrices.get(state, &tenant.model, None).await? else {
+    let Some(latest) = tenant.latest_version else {
         return Ok(None);
     };
-    let versions = data.versions().await?;
-    if versions.synced == Some(latest) {
+    let Some(matrix) = state.matrices.get(state, &tenant.model, latest).await? else {
+        return Ok(None);
+    };
+    let synced = tenant.synced_version;
+    if synced == Some(latest) {
         return Ok(Some((latest, matrix)));
     }
-    let old = match versions.synced {
-        Some(n) => state.matrices.get(state, &tenant.model, Some(n)).await?,
+    let old = match synced {
+        Some(n) => state.matrices.get(state, &tenant.model, n).await?,
         None => None,
     };
-    let plan = plan(old.as_ref().map(|(_, m)| &**m), &matrix, &tenant.offering);
+    let plan = plan(old.as_deref(), &matrix, &tenant.offering);
     // What changed for the tenant (from an earlier version): recorded for
     // its review, with its audit entry, in the sync's own transaction.
-    let change = match (versions.synced, &old) {
-        (Some(from), Some((_, old))) => {
+    let change = match (synced, &old) {
+        (Some(from), Some(old)) => {
             let changes = diff::diff(old, &matrix);
             let wording = Wording::new(old, &matrix);
             let mine: Vec<_> = changes
@@ -240,7 +237,7 @@ pub async fn sync(
             items,
         })
     };
-    let Some(outcome) = data.sync(versions.synced, latest, &plan, record).await? else {
+    let Some(outcome) = data.sync(synced, latest, &plan, record).await? else {
         // Another server brought it there first.
         return Ok(Some((latest, matrix)));
     };

@@ -509,6 +509,12 @@ async fn another_tenants_ids_answer_404_and_viewers_only_download() {
         ] {
             let r = get(&w.app, &w.member_b, &path).await;
             assert_eq!(r.status, StatusCode::NOT_FOUND, "{backend}: {path}");
+            // The 404 page still knows who is signed in.
+            let html = r.text();
+            assert!(
+                html.contains("Sign out") && !html.contains("Sign in"),
+                "{backend}: {html}"
+            );
         }
         // A plain form (not multipart) to the upload address, with a valid
         // token: checked as any form, then 404 like every other route.

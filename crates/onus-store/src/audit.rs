@@ -269,6 +269,13 @@ impl crate::TenantData {
     pub async fn audit_chain(&self) -> Result<Vec<AuditEntry>> {
         self.store().audit_chain(self.tenant_id()).await
     }
+
+    /// The tenant's audit entries of one action, in order.
+    pub async fn audit_chain_of(&self, action: &str) -> Result<Vec<AuditEntry>> {
+        self.store()
+            .audit_chain_of(self.tenant_id(), Some(action))
+            .await
+    }
 }
 
 impl Store {
@@ -290,8 +297,18 @@ impl Store {
 
     /// One chain's entries, in order.
     pub async fn audit_chain(&self, chain: &str) -> Result<Vec<AuditEntry>> {
-        let rows = sqlx::query("SELECT chain, seq, at, actor, action, target, details, prev_hash, hash FROM audit WHERE chain = $1 ORDER BY seq")
+        self.audit_chain_of(chain, None).await
+    }
+
+    /// One chain's entries of one action (all when `None`), in order.
+    pub async fn audit_chain_of(
+        &self,
+        chain: &str,
+        action: Option<&str>,
+    ) -> Result<Vec<AuditEntry>> {
+        let rows = sqlx::query("SELECT chain, seq, at, actor, action, target, details, prev_hash, hash FROM audit WHERE chain = $1 AND ($2 = '' OR action = $2) ORDER BY seq")
             .bind(chain)
+            .bind(action.unwrap_or(""))
             .fetch_all(&self.pool)
             .await?;
         Ok(rows

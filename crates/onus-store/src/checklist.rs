@@ -231,15 +231,6 @@ pub struct ModelChange {
     pub reviewed_by: Option<String>,
 }
 
-/// The sync state of a tenant's checklist.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Versions {
-    /// The model version the checklist follows (`None`: not made yet).
-    pub synced: Option<i64>,
-    /// The version its admins last marked reviewed.
-    pub reviewed: Option<i64>,
-}
-
 /// A handle on one tenant's data (see the module's documentation).
 #[derive(Clone, Debug)]
 pub struct TenantData {
@@ -280,24 +271,6 @@ impl TenantData {
 
     pub fn store(&self) -> &Store {
         &self.store
-    }
-
-    /// Which model versions the checklist follows and was reviewed at.
-    pub async fn versions(&self) -> Result<Versions> {
-        let row = sqlx::query("SELECT synced_version, reviewed_version FROM tenants WHERE id = $1")
-            .bind(&self.tenant)
-            .fetch_optional(&self.store.pool)
-            .await?;
-        Ok(row.map_or(
-            Versions {
-                synced: None,
-                reviewed: None,
-            },
-            |r| Versions {
-                synced: r.get(0),
-                reviewed: r.get(1),
-            },
-        ))
     }
 
     /// Every item (archived ones too), in the model's order.

@@ -34,7 +34,7 @@ pub use accounts::{ApiToken, Session, TokenSummary, User};
 pub use audit::Audit;
 pub use checklist::{
     ChangeRecord, Duty, HistoryEntry, Item, ModelChange, SyncOutcome, SyncPlan, TenantData, Update,
-    UpdateError, Versions, STATUSES,
+    UpdateError, STATUSES,
 };
 pub use evidence::{
     Attachment, BoxFuture, ChunkStore, DbChunks, Upload, UploadError, ABANDONED_AFTER, CHUNK_SIZE,

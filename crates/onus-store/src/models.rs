@@ -115,16 +115,6 @@ impl Store {
         Ok(rows.iter().map(summary).collect())
     }
 
-    /// The number of a model's latest version (one row: what every
-    /// checklist request asks first).
-    pub async fn latest_version(&self, model: &str) -> Result<Option<i64>> {
-        let row = sqlx::query("SELECT MAX(version) FROM model_versions WHERE model = $1")
-            .bind(model)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.get(0))
-    }
-
     /// Every version of a model, newest first.
     pub async fn versions(&self, model: &str) -> Result<Vec<VersionSummary>> {
         let rows = sqlx::query(

@@ -18,6 +18,13 @@ pub struct Tenant {
     pub require_mfa: bool,
     /// When the platform recorded the tenant's NDA.
     pub nda_recorded_at: Option<i64>,
+    /// The model version its checklist follows (`None`: not made yet).
+    pub synced_version: Option<i64>,
+    /// The latest published version of its model when the tenant was
+    /// read (`None`: none published). Read with the tenant so that a
+    /// checklist request that finds its checklist up to date asks the
+    /// database nothing more about versions.
+    pub latest_version: Option<i64>,
 }
 
 impl Tenant {
@@ -29,11 +36,13 @@ impl Tenant {
             offering: row.get("offering"),
             require_mfa: flag(row, "require_mfa"),
             nda_recorded_at: row.get("nda_recorded_at"),
+            synced_version: row.get("synced_version"),
+            latest_version: row.get("latest_version"),
         }
     }
 }
 
-const TENANT_COLUMNS: &str = "t.id, t.name, t.model, t.offering, t.require_mfa, t.nda_recorded_at";
+const TENANT_COLUMNS: &str = "t.id, t.name, t.model, t.offering, t.require_mfa, t.nda_recorded_at, t.synced_version, (SELECT MAX(v.version) FROM model_versions v WHERE v.model = t.model) AS latest_version";
 
 /// A user's place in a tenant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,6 +77,12 @@ impl Store {
         first_admin: Option<(&str, &str, i64)>,
         audit: &Audit,
     ) -> Result<Tenant> {
+        let mut tx = self.begin().await?;
+        let latest_version: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM model_versions WHERE model = $1")
+                .bind(model)
+                .fetch_one(&mut *tx)
+                .await?;
         let tenant = Tenant {
             id: random_id(),
             name: name.trim().to_string(),
@@ -75,8 +90,9 @@ impl Store {
             offering: offering.to_string(),
             require_mfa: false,
             nda_recorded_at: None,
+            synced_version: None,
+            latest_version,
         };
-        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO tenants (id, name, model, offering, require_mfa, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
         )

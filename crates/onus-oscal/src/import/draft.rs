@@ -301,14 +301,7 @@ impl Draft {
                 w.push_str(&format!("  {}:\n", scalar(id)));
                 field(w, 4, "name", Some(&o.name));
                 field(w, 4, "description", o.description.as_deref());
-                if !o.runs_on.is_empty() {
-                    let pairs: Vec<String> = o
-                        .runs_on
-                        .iter()
-                        .map(|(u, x)| format!("{}: {}", flow_scalar(u), flow_scalar(x)))
-                        .collect();
-                    w.push_str(&format!("    runs-on: {{ {} }}\n", pairs.join(", ")));
-                }
+                flow_map(w, "runs-on", &o.runs_on, |x| flow_scalar(x));
             });
         }
 
@@ -319,14 +312,7 @@ impl Draft {
                 field(w, 4, "name", Some(&a.name));
                 field(w, 4, "group", a.group.as_deref());
                 field(w, 4, "description", a.description.as_deref());
-                if !a.upstream.is_empty() {
-                    let pairs: Vec<String> = a
-                        .upstream
-                        .iter()
-                        .map(|(u, areas)| format!("{}: {}", flow_scalar(u), flow_list(areas)))
-                        .collect();
-                    w.push_str(&format!("    upstream: {{ {} }}\n", pairs.join(", ")));
-                }
+                flow_map(w, "upstream", &a.upstream, |areas| flow_list(areas));
                 if !a.controls.is_empty() {
                     w.push_str(&format!("    controls: {}\n", flow_list(&a.controls)));
                 }
@@ -485,6 +471,18 @@ fn item(w: &mut Writer, indent: usize, value: &str) {
         Some(b) => w.push_str(&format!("{pad}- {b}")),
         None => w.push_str(&format!("{pad}- {}\n", scalar(value))),
     }
+}
+
+/// `    key: { upstream: value, ... }` (nothing when `pairs` is empty).
+fn flow_map<V>(w: &mut Writer, key: &str, pairs: &[(String, V)], value: impl Fn(&V) -> String) {
+    if pairs.is_empty() {
+        return;
+    }
+    let pairs: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}: {}", flow_scalar(k), value(v)))
+        .collect();
+    w.push_str(&format!("    {key}: {{ {} }}\n", pairs.join(", ")));
 }
 
 fn flow_list(items: &[String]) -> String {

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use onus_export::render::xlsx::utc_date as display;
 use serde::Deserialize;
 
+use super::people::People;
 use super::tenant::admin_access;
 use super::{db, page, Layout, PageResult};
 use crate::auth::Viewer;
@@ -50,26 +51,8 @@ pub async fn audit_log(
 ) -> PageResult {
     let a = admin_access(&state, &viewer, &id).await?;
     let chain = db(a.data.audit_chain().await)?;
-    // Who acted, by name: the tenant's members, and anyone else who did
-    // (platform staff under a grant, members since removed).
-    let mut names: std::collections::HashMap<String, String> = db(a.data.members().await)?
-        .into_iter()
-        .map(|m| (m.user_id, m.name))
-        .collect();
-    for actor in chain.iter().filter_map(|e| e.actor.as_deref()) {
-        if !names.contains_key(actor) {
-            let name = match db(state.store.user(actor).await)? {
-                Some(u) if u.is_platform_staff() => format!("{} (platform staff)", u.name),
-                Some(u) => u.name,
-                None => format!("user {actor} (deleted)"),
-            };
-            names.insert(actor.to_string(), name);
-        }
-    }
-    let name_of = |actor: &Option<String>| match actor {
-        None => "the portal".to_string(),
-        Some(u) => names.get(u).cloned().unwrap_or_default(),
-    };
+    let actors: Vec<&str> = chain.iter().filter_map(|e| e.actor.as_deref()).collect();
+    let people = db(People::of(&a.data, &actors).await)?;
     let mut actions: Vec<String> = chain.iter().map(|e| e.action.clone()).collect();
     actions.sort();
     actions.dedup();
@@ -81,7 +64,7 @@ pub async fn audit_log(
         .map(|e| AuditRow {
             seq: e.seq,
             at: display(e.at),
-            who: name_of(&e.actor),
+            who: people.name(e.actor.as_deref()),
             action: e.action.clone(),
             target: e.target.clone(),
             hash: e.hash.clone(),

@@ -9,6 +9,7 @@ use axum::Form;
 use onus_export::render::xlsx::utc_date as display;
 use serde::Deserialize;
 
+use super::people::People;
 use super::tenant::admin_access;
 use super::{db, not_found_page, page, Layout, PageResult};
 use crate::auth::Viewer;
@@ -56,27 +57,21 @@ pub async fn grants(
 ) -> PageResult {
     let a = admin_access(&state, &viewer, &id).await?;
     let now = onus_store::now();
-    let members = db(a.data.members().await)?;
-    let name_of = |u: &Option<String>| {
-        u.as_deref()
-            .map(|u| {
-                members
-                    .iter()
-                    .find(|m| m.user_id == u)
-                    .map_or("a former admin".to_string(), |m| m.name.clone())
-            })
-            .unwrap_or_default()
-    };
-    let chain = db(a.data.audit_chain().await)?;
+    let uses = db(a.data.audit_chain_of("grant-used").await)?;
     let used = |grant: &str| -> Vec<(String, String)> {
         let details = format!("grant {grant}");
-        chain
-            .iter()
-            .filter(|e| e.action == "grant-used" && e.details == details)
+        uses.iter()
+            .filter(|e| e.details == details)
             .map(|e| (display(e.at), e.target.clone()))
             .collect()
     };
-    let grants = db(a.data.grants().await)?
+    let grants = db(a.data.grants().await)?;
+    let deciders: Vec<&str> = grants
+        .iter()
+        .filter_map(|g| g.decided_by.as_deref())
+        .collect();
+    let people = db(People::of(&a.data, &deciders).await)?;
+    let grants = grants
         .into_iter()
         .map(|g| GrantRow {
             used: used(&g.id),
@@ -96,7 +91,7 @@ pub async fn grants(
                     format!(
                         "{} by {}, {}",
                         g.decision.clone().unwrap_or_default(),
-                        name_of(&g.decided_by),
+                        people.name(g.decided_by.as_deref()),
                         display(at)
                     )
                 })

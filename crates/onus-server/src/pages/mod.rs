@@ -18,6 +18,7 @@ mod audit;
 pub mod checklist;
 mod evidence;
 mod grants;
+mod people;
 mod public;
 pub mod tenant;
 mod tokens;
@@ -239,14 +240,17 @@ struct Message<'a> {
     text: &'a str,
 }
 
-/// A page that says one thing (errors, refusals), without the viewer's
-/// name (it is used before the session is known, too).
+/// A page that says one thing (errors, refusals), with the viewer's name
+/// once the session is known (before it, as to anyone).
 pub fn message(status: StatusCode, heading: &str, text: &str) -> Response {
-    let layout = Layout {
-        title: heading.to_string(),
-        user: None,
-        staff: false,
-        csrf: String::new(),
+    let layout = match auth::current_viewer() {
+        Some(viewer) => Layout::new(heading, &viewer),
+        None => Layout {
+            title: heading.to_string(),
+            user: None,
+            staff: false,
+            csrf: String::new(),
+        },
     };
     page(
         status,
