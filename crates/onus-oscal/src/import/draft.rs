@@ -555,6 +555,12 @@ fn is_plain(s: &str, flow: bool) -> bool {
         && !s.contains(": ")
         && !s.contains(" #")
         && !(flow && s.contains([',', '[', ']', '{', '}']))
+        // In a flow collection yaml-rust2 reads an indicator after a space
+        // as the start of something else (`a -,` is an error).
+        && !(flow
+            && s.as_bytes()
+                .windows(2)
+                .any(|w| w[0].is_ascii_whitespace() && b"-?:".contains(&w[1])))
         // Numbers, dates and versions (`2024-06`, `1.0`, `+1`) stay strings.
         && !s.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '+')
         && !matches!(
@@ -655,6 +661,14 @@ mod tests {
             "blank\n\n\nlines\n   \nspaces",
             "unicode é 日本 \u{1F600}",
             "control \u{7}",
+            // Found by the `oscal_import` fuzz target: in a flow map or list
+            // an indicator after a space, before the `,` the writer puts
+            // next, is not text to yaml-rust2.
+            "ends with a dash   -",
+            "a - b",
+            "ends with a question ?",
+            "ends with a colon :",
+            "a :b",
         ];
         for text in tricky {
             let mut d = Draft {
