@@ -473,7 +473,7 @@ fn item(w: &mut Writer, indent: usize, value: &str) {
     }
 }
 
-/// `    key: { upstream: value, ... }` (nothing when `pairs` is empty).
+/// `    key: { id: value, ... }` (nothing when `pairs` is empty).
 fn flow_map<V>(w: &mut Writer, key: &str, pairs: &[(String, V)], value: impl Fn(&V) -> String) {
     if pairs.is_empty() {
         return;
