@@ -77,32 +77,27 @@ impl Store {
         first_admin: Option<(&str, &str, i64)>,
         audit: &Audit,
     ) -> Result<Tenant> {
+        let id = random_id();
         let mut tx = self.begin().await?;
-        let latest_version: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(version) FROM model_versions WHERE model = $1")
-                .bind(model)
-                .fetch_one(&mut *tx)
-                .await?;
-        let tenant = Tenant {
-            id: random_id(),
-            name: name.trim().to_string(),
-            model: model.to_string(),
-            offering: offering.to_string(),
-            require_mfa: false,
-            nda_recorded_at: None,
-            synced_version: None,
-            latest_version,
-        };
         sqlx::query(
             "INSERT INTO tenants (id, name, model, offering, require_mfa, created_at) VALUES ($1, $2, $3, $4, 0, $5)",
         )
-        .bind(&tenant.id)
-        .bind(&tenant.name)
-        .bind(&tenant.model)
-        .bind(&tenant.offering)
+        .bind(&id)
+        .bind(name.trim())
+        .bind(model)
+        .bind(offering)
         .bind(now())
         .execute(&mut *tx)
         .await?;
+        // Read back as every tenant is read (its versions included).
+        let tenant = Tenant::from_row(
+            &sqlx::query(&format!(
+                "SELECT {TENANT_COLUMNS} FROM tenants t WHERE t.id = $1"
+            ))
+            .bind(&id)
+            .fetch_one(&mut *tx)
+            .await?,
+        );
         if let Some((token, email, ttl)) = first_admin {
             insert_invite(&mut tx, token, &tenant.id, email, "tenant-admin", ttl).await?;
         }
